@@ -5,6 +5,17 @@
 //! call events, the poller keeps both running in the background, and the number rules turn
 //! what people paste into what the phone dials.
 
-pub mod number;
+pub mod credentials;
 pub mod crm;
+pub mod cti;
+pub mod error;
+pub mod models;
+pub mod number;
 pub mod settings;
+pub mod tracker;
+
+pub use credentials::{Credentials, Secret};
+pub use cti::{CertFingerprint, ClientConfig, CtiClient, DialMethod};
+pub use error::PhoneError;
+pub use models::{Line, LineState, PhoneOperation, PhoneStatus};
+pub use tracker::{CallEvent, CallEventKind, CallId, CallTracker};

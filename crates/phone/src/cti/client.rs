@@ -1,0 +1,552 @@
+//! The Grandstream CTI client: one HTTP connection pool, every endpoint, both login styles.
+
+use super::answer::{interpret, is_truthy, Answer, Context};
+use super::config::ClientConfig;
+use super::tls::{pinned_tls_config, CertFingerprint, PinningVerifier};
+use crate::credentials::Credentials;
+use crate::error::PhoneError;
+use crate::models::{Account, Key, Line, PhoneModel, PhoneOperation, PhoneStatus};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use url::Url;
+
+/// Answers larger than this are cut off: a phone's JSON is a few kilobytes, and a hostile or
+/// broken peer must not make callpop buffer without bound.
+const MAX_ANSWER_BYTES: usize = 256 * 1024;
+
+/// How a number was dialled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialMethod {
+    /// `api-make_call` accepted it.
+    MakeCall,
+    /// The phone has no (or a disabled) click-to-dial: the digits were pressed as keys.
+    Keypad,
+}
+
+/// Proof that the caller means to erase the phone. `api-sys_operation?request=RESET` is a
+/// factory reset: a desk worker's app must never do it by accident, so the only way to get
+/// this value is to name the consequence.
+pub struct FactoryResetConfirmation(());
+
+impl FactoryResetConfirmation {
+    pub fn i_understand_this_erases_the_phone() -> Self {
+        Self(())
+    }
+}
+
+/// Talks to one phone. Cheap to share (`Arc`); all methods take `&self`.
+pub struct CtiClient {
+    http: reqwest::Client,
+    base: Url,
+    /// `host[:port]` for messages.
+    host: String,
+    credentials: RwLock<Credentials>,
+    /// The web-session id on session firmware.
+    sid: tokio::sync::Mutex<Option<String>>,
+    /// Set when the phone rejected the login or locked us out. While set, no request is sent:
+    /// retrying a rejected passcode on our own would lock the phone for everyone.
+    rejected: Mutex<Option<PhoneError>>,
+    /// Remembered once `api-make_call` proved absent or switched off, so each later dial goes
+    /// straight to the keypad instead of paying a failed round trip first.
+    make_call_unavailable: AtomicBool,
+    tls: Option<Arc<PinningVerifier>>,
+    request_timeout: std::time::Duration,
+}
+
+impl std::fmt::Debug for CtiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CtiClient")
+            .field("base", &self.base.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which login a request carries.
+enum Auth<'a> {
+    None,
+    Passcode(&'a str),
+    Sid(&'a str),
+}
+
+impl CtiClient {
+    pub fn new(config: ClientConfig) -> Result<Self, PhoneError> {
+        let host = config.host_label();
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .pool_max_idle_per_host(2)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("callpop/", env!("CARGO_PKG_VERSION")));
+        let mut tls = None;
+        if config.url.scheme() == "https" {
+            let (rustls_config, verifier) = pinned_tls_config(config.pinned_cert)
+                .map_err(|e| PhoneError::BadAddress(host.clone(), format!("TLS setup: {e}")))?;
+            builder = builder.tls_backend_preconfigured(rustls_config);
+            tls = Some(verifier);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| PhoneError::BadAddress(host.clone(), e.without_url().to_string()))?;
+        Ok(Self {
+            http,
+            base: config.url,
+            host,
+            credentials: RwLock::new(config.credentials),
+            sid: tokio::sync::Mutex::new(None),
+            rejected: Mutex::new(None),
+            make_call_unavailable: AtomicBool::new(false),
+            tls,
+            request_timeout: config.request_timeout,
+        })
+    }
+
+    /// The phone's address as shown to the user.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// New credentials from the user: the only thing that lifts a rejection.
+    pub fn set_credentials(&self, credentials: Credentials) {
+        if let Ok(mut c) = self.credentials.write() {
+            *c = credentials;
+        }
+        if let Ok(mut r) = self.rejected.lock() {
+            *r = None;
+        }
+        if let Ok(mut sid) = self.sid.try_lock() {
+            *sid = None;
+        }
+    }
+
+    /// The rejection that currently blocks all requests, if any.
+    pub fn rejection(&self) -> Option<PhoneError> {
+        self.rejected.lock().ok().and_then(|r| r.clone())
+    }
+
+    /// The pinned certificate, on HTTPS.
+    pub fn pinned_certificate(&self) -> Option<CertFingerprint> {
+        self.tls.as_ref().and_then(|v| v.pin())
+    }
+
+    // ---- endpoints -------------------------------------------------------------------------
+
+    /// All lines, sorted by line number. The count varies by model (3, 4, 8...).
+    pub async fn line_status(&self) -> Result<Vec<Line>, PhoneError> {
+        let function = "api-get_line_status";
+        let body = self.expect_success(function, &[], "read the line status").await?;
+        let Value::Array(items) = body else {
+            return Err(self.unexpected(function, &body));
+        };
+        let mut lines: Vec<Line> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Line::from_json(v, i))
+            .collect();
+        lines.sort_by_key(|l| l.index);
+        lines.dedup_by_key(|l| l.index);
+        Ok(lines)
+    }
+
+    pub async fn phone_status(&self) -> Result<PhoneStatus, PhoneError> {
+        let function = "api-get_phone_status";
+        let body = self.expect_success(function, &[], "read its status").await?;
+        match body.as_str() {
+            Some(word) => Ok(PhoneStatus::from_phone(word)),
+            None => Err(self.unexpected(function, &body)),
+        }
+    }
+
+    /// Presses keys. The phone answers before it has finished pressing them (about one key
+    /// per second on real phones).
+    pub async fn send_keys(&self, keys: &[Key]) -> Result<(), PhoneError> {
+        let joined = keys.iter().map(Key::as_str).collect::<Vec<_>>().join(":");
+        match self.call("api-send_key", &[("keys", &joined)]).await? {
+            Answer::Success(_) => Ok(()),
+            Answer::Failure(body) => Err(PhoneError::CommandRefused {
+                action: format!("press {joined}"),
+                reason: Some(if body.as_str() == Some("unknown") {
+                    "it does not know one of these keys".to_owned()
+                } else {
+                    format!("it answered {body}")
+                }),
+            }),
+        }
+    }
+
+    /// Answer, reject, hang up, hold/resume (a toggle) or cancel the call on the active line.
+    pub async fn operation(&self, op: PhoneOperation) -> Result<(), PhoneError> {
+        let answer = self
+            .call("api-phone_operation", &[("cmd", op.as_cmd())])
+            .await?;
+        match answer {
+            Answer::Success(body) if is_truthy(&body) => Ok(()),
+            _ => Err(PhoneError::CommandRefused {
+                action: operation_words(op).to_owned(),
+                reason: Some("there is no call it can do that to".to_owned()),
+            }),
+        }
+    }
+
+    pub async fn reboot(&self) -> Result<(), PhoneError> {
+        self.sys_operation("REBOOT").await
+    }
+
+    /// Erases the phone's configuration. See [`FactoryResetConfirmation`].
+    pub async fn factory_reset(&self, _confirm: FactoryResetConfirmation) -> Result<(), PhoneError> {
+        self.sys_operation("RESET").await
+    }
+
+    async fn sys_operation(&self, request: &str) -> Result<(), PhoneError> {
+        self.expect_success("api-sys_operation", &[("request", request)], "restart")
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>, PhoneError> {
+        let function = "api-get_accounts";
+        let body = self
+            .expect_success(function, &[], "list its accounts")
+            .await?;
+        match body {
+            Value::Array(items) => Ok(items.iter().filter_map(Account::from_json).collect()),
+            other => Err(self.unexpected(function, &other)),
+        }
+    }
+
+    /// Reads the model without logging in. Safe as a first contact: no passcode travels, and
+    /// on HTTPS it is the request that reports an unknown certificate.
+    pub async fn model(&self) -> Result<PhoneModel, PhoneError> {
+        let function = "model.define.js";
+        let (status, text) = self
+            .send(
+                reqwest::Method::GET,
+                "/json/configs/model.define.js",
+                &[],
+                Auth::None,
+            )
+            .await?;
+        match status {
+            200..=299 => Ok(PhoneModel::from_define_js(&text)),
+            404 => Err(PhoneError::NotSupported {
+                function: function.to_owned(),
+            }),
+            _ => Err(self.unexpected(function, &Value::String(format!("HTTP {status}")))),
+        }
+    }
+
+    /// Dials `number` (already normalized: digits, `*`, `#`, maybe a leading `+`).
+    ///
+    /// `api-make_call` first (sending both `passcode` and `password`, since firmware differs);
+    /// when it is absent, switched off or answers `false`, the digits are pressed as keys.
+    /// Success means the phone accepted the request; the poller confirms the call.
+    pub async fn dial(&self, number: &str, account: Option<u32>) -> Result<DialMethod, PhoneError> {
+        if number.is_empty() {
+            return Err(PhoneError::Refused("There is no number to dial.".to_owned()));
+        }
+        if !self.make_call_unavailable.load(Ordering::Relaxed) {
+            let account = account.unwrap_or(0).to_string();
+            let mut params = vec![("phonenumber", number), ("account", account.as_str())];
+            let secret = self.passcode_mode_secret();
+            if let Some(secret) = secret.as_deref() {
+                params.push(("password", secret));
+            }
+            match self.call("api-make_call", &params).await {
+                Ok(Answer::Success(body)) if is_truthy(&body) => return Ok(DialMethod::MakeCall),
+                Ok(_) | Err(PhoneError::NotSupported { .. }) => {
+                    tracing::info!("click-to-dial unavailable on this phone, dialing by keypad");
+                    self.make_call_unavailable.store(true, Ordering::Relaxed);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let keys = Key::dial_sequence(number).ok_or_else(|| {
+            PhoneError::Refused(format!(
+                "The phone's click-to-dial is off, and {number} cannot be typed on a keypad. \
+                 Turn on \"Click-To-Dial Feature\" on the phone, or set an international \
+                 prefix in callpop's dialing rules."
+            ))
+        })?;
+        self.send_keys(&keys).await?;
+        Ok(DialMethod::Keypad)
+    }
+
+    // ---- plumbing --------------------------------------------------------------------------
+
+    /// Calls `function` and insists on success.
+    async fn expect_success(
+        &self,
+        function: &str,
+        params: &[(&str, &str)],
+        action: &str,
+    ) -> Result<Value, PhoneError> {
+        match self.call(function, params).await? {
+            Answer::Success(body) => Ok(body),
+            Answer::Failure(body) => Err(PhoneError::CommandRefused {
+                action: action.to_owned(),
+                reason: body.as_str().map(str::to_owned),
+            }),
+        }
+    }
+
+    /// One CTI call with login handling: refuses at once while a rejection stands, latches new
+    /// rejections, and on session firmware logs in (again, once) as needed.
+    async fn call(&self, function: &str, params: &[(&str, &str)]) -> Result<Answer, PhoneError> {
+        if let Some(rejection) = self.rejection() {
+            return Err(rejection);
+        }
+        let result = self.call_with_login(function, params).await;
+        if let Err(e @ (PhoneError::PasscodeRejected { .. } | PhoneError::LockedOut { .. })) =
+            &result
+        {
+            if let Ok(mut r) = self.rejected.lock() {
+                *r = Some(e.clone());
+            }
+        }
+        result
+    }
+
+    async fn call_with_login(
+        &self,
+        function: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Answer, PhoneError> {
+        let credentials = self.credentials();
+        let path = format!("/cgi-bin/{function}");
+        let (username, password) = match &credentials {
+            Credentials::Passcode(passcode) => {
+                let (status, text) = self
+                    .send(
+                        reqwest::Method::GET,
+                        &path,
+                        params,
+                        Auth::Passcode(passcode.expose()),
+                    )
+                    .await?;
+                return interpret(status, &text, &self.context(function, &credentials));
+            }
+            Credentials::Session { username, password } => (username, password.expose()),
+        };
+        let mut sid = self.sid.lock().await;
+        let mut logged_in_now = false;
+        loop {
+            let current = match sid.as_ref() {
+                Some(s) => s.clone(),
+                None => {
+                    logged_in_now = true;
+                    let fresh = self.login(username, password, &credentials).await?;
+                    *sid = Some(fresh.clone());
+                    fresh
+                }
+            };
+            let (status, text) = self
+                .send(reqwest::Method::GET, &path, params, Auth::Sid(&current))
+                .await?;
+            match interpret(status, &text, &self.context(function, &credentials)) {
+                // One fresh login per call at most; a session that dies straight after login
+                // is reported rather than looped on.
+                Err(PhoneError::SessionExpired) if !logged_in_now => {
+                    tracing::info!("phone session expired, logging in again");
+                    *sid = None;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Session login: `access` gives a nonce, `dologin` takes sha256(password + nonce).
+    async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        credentials: &Credentials,
+    ) -> Result<String, PhoneError> {
+        let access = sha256_hex(username.as_bytes());
+        let (status, text) = self
+            .send(
+                reqwest::Method::POST,
+                "/cgi-bin/access",
+                &[("access", &access)],
+                Auth::None,
+            )
+            .await?;
+        let nonce = match interpret(status, &text, &self.context("access", credentials))? {
+            Answer::Success(Value::String(nonce)) if !nonce.is_empty() => nonce,
+            Answer::Success(other) | Answer::Failure(other) => {
+                return Err(self.unexpected("access", &other))
+            }
+        };
+        let hashed = sha256_hex(format!("{password}{nonce}").as_bytes());
+        let (status, text) = self
+            .send(
+                reqwest::Method::POST,
+                "/cgi-bin/dologin",
+                &[("username", username), ("password", &hashed)],
+                Auth::None,
+            )
+            .await?;
+        let cx = self.context("dologin", credentials);
+        match interpret(status, &text, &cx) {
+            Ok(Answer::Success(body)) => body
+                .get("sid")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .ok_or_else(|| self.unexpected("dologin", &body)),
+            Ok(Answer::Failure(_)) | Err(PhoneError::SessionExpired) => {
+                Err(PhoneError::PasscodeRejected { tries_left: None })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sends one request and reads the answer. Transport failures are turned into messages
+    /// without the URL (reqwest's errors carry the query string, i.e. the passcode).
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        params: &[(&str, &str)],
+        auth: Auth<'_>,
+    ) -> Result<(u16, String), PhoneError> {
+        let mut url = self.base.clone();
+        url.set_path(path);
+        let is_post = method == reqwest::Method::POST;
+        let mut request = if is_post {
+            self.http.post(url).form(params)
+        } else {
+            let mut pairs: Vec<(&str, &str)> = params.to_vec();
+            if let Auth::Passcode(p) = auth {
+                pairs.insert(0, ("passcode", p));
+            }
+            if !pairs.is_empty() {
+                url.query_pairs_mut().extend_pairs(pairs);
+            }
+            self.http.get(url)
+        };
+        if let Auth::Sid(sid) = auth {
+            request = request.header(reqwest::header::COOKIE, format!("sid={sid}"));
+        }
+        if is_post || matches!(auth, Auth::Sid(_)) {
+            // Session firmware refuses form posts without a same-origin Referer (403).
+            request = request.header(reqwest::header::REFERER, self.base.as_str());
+        }
+        let response = request.send().await.map_err(|e| self.transport_error(e))?;
+        let status = response.status().as_u16();
+        let text = self.read_limited(response).await?;
+        Ok((status, text))
+    }
+
+    async fn read_limited(&self, mut response: reqwest::Response) -> Result<String, PhoneError> {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(e))? {
+            let room = MAX_ANSWER_BYTES.saturating_sub(bytes.len());
+            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if room <= chunk.len() {
+                break;
+            }
+        }
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    fn transport_error(&self, error: reqwest::Error) -> PhoneError {
+        let host = self.host.clone();
+        if let Some(verifier) = &self.tls {
+            if let Some(seen) = verifier.take_refused() {
+                return match verifier.pin() {
+                    Some(expected) => PhoneError::CertificateChanged {
+                        host,
+                        expected: expected.to_string(),
+                        actual: seen.to_string(),
+                    },
+                    None => PhoneError::CertificateUnknown {
+                        host,
+                        fingerprint: seen.to_string(),
+                    },
+                };
+            }
+        }
+        if error.is_timeout() {
+            return PhoneError::Timeout {
+                host,
+                after: self.request_timeout,
+            };
+        }
+        let reason = root_cause(&error);
+        let secret = self.credentials().secret().expose().to_owned();
+        let reason = if secret.is_empty() {
+            reason
+        } else {
+            reason.replace(&secret, "•••")
+        };
+        PhoneError::Unreachable { host, reason }
+    }
+
+    fn credentials(&self) -> Credentials {
+        match self.credentials.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn passcode_mode_secret(&self) -> Option<String> {
+        match self.credentials() {
+            Credentials::Passcode(p) => Some(p.expose().to_owned()),
+            Credentials::Session { .. } => None,
+        }
+    }
+
+    fn context<'a>(&'a self, function: &'a str, credentials: &'a Credentials) -> Context<'a> {
+        Context {
+            host: &self.host,
+            function,
+            session_mode: matches!(credentials, Credentials::Session { .. }),
+            secret: credentials.secret().expose(),
+        }
+    }
+
+    fn unexpected(&self, function: &str, body: &Value) -> PhoneError {
+        let credentials = self.credentials();
+        PhoneError::UnexpectedAnswer {
+            host: self.host.clone(),
+            function: function.to_owned(),
+            excerpt: crate::error::excerpt(&body.to_string(), Some(credentials.secret().expose())),
+        }
+    }
+}
+
+fn operation_words(op: PhoneOperation) -> &'static str {
+    match op {
+        PhoneOperation::AcceptCall => "answer",
+        PhoneOperation::RejectCall => "reject the call",
+        PhoneOperation::EndCall => "hang up",
+        PhoneOperation::HoldCall => "hold or resume",
+        PhoneOperation::Cancel => "cancel the call",
+    }
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
+}
+
+/// The innermost cause, which is the useful part ("Connection refused (os error 111)"); the
+/// outer layers only say "error sending request for url (...)", with the URL.
+fn root_cause(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let text = cause.to_string();
+    if text.contains("http://") || text.contains("https://") || text.contains("passcode") {
+        // Should never happen for a root cause, but a URL must never leak.
+        return "the connection failed".to_owned();
+    }
+    match text.as_str() {
+        t if t.contains("connection closed before message completed") => {
+            "the phone closed the connection without answering".to_owned()
+        }
+        _ => text,
+    }
+}
