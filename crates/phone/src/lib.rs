@@ -11,11 +11,15 @@ pub mod cti;
 pub mod error;
 pub mod models;
 pub mod number;
+pub mod phone;
+pub mod poller;
 pub mod settings;
 pub mod tracker;
 
 pub use credentials::{Credentials, Secret};
 pub use cti::{CertFingerprint, ClientConfig, CtiClient, DialMethod};
 pub use error::PhoneError;
+pub use phone::Phone;
+pub use poller::{Connection, PhoneState, PollerHandle};
 pub use models::{Line, LineState, PhoneOperation, PhoneStatus};
 pub use tracker::{CallEvent, CallEventKind, CallId, CallTracker};
