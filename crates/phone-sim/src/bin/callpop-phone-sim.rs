@@ -1,1 +1,143 @@
-fn main() {}
+//! `callpop-phone-sim`: runs a simulated Grandstream phone until Ctrl-C or SIGTERM.
+//!
+//! Prints the base URL on the first line of stdout (and `certificate-sha256 <fingerprint>` on
+//! the second with `--tls`) so that scripts and the app's demo mode can read where it listens.
+//! Logs go to stderr (`RUST_LOG` filters them). The control API under `/control/` is
+//! unauthenticated: keep the listen address on loopback.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use callpop_phone_sim::{PhoneSim, SimAuth, SimConfig, MAX_ACCOUNTS, MAX_LINES};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+/// A Grandstream-compatible desk phone over HTTP(S), for tests and demos.
+#[derive(Debug, Parser)]
+#[command(name = "callpop-phone-sim", version)]
+struct Args {
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Number of lines.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_LINES)))]
+    lines: u32,
+    /// Number of SIP accounts.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ACCOUNTS)))]
+    accounts: u32,
+    /// CTI passcode (passcode mode).
+    #[arg(long, default_value = "admin", conflicts_with = "session_user")]
+    passcode: String,
+    /// Use session login (newer firmware) with this user name.
+    #[arg(long, requires = "session_password")]
+    session_user: Option<String>,
+    /// Password for --session-user.
+    #[arg(long, requires = "session_user")]
+    session_password: Option<String>,
+    /// Serve HTTPS with a freshly generated self-signed certificate.
+    #[arg(long)]
+    tls: bool,
+    /// Disable click-to-dial (api-make_call answers false).
+    #[arg(long)]
+    no_make_call: bool,
+    /// Disable remote control (every api-* request answers 403).
+    #[arg(long)]
+    no_remote_control: bool,
+    /// Milliseconds between two keys of api-send_key.
+    #[arg(long, default_value_t = 700)]
+    key_interval_ms: u64,
+    /// Minutes the phone stays locked after five failed logins.
+    #[arg(long, default_value_t = 5)]
+    lock_minutes: u32,
+    /// Remote parties answer outgoing calls after this many milliseconds.
+    #[arg(long)]
+    auto_answer_ms: Option<u64>,
+    /// Milliseconds between a call event and its Action URL push.
+    #[arg(long, default_value_t = 1000)]
+    push_delay_ms: u64,
+    /// Ring now and then with demo callers.
+    #[arg(long)]
+    demo: bool,
+    /// Model name reported to clients.
+    #[arg(long, default_value = "GXP2170")]
+    model: String,
+}
+
+impl Args {
+    fn config(self) -> SimConfig {
+        let auth = match (self.session_user, self.session_password) {
+            (Some(username), Some(password)) => SimAuth::Session { username, password },
+            _ => SimAuth::Passcode(self.passcode),
+        };
+        SimConfig {
+            bind: self.listen,
+            lines: self.lines,
+            accounts: self.accounts,
+            model: self.model,
+            auth,
+            tls: self.tls,
+            make_call_enabled: !self.no_make_call,
+            remote_control_enabled: !self.no_remote_control,
+            key_interval: Duration::from_millis(self.key_interval_ms),
+            lock_minutes: self.lock_minutes,
+            auto_answer_outgoing_after: self.auto_answer_ms.map(Duration::from_millis),
+            demo: self.demo,
+            push_delay: Duration::from_millis(self.push_delay_ms),
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = Args::parse().config();
+    let sim = match PhoneSim::start(config).await {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!("callpop-phone-sim: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = announce(&sim) {
+        eprintln!("callpop-phone-sim: cannot write to stdout: {e}");
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = stop_signal().await {
+        eprintln!("callpop-phone-sim: cannot wait for signals: {e}");
+    }
+    sim.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// The machine-readable start-up lines.
+fn announce(sim: &PhoneSim) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", sim.url())?;
+    if let Some(fingerprint) = sim.cert_fingerprint() {
+        writeln!(out, "certificate-sha256 {fingerprint}")?;
+    }
+    out.flush()
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM.
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}

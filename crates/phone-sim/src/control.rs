@@ -1,0 +1,237 @@
+//! The control API over HTTP, under `/control/`: the [`crate::PhoneSim`] methods for scripts,
+//! other processes and the app's demo mode.
+//!
+//! **Unauthenticated by design**: it exists for tests and demos on loopback. Never expose a
+//! simulator on a network others can reach.
+//!
+//! Every action accepts GET and POST, with parameters in the query string or a form body
+//! (percent-decoded UTF-8). Answers are JSON: `{"ok":true,...}` on success, `{"ok":false,
+//! "error":"..."}` with 400 for bad parameters, 409 when the phone's state forbids the action
+//! and 404 for unknown actions.
+//!
+//! | action | parameters | effect |
+//! |---|---|---|
+//! | `ring` | `number`, `name`?, `line`? | incoming call; answers `line` |
+//! | `short-ring` | as `ring`, plus `ms` | rings, caller gives up after `ms` |
+//! | `answer` | `line` | remote answers an outgoing call |
+//! | `hangup` | `line` | remote hangs up |
+//! | `fault` | `mode`=none\|slow\|html\|500\|drop\|garbage\|status, `ms`, `code`, `count`? | fault injection |
+//! | `remote-control` | `enabled` | "Action URI Support" switch |
+//! | `make-call` | `enabled` | click-to-dial switch |
+//! | `expire-sessions` | | ends all web sessions |
+//! | `unlock` | | lifts a login lock-out |
+//! | `rotate-cert` | | new HTTPS certificate; answers `fingerprint` |
+//! | `state` | | lines, `dnd`, `locked`, switches |
+//! | `requests` | | recorded requests (JSON array) |
+//! | `clear-requests` | | forgets them |
+//! | `action-url` | `event`, `url`? | sets (or without `url` clears) an Action URL |
+//! | `push-faults` | `loss`?, `dup`?, `delay_ms`?, `seed`? | push loss/duplication/delay |
+//! | `push-seed` | `seed` | reseeds the push fault dice |
+//! | `pushes` | | pushes sent (JSON array) |
+//! | `clear-pushes` | | forgets them |
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::device::Device;
+use crate::error::SimError;
+use crate::events::PushEvent;
+use crate::faults::Fault;
+use crate::http::Incoming;
+use crate::params::Params;
+
+/// The control routes, merged into the phone's router.
+pub(crate) fn routes() -> Router<Arc<Device>> {
+    Router::new().route("/control/{action}", any(control))
+}
+
+/// A failed control request: status and message.
+struct Problem(StatusCode, String);
+
+impl From<SimError> for Problem {
+    fn from(e: SimError) -> Problem {
+        let status = match e {
+            SimError::NoSuchLine(_) => StatusCode::NOT_FOUND,
+            _ => StatusCode::CONFLICT,
+        };
+        Problem(status, e.to_string())
+    }
+}
+
+fn bad(message: impl Into<String>) -> Problem {
+    Problem(StatusCode::BAD_REQUEST, message.into())
+}
+
+type Outcome = Result<Value, Problem>;
+
+fn ok() -> Outcome {
+    Ok(json!({ "ok": true }))
+}
+
+async fn control(
+    State(device): State<Arc<Device>>,
+    Path(action): Path<String>,
+    request: Request,
+) -> Response {
+    let incoming = match Incoming::read(request).await {
+        Ok(incoming) => incoming,
+        Err(response) => return response,
+    };
+    match act(&device, &action, &incoming.params) {
+        Ok(value) => Json(value).into_response(),
+        Err(Problem(status, error)) => {
+            tracing::debug!(action, %status, error, "control request refused");
+            (status, Json(json!({ "ok": false, "error": error }))).into_response()
+        }
+    }
+}
+
+fn act(device: &Device, action: &str, p: &Params) -> Outcome {
+    match action {
+        "ring" => {
+            let line = device.ring(opt::<u32>(p, "line")?, required(p, "number")?, name(p))?;
+            Ok(json!({ "ok": true, "line": line }))
+        }
+        "short-ring" => {
+            let ring_for = Duration::from_millis(req::<u64>(p, "ms")?);
+            let line = device.short_ring(
+                opt::<u32>(p, "line")?,
+                required(p, "number")?,
+                name(p),
+                ring_for,
+            )?;
+            Ok(json!({ "ok": true, "line": line }))
+        }
+        "answer" => {
+            device.remote_answer(req(p, "line")?)?;
+            ok()
+        }
+        "hangup" => {
+            device.remote_hangup(req(p, "line")?)?;
+            ok()
+        }
+        "fault" => {
+            let fault = Fault::from_control(
+                p.get("mode").unwrap_or("none"),
+                opt(p, "ms")?,
+                opt(p, "code")?,
+            )
+            .map_err(bad)?;
+            device.set_fault(fault, opt(p, "count")?);
+            ok()
+        }
+        "remote-control" => {
+            device.set_remote_control(flag(p, "enabled")?);
+            ok()
+        }
+        "make-call" => {
+            device.set_make_call(flag(p, "enabled")?);
+            ok()
+        }
+        "expire-sessions" => {
+            device.with_auth(|a| a.expire_sessions());
+            ok()
+        }
+        "unlock" => {
+            device.with_auth(|a| a.unlock());
+            ok()
+        }
+        "rotate-cert" => match device.rotate_certificate() {
+            Some(Ok(fingerprint)) => Ok(json!({ "ok": true, "fingerprint": fingerprint })),
+            Some(Err(e)) => Err(Problem(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
+            None => Err(Problem(
+                StatusCode::CONFLICT,
+                "the phone serves plain HTTP".to_owned(),
+            )),
+        },
+        "state" => to_json(&device.state()),
+        "requests" => to_json(&device.requests()),
+        "clear-requests" => {
+            device.recorder().clear();
+            ok()
+        }
+        "action-url" => {
+            let event: PushEvent = required(p, "event")?
+                .parse()
+                .map_err(|e| bad(format!("{e}")))?;
+            device
+                .pusher()
+                .set_action_url(event, p.get("url").map(str::to_owned));
+            ok()
+        }
+        "push-faults" => {
+            let loss = opt::<f64>(p, "loss")?.unwrap_or(0.0);
+            let dup = opt::<f64>(p, "dup")?.unwrap_or(0.0);
+            let delay = opt::<u64>(p, "delay_ms")?.map(Duration::from_millis);
+            for (name, value) in [("loss", loss), ("dup", dup)] {
+                if !(0.0..=1.0).contains(&value) {
+                    return Err(bad(format!("{name} must be between 0 and 1")));
+                }
+            }
+            if let Some(seed) = opt::<u64>(p, "seed")? {
+                device.pusher().set_seed(seed);
+            }
+            device.pusher().set_faults(loss, dup, delay);
+            ok()
+        }
+        "push-seed" => {
+            device.pusher().set_seed(req(p, "seed")?);
+            ok()
+        }
+        "pushes" => to_json(&device.pushes()),
+        "clear-pushes" => {
+            device.pusher().clear();
+            ok()
+        }
+        other => Err(Problem(
+            StatusCode::NOT_FOUND,
+            format!("unknown control action {other:?}"),
+        )),
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Outcome {
+    serde_json::to_value(value)
+        .map_err(|e| Problem(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+}
+
+fn name(p: &Params) -> &str {
+    p.get("name").unwrap_or_default()
+}
+
+fn required<'a>(p: &'a Params, key: &str) -> Result<&'a str, Problem> {
+    p.get(key)
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| bad(format!("missing {key}=")))
+}
+
+/// An optional parameter; present but unparsable is an error, empty counts as absent.
+fn opt<T: FromStr>(p: &Params, key: &str) -> Result<Option<T>, Problem> {
+    match p.get(key).map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(raw) => raw
+            .parse()
+            .map(Some)
+            .map_err(|_| bad(format!("invalid {key}={raw}"))),
+    }
+}
+
+fn req<T: FromStr>(p: &Params, key: &str) -> Result<T, Problem> {
+    opt(p, key)?.ok_or_else(|| bad(format!("missing {key}=")))
+}
+
+fn flag(p: &Params, key: &str) -> Result<bool, Problem> {
+    match required(p, key)?.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" | "yes" => Ok(true),
+        "0" | "false" | "off" | "no" => Ok(false),
+        other => Err(bad(format!("invalid {key}={other}: use true or false"))),
+    }
+}
