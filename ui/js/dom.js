@@ -1,0 +1,63 @@
+// Tiny DOM helpers: build elements without innerHTML, so text from the phone (caller names,
+// error messages) is never interpreted as markup.
+
+/**
+ * h("button", {class: "btn", onclick: fn, disabled: true}, "Answer")
+ * Attributes: `class`, `text`, `on<event>` (listener), `dataset` (object), booleans toggle
+ * the attribute, null/undefined/false skip it. Children: nodes, strings, arrays, null.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "text") el.textContent = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") {
+      el.addEventListener(key.slice(2), value);
+    } else if (value === true) el.setAttribute(key, "");
+    else el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else if (child instanceof Node) el.appendChild(child);
+    else el.appendChild(document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces all children of `el`. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+
+/** Shows `message` in `el` (role=alert area next to a control), or hides it when empty. */
+export function showMessage(el, message, tone = "error") {
+  if (!el) return;
+  el.textContent = message || "";
+  el.hidden = !message;
+  el.dataset.tone = tone;
+}
+
+/** Sets a button's enabled state and keeps `aria-disabled` in step. */
+export function setEnabled(button, enabled) {
+  button.disabled = !enabled;
+}
+
+/** Calls `fn` `wait` ms after the last call. */
+export function debounce(fn, wait) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), wait);
+  };
+}
