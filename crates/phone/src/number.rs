@@ -337,6 +337,42 @@ fn main_meta_for_code(code: u16) -> Option<&'static Metadata> {
         .copied()
 }
 
+/// Lengths a national significant number can have in this country, sorted. Taken from the
+/// number types, since the general description carries none in this metadata.
+fn lengths(meta: &Metadata) -> Vec<u16> {
+    let d = meta.descriptors();
+    let mut all: Vec<u16> = [
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(std::iter::once(d.general()))
+    .flat_map(|desc| desc.possible_length().iter().copied())
+    .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Lengths of numbers only diallable within their own area (a 7-digit US number).
+fn local_lengths(meta: &Metadata) -> Vec<u16> {
+    let d = meta.descriptors();
+    [Some(d.general()), d.fixed_line(), d.mobile()]
+        .into_iter()
+        .flatten()
+        .flat_map(|desc| desc.possible_local_length().iter().copied())
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Resolving text into a dial target.
 
@@ -423,33 +459,48 @@ fn is_only_number(text: &str, found: &Found) -> bool {
 /// first.
 fn build_found(found: &Found, desk: &Desk<'_>) -> Result<Resolved, NumberError> {
     let candidate = found.parsed.as_ref().map_err(Clone::clone)?;
-    let error = match build(candidate, desk, &found.raw) {
-        Ok(resolved) => return Ok(resolved),
-        Err(error) => error,
-    };
+    let whole = build(candidate, desk, &found.raw);
     if found.from_uri || candidate.body.contains(['*', '#']) {
-        return Err(error);
+        return whole;
     }
     let chars: Vec<char> = found.raw.chars().collect();
-    // Cut at a space, longest first; the rest must look like a whole number too (7 digits or
-    // more), so that a typo never shortens one number into another valid one.
-    for cut in (1..chars.len()).rev().filter(|&k| is_space(chars[k])) {
-        let rest_digits = chars[cut..].iter().filter(|c| c.is_ascii_digit()).count();
-        if rest_digits < 7 {
-            continue;
-        }
-        let Some(first) = read_number(&chars[..cut], 0) else {
-            continue;
-        };
-        if let Ok(candidate) = &first.parsed {
-            if let Ok(resolved) = build(candidate, desk, &first.raw) {
-                if !resolved.target.internal {
-                    return Ok(resolved);
+    let outside = |piece: &[char]| {
+        read_number(piece, 0)
+            .and_then(|item| build(item.parsed.as_ref().ok()?, desk, &item.raw).ok())
+            .filter(|resolved| !resolved.target.internal)
+    };
+    let cuts = || (1..chars.len()).filter(|&k| is_space(chars[k]));
+    match whole {
+        // Numbering plans with variable lengths (Germany, Austria) can take two numbers run
+        // together as one long valid number. A second group that starts the way only a whole
+        // number starts (trunk 0, +) and is valid on its own gives that away.
+        Ok(resolved) => {
+            for cut in cuts() {
+                let rest = &chars[cut + 1..];
+                let starts_number = rest.first().is_some_and(|&c| matches!(c, '0' | '+' | '('));
+                if starts_number && outside(rest).is_some() {
+                    if let Some(first) = outside(&chars[..cut]) {
+                        return Ok(first);
+                    }
                 }
             }
+            Ok(resolved)
+        }
+        // Cut at the first space that leaves a valid number before it; the rest must look like
+        // a whole number too (7 digits or more), so that a typo never shortens one number
+        // into another valid one.
+        Err(error) => {
+            for cut in cuts() {
+                let rest_digits = chars[cut..].iter().filter(|c| c.is_ascii_digit()).count();
+                if rest_digits >= 7 {
+                    if let Some(first) = outside(&chars[..cut]) {
+                        return Ok(first);
+                    }
+                }
+            }
+            Err(error)
         }
     }
-    Err(error)
 }
 
 /// Builds the dial target for one candidate.
@@ -547,29 +598,26 @@ fn classify(candidate: &Candidate, desk: &Desk<'_>) -> Result<Classified, Number
     }
     if let Some(digits) = body.strip_prefix('+') {
         let zero = candidate.paren_zero_at.and_then(|at| at.checked_sub(1));
-        return international(digits, zero, desk, &raw);
+        return international(digits, zero, &raw);
     }
     if body.len() <= MAX_INTERNAL_DIGITS && !candidate.vanity {
         return Ok(Classified::Internal(body.to_owned()));
     }
     if let Some(len) = desk.international_prefix_len(body) {
         let zero = candidate.paren_zero_at.and_then(|at| at.checked_sub(len));
-        return international(&body[len..], zero, desk, &raw);
+        return international(&body[len..], zero, &raw);
     }
     if body.len() > MAX_E164_DIGITS + 2 {
         return Err(NumberError::TooLong { number: raw });
     }
-    let number = parse(desk, body, &raw)?;
+    let number = parse(Some(desk.id), body, &raw)?;
     if number.is_valid() {
         return Ok(Classified::External(number));
     }
     // A North American 7-digit local number, or the like elsewhere.
-    let local_only = desk
-        .meta
-        .descriptors()
-        .general()
-        .possible_local_length()
-        .contains(&u16::try_from(number.national().to_string().len()).unwrap_or(u16::MAX));
+    let length = u16::try_from(number.national().to_string().len()).unwrap_or(u16::MAX);
+    let local_only =
+        !lengths(desk.meta).contains(&length) && local_lengths(desk.meta).contains(&length);
     if local_only && number.code().value() == desk.meta.country_code() {
         return Err(NumberError::MissingAreaCode { number: raw });
     }
@@ -581,7 +629,6 @@ fn classify(candidate: &Candidate, desk: &Desk<'_>) -> Result<Classified, Number
 fn international(
     digits: &str,
     paren_zero_at: Option<usize>,
-    desk: &Desk<'_>,
     raw: &str,
 ) -> Result<Classified, NumberError> {
     let mut digits = digits.to_owned();
@@ -608,7 +655,9 @@ fn international(
             number: raw.to_owned(),
         });
     }
-    let number = parse(desk, &format!("+{digits}"), raw)?;
+    // Parsed without the desk's country: given one, the parser strips *that* country's trunk
+    // prefix from a foreign number (a German desk would turn +39 06… into +39 6…).
+    let number = parse(None, &format!("+{digits}"), raw)?;
     if number.is_valid() {
         Ok(Classified::External(number))
     } else {
@@ -616,10 +665,10 @@ fn international(
     }
 }
 
-fn parse(desk: &Desk<'_>, cleaned: &str, raw: &str) -> Result<PhoneNumber, NumberError> {
+fn parse(country: Option<Id>, cleaned: &str, raw: &str) -> Result<PhoneNumber, NumberError> {
     use phonenumber::ParseError as P;
     let number = || raw.to_owned();
-    phonenumber::parse(Some(desk.id), cleaned).map_err(|err| match err {
+    phonenumber::parse(country, cleaned).map_err(|err| match err {
         P::InvalidCountryCode => NumberError::UnknownCountryCode { number: number() },
         P::TooLong | P::MalformedInteger(_) => NumberError::TooLong { number: number() },
         P::NoNumber | P::TooShortAfterIdd | P::TooShortNsn => {
@@ -633,9 +682,9 @@ fn parse(desk: &Desk<'_>, cleaned: &str, raw: &str) -> Result<PhoneNumber, Numbe
 fn length_problem(number: &PhoneNumber, raw: String) -> NumberError {
     let length = number.national().to_string().len();
     let possible = main_meta_for_code(number.code().value())
-        .map(|meta| meta.descriptors().general().possible_length().to_vec())
+        .map(lengths)
         .unwrap_or_default();
-    match (possible.iter().min(), possible.iter().max()) {
+    match (possible.first(), possible.last()) {
         (Some(&min), _) if length < usize::from(min) => NumberError::TooShort { number: raw },
         (_, Some(&max)) if length > usize::from(max) => NumberError::TooLong { number: raw },
         _ => NumberError::Invalid { number: raw },
