@@ -70,10 +70,14 @@ fn bad(message: impl Into<String>) -> Problem {
     Problem(StatusCode::BAD_REQUEST, message.into())
 }
 
-type Outcome = Result<Value, Problem>;
+type Outcome = Result<Response, Problem>;
 
 fn ok() -> Outcome {
-    Ok(json!({ "ok": true }))
+    reply(json!({ "ok": true }))
+}
+
+fn reply(value: Value) -> Outcome {
+    Ok(Json(value).into_response())
 }
 
 async fn control(
@@ -86,7 +90,7 @@ async fn control(
         Err(response) => return response,
     };
     match act(&device, &action, &incoming.params) {
-        Ok(value) => Json(value).into_response(),
+        Ok(response) => response,
         Err(Problem(status, error)) => {
             tracing::debug!(action, %status, error, "control request refused");
             (status, Json(json!({ "ok": false, "error": error }))).into_response()
@@ -98,7 +102,7 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
     match action {
         "ring" => {
             let line = device.ring(opt::<u32>(p, "line")?, required(p, "number")?, name(p))?;
-            Ok(json!({ "ok": true, "line": line }))
+            reply(json!({ "ok": true, "line": line }))
         }
         "short-ring" => {
             let ring_for = Duration::from_millis(req::<u64>(p, "ms")?);
@@ -108,7 +112,7 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
                 name(p),
                 ring_for,
             )?;
-            Ok(json!({ "ok": true, "line": line }))
+            reply(json!({ "ok": true, "line": line }))
         }
         "answer" => {
             device.remote_answer(req(p, "line")?)?;
@@ -145,7 +149,7 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
             ok()
         }
         "rotate-cert" => match device.rotate_certificate() {
-            Some(Ok(fingerprint)) => Ok(json!({ "ok": true, "fingerprint": fingerprint })),
+            Some(Ok(fingerprint)) => reply(json!({ "ok": true, "fingerprint": fingerprint })),
             Some(Err(e)) => Err(Problem(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
             None => Err(Problem(
                 StatusCode::CONFLICT,
@@ -198,9 +202,9 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
     }
 }
 
+/// Serializes `value` directly (not through `Value`), keeping the structs' field order.
 fn to_json<T: serde::Serialize>(value: &T) -> Outcome {
-    serde_json::to_value(value)
-        .map_err(|e| Problem(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+    Ok(Json(value).into_response())
 }
 
 fn name(p: &Params) -> &str {

@@ -5,7 +5,7 @@
 //! Logs go to stderr (`RUST_LOG` filters them). The control API under `/control/` is
 //! unauthenticated: keep the listen address on loopback.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -96,6 +96,7 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let config = Args::parse().config();
     let sim = match PhoneSim::start(config).await {
