@@ -33,6 +33,11 @@ function pickBackend() {
 }
 
 const backend = pickBackend();
+if (!backend) {
+  console.info(
+    "callpop: no app here. For a preview with fake data add ?mock=ringing, incall, offline, attention, setup, settings or nokeyring (and &theme=dark).",
+  );
+}
 
 /** True when commands can be sent (inside the app, or with a mock). */
 export const available = backend !== null;

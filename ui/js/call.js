@@ -2,7 +2,7 @@
 // Which call: `?call=<id>`, else the first call in the state (then it sticks to that one).
 
 import * as api from "./api.js";
-import { h, $, replace } from "./dom.js";
+import { h, $, replace, setText } from "./dom.js";
 import { callerLabels, formatDuration, phaseInfo, startTicker } from "./format.js";
 
 const el = {
@@ -159,8 +159,8 @@ function render() {
   if (!call) {
     setTone("idle");
     el.state.textContent = endedAs ? "Call ended" : "No call";
-    el.name.textContent = endedAs ? "Call ended" : "No call right now";
-    el.number.textContent = "";
+    setText(el.name, endedAs ? "Call ended" : "No call right now");
+    setText(el.number, "");
     el.timer.hidden = true;
     el.muted.hidden = true;
     renderActions(endedAs ? "ended" : "none");
@@ -169,9 +169,9 @@ function render() {
   }
 
   const who = callerLabels(call);
-  if (el.name.textContent !== who.title) el.name.textContent = who.title;
+  setText(el.name, who.title);
   el.name.title = who.title;
-  el.number.textContent = who.subtitle;
+  setText(el.number, who.subtitle);
 
   if (endedAs) {
     setTone("offline");
@@ -223,8 +223,8 @@ async function start() {
   if (!api.available) {
     setTone("offline");
     el.state.textContent = "Not running inside callpop";
-    el.name.textContent = "callpop is not running here";
-    el.number.textContent = "Open this window from the callpop app.";
+    el.name.textContent = "No calls to show";
+    el.number.textContent = "Start callpop to see calls here.";
     return;
   }
   let gotEvent = false;

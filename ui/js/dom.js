@@ -61,3 +61,9 @@ export function debounce(fn, wait) {
     timer = setTimeout(() => fn(...args), wait);
   };
 }
+
+/** Sets text only when it changed, so live regions do not re-announce the same words. */
+export function setText(node, text) {
+  const value = text == null ? "" : String(text);
+  if (node.textContent !== value) node.textContent = value;
+}

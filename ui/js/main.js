@@ -1,7 +1,7 @@
 // Main window: connection, lines, call controls, dialing, problems.
 
 import * as api from "./api.js";
-import { h, $, replace, showMessage } from "./dom.js";
+import { h, $, replace, setText, showMessage } from "./dom.js";
 import { setupDialpad, DIAL_CHARS } from "./dialpad.js";
 import {
   callerLabels,
@@ -65,12 +65,12 @@ function renderConnection(v) {
   const info = connectionInfo(conn.state);
   setTone(el.connection, info.tone);
   el.connDot.classList.toggle("pulse", conn.state === "connecting");
-  el.connLabel.textContent = info.label;
-  el.connPhone.textContent = v.phone_label ? `Phone ${v.phone_label}` : "";
+  setText(el.connLabel, info.label);
+  setText(el.connPhone, v.phone_label ? `Phone ${v.phone_label}` : "");
   el.connDemo.hidden = !v.demo;
 
   const message = (conn.error && conn.error.message) || CONNECTION_TEXT[conn.state] || "";
-  el.connMessage.textContent = message;
+  setText(el.connMessage, message);
   el.connMessage.hidden = !message;
 
   retryAt = conn.state === "offline" && Number.isFinite(conn.retry_in_ms) ? Date.now() + conn.retry_in_ms : null;
@@ -434,7 +434,8 @@ async function start() {
   if (!api.available) {
     el.connLabel.textContent = "Not running inside callpop";
     setTone(el.connection, "offline");
-    api.explainIfMissing(el.main || $("#main"));
+    api.explainIfMissing($("#main"));
+    el.settings.hidden = true;
     return;
   }
   let gotEvent = false;

@@ -217,7 +217,7 @@ export function createMock(scenario, params) {
       if (!/^https?:\/\/\S+/i.test(next.phone.url || "")) {
         return fail("invalid_settings", "The phone address must start with http:// or https://, like https://10.0.0.5");
       }
-      if (!/^[A-Z]{2}$/.test(next.dialing.country || "")) {
+      if (!/^[A-Z]{2}$/.test(next.dialing.country || "") || next.dialing.country === "XX") {
         return fail("invalid_settings", `“${next.dialing.country}” is not a known country: enter the desk's country as two letters, such as US, DE, GB or FR`);
       }
       settings = { ...settings, settings: clone(next), passcode_stored: settings.passcode_stored || !!passcode };
