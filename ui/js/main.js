@@ -453,6 +453,11 @@ async function start() {
       announce(`Missed call from ${who.title}.`);
     }
   });
+  // Failed actions from the tray or the hotkey (e.g. "No phone number found in …").
+  await api.listen("app-message", (message) => {
+    const text = typeof message === "string" ? message : message && message.message;
+    if (text) showMessage(el.footerError, text, "warn");
+  });
   try {
     const v = await api.invoke("get_state");
     if (!gotEvent) render(v);

@@ -75,7 +75,8 @@ function settingsView(scenario) {
     settings: {
       phone: {
         url: "https://10.0.0.5",
-        login: { type: "passcode" },
+        // The contract says `type`; the Rust side tags it `method`: the page handles both.
+        login: scenario === "nokeyring" ? { method: "passcode" } : { type: "passcode" },
         cert_sha256: scenario === "nokeyring" ? FP_OLD : null,
         poll_interval_ms: 1000,
         connect_timeout_ms: 3000,
@@ -133,7 +134,7 @@ export function createMock(scenario, params) {
   const changed = () => emit("phone-state", view);
   const eventFor = (event, call) => emit("call-event", { event, call: call.call, line: call.line, number: call.number, name: call.name, direction: call.direction });
   const lineOf = (n) => view.lines.find((l) => l.line === n);
-  const fail = (kind, message) => Promise.reject({ kind, message });
+  const fail = (kind, message, extra = {}) => Promise.reject({ kind, message, ...extra });
   const activeCall = () => view.calls.find((c) => c.phase === "connected") || view.calls.find((c) => c.phase === "dialing") || view.calls.find((c) => c.phase === "held");
   const setLine = (n, patch) => { const l = lineOf(n); if (l) Object.assign(l, patch); };
   const endCall = (call, event) => {
@@ -230,9 +231,9 @@ export function createMock(scenario, params) {
       if (!/^https?:\/\//i.test(url)) return fail("bad_address", `The phone address "${url}" is not usable: it must start with http:// or https://`);
       if (url.startsWith("https:") && acceptedCert !== FP_NEW && s.phone.cert_sha256 !== FP_NEW) {
         if (acceptedCert) {
-          return fail("certificate_changed", `The phone at 10.0.0.5 presents a different certificate than the one you accepted (accepted ${acceptedCert}, now ${FP_NEW}). If the phone was replaced or re-keyed, accept the new one in Settings; otherwise something may be impersonating the phone.`);
+          return fail("certificate_changed", `The phone at 10.0.0.5 presents a different certificate than the one you accepted (accepted ${acceptedCert}, now ${FP_NEW}). If the phone was replaced or re-keyed, accept the new one in Settings; otherwise something may be impersonating the phone.`, { fingerprint: FP_NEW });
         }
-        return fail("certificate_unknown", `The phone at 10.0.0.5 presents a certificate callpop has not seen before (SHA-256 ${FP_NEW}). Compare it with the one shown on the phone's web page, then accept it in Settings.`);
+        return fail("certificate_unknown", `The phone at 10.0.0.5 presents a certificate callpop has not seen before (SHA-256 ${FP_NEW}). Compare it with the one shown on the phone's web page, then accept it in Settings.`, { fingerprint: FP_NEW });
       }
       if (passcode === "wrong") return fail("passcode_rejected", "The phone rejected the passcode (2 tries left). Check it in Settings; callpop will not try again until you change it.");
       return {

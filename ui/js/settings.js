@@ -85,6 +85,16 @@ let dirty = false;
 
 // ---------- Filling the form ----------
 
+// The login is a tagged object, `{type: "passcode"}` or `{type: "session", username}`; the
+// tag is read from either `type` or `method` and written back under the name it came with.
+function loginTagKey(login) {
+  return "method" in login && !("type" in login) ? "method" : "type";
+}
+
+function loginTypeOf(login) {
+  return login.type || login.method || "passcode";
+}
+
 function fillCountries() {
   replace(
     el.country,
@@ -157,13 +167,14 @@ function fill(resp) {
   const s = obj(resp.settings);
   const phone = obj(s.phone);
   const login = obj(phone.login);
+  const loginKind = loginTypeOf(login);
   const dialing = obj(s.dialing);
   const crm = obj(s.crm);
   const push = obj(s.push);
 
   el.url.value = phone.url || "";
-  el.loginSession.checked = login.type === "session";
-  el.loginPasscode.checked = login.type !== "session";
+  el.loginSession.checked = loginKind === "session";
+  el.loginPasscode.checked = loginKind !== "session";
   el.username.value = login.username || "";
   el.passcode.value = "";
   const ms = Number(phone.poll_interval_ms);
@@ -194,7 +205,7 @@ function fill(resp) {
   el.keyringWarningText.textContent = keyring.message || "No keyring is available to store the passcode.";
   el.keepInMemory.checked = !!s.keep_passcode_in_memory_without_keyring;
   el.keyringStatus.closest("fieldset").hidden = noKeyring;
-  el.keyringStatus.textContent = keyring.message || "";
+  el.keyringStatus.textContent = keyring.message || "Passcodes are kept in the system keyring, never in the settings file.";
 
   el.settingsPath.textContent = resp.settings_path ? `Settings file: ${resp.settings_path}` : "";
 
@@ -213,10 +224,12 @@ function collect() {
   const oldLogin = obj(phone.login);
   const type = loginType();
   phone.url = el.url.value.trim();
+  const tag = loginTagKey(oldLogin);
+  const same = loginTypeOf(oldLogin) === type ? oldLogin : {};
   phone.login =
     type === "session"
-      ? { ...(oldLogin.type === "session" ? oldLogin : {}), type: "session", username: el.username.value.trim() }
-      : { ...(oldLogin.type === "passcode" ? oldLogin : {}), type: "passcode" };
+      ? { ...same, [tag]: "session", username: el.username.value.trim() }
+      : { ...same, [tag]: "passcode" };
   const seconds = Number(el.poll.value);
   phone.poll_interval_ms = Math.round(seconds * 1000);
   phone.cert_sha256 = currentCert();
@@ -350,7 +363,14 @@ function showTestError(err) {
   const tone = CERT_KINDS.has(err.kind) ? "warn" : "error";
   const parts = [h("p", { class: "msg", dataset: { tone } }, err.message)];
   if (CERT_KINDS.has(err.kind)) {
+    // The error carries the fingerprint to accept; older builds only have it in the message.
     const prints = fingerprints(err.message);
+    if (typeof err.fingerprint === "string" && err.fingerprint) {
+      const given = err.fingerprint.toUpperCase();
+      const i = prints.indexOf(given);
+      if (i >= 0) prints.splice(i, 1);
+      prints.push(given);
+    }
     const accept = prints.length ? prints[prints.length - 1] : null;
     if (err.kind === "certificate_changed" && prints.length >= 2) {
       parts.push(
@@ -391,6 +411,7 @@ function showTestError(err) {
     }
   }
   replace(el.testResult, parts);
+  if (err.kind === "no_passcode") el.passcode.focus();
 }
 
 // ---------- Save / cancel ----------
