@@ -85,7 +85,8 @@ pub struct SimConfig {
     /// Outgoing calls are answered by the remote party after this long; `None` leaves them
     /// ringing until the control API answers. Demo mode uses 3 s when this is `None`.
     pub auto_answer_outgoing_after: Option<Duration>,
-    /// Start the demo task that rings the phone now and then (see [`crate::demo`]).
+    /// Start the demo task: a random line rings about every 20 s, unanswered calls become
+    /// missed after ~12 s, answered ones are hung up by the remote after 30-60 s.
     pub demo: bool,
     /// Delay between a call event and its Action URL push (real phones: about a second).
     pub push_delay: Duration,

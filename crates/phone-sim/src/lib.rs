@@ -28,6 +28,8 @@
 //! - an unauthenticated control API under `/control/` (see [`control`]) mirroring the methods
 //!   of [`PhoneSim`], for other processes.
 
+#![warn(missing_docs)]
+
 mod auth;
 mod config;
 pub mod control;
@@ -62,4 +64,4 @@ pub use push::{PushOutcome, SentPush};
 pub use record::{RecordedRequest, RequestKind, MAX_RECORDS};
 pub use sim::PhoneSim;
 pub use state::{LineState, SimLine, SimState};
-pub use tls::fingerprint as cert_fingerprint_of;
+pub use tls::fingerprint as der_fingerprint;

@@ -620,7 +620,8 @@ impl PhoneState {
 
     /// Emits `OffHook`/`OnHook` when the phone as a whole changes between "some call in
     /// progress" and "nothing but ringing", naming the call on `idx` that caused it. For
-    /// `OnHook` that call has already been removed, so the event is built from `last`.
+    /// `OnHook` that call has already been removed, so the event copies the call details of the
+    /// `Terminated`/`Missed` event queued just before.
     fn update_hook(&mut self, idx: usize, now: Instant) {
         let off_hook = self.states().any(LineState::is_off_hook);
         if off_hook == self.off_hook {

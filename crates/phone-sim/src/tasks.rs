@@ -48,9 +48,10 @@ impl TaskSet {
 
     /// Aborts every task now, without waiting (for `Drop`).
     pub(crate) fn abort_all(&self) {
-        if let Some(mut set) = lock(&self.tasks).take() {
+        // Take the set out first: nothing may run under the lock while tasks are cancelled.
+        let set = lock(&self.tasks).take();
+        if let Some(mut set) = set {
             set.abort_all();
-            // Dropping the set detaches nothing: aborted tasks are cancelled by the runtime.
         }
     }
 

@@ -106,7 +106,8 @@ impl Identity {
     }
 }
 
-/// Uppercase, colon-separated SHA-256 of `der`.
+/// Uppercase, colon-separated SHA-256 of a certificate's DER bytes: the format
+/// [`crate::PhoneSim::cert_fingerprint`] reports, for clients that pin certificates.
 pub fn fingerprint(der: &[u8]) -> String {
     Sha256::digest(der)
         .iter()

@@ -181,7 +181,7 @@ async fn make_call_then_remote_answer() {
 #[tokio::test]
 async fn outgoing_calls_can_be_answered_automatically() {
     let sim = start(SimConfig {
-        auto_answer_outgoing_after: Some(Duration::from_millis(50)),
+        auto_answer_outgoing_after: Some(Duration::from_millis(300)),
         ..fast_config()
     })
     .await;
@@ -196,7 +196,7 @@ async fn outgoing_calls_can_be_answered_automatically() {
 #[tokio::test]
 async fn send_key_dials_after_the_keys_are_pressed() {
     let sim = start(SimConfig {
-        key_interval: Duration::from_millis(40),
+        key_interval: Duration::from_millis(100),
         ..fast_config()
     })
     .await;
@@ -347,17 +347,18 @@ async fn post_form_bodies_work_like_queries() {
 async fn short_ring_returns_to_idle() {
     let sim = start_fast().await;
     let line = sim
-        .short_ring(Some(2), "+15555550100", "", Duration::from_millis(80))
+        .short_ring(Some(2), "+15555550100", "", Duration::from_millis(300))
         .expect("rings");
     assert_eq!(line, 2);
     assert_eq!(state_of(&sim, 2).await, "ringing");
     wait_until("caller gave up", || sim.lines()[1].state == LineState::Idle).await;
 
     // An answered short ring stays connected.
-    sim.short_ring(None, "1", "", Duration::from_millis(80))
+    sim.short_ring(None, "1", "", Duration::from_millis(300))
         .expect("rings");
-    cti(&sim, "api-phone_operation", &[("cmd", "acceptcall")]).await;
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    let answer = cti(&sim, "api-phone_operation", &[("cmd", "acceptcall")]).await;
+    assert_eq!(answer["body"], true);
+    tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(sim.lines()[0].state, LineState::Connected);
 }
 

@@ -9,3 +9,9 @@ mod demo;
 mod faults;
 mod push;
 mod tls;
+
+#[test]
+fn handles_can_be_shared_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<callpop_phone_sim::PhoneSim>();
+}
