@@ -1,1 +1,40 @@
-fn main() {}
+//! callpop: the tray app, or with a subcommand a headless command line.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod app;
+mod cli;
+mod commands;
+mod secrets;
+mod setup;
+
+use clap::Parser;
+use cli::args::Cli;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.command.is_some());
+    match &cli.command {
+        Some(command) => cli::run(&cli, command),
+        None => app::run(app::Launch {
+            demo: cli.demo,
+            link: cli.link.clone(),
+            address: cli.phone.clone(),
+        }),
+    }
+}
+
+/// Logs go to stderr (tauri-driver discards stdout), `RUST_LOG` to change the level. They never
+/// carry the passcode: the phone crate keeps it out of every message.
+fn init_logging(headless: bool) {
+    let default = if headless { "warn" } else { "info" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

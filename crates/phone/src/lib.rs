@@ -5,6 +5,7 @@
 //! call events, the poller keeps both running in the background, and the number rules turn
 //! what people paste into what the phone dials.
 
+pub mod connect;
 pub mod credentials;
 pub mod crm;
 pub mod cti;

@@ -1,0 +1,127 @@
+//! Dialing from outside the windows: the hotkey (clipboard or selection) and tel: links.
+//!
+//! The number is shown first ("Dialing +1 416-555-0123") with a few seconds to cancel, from the
+//! notification where it has buttons and from the tray menu everywhere: a hotkey pressed on
+//! the wrong selection must not call a stranger.
+
+use super::state::AppState;
+use super::{notify, session, windows};
+use callpop_phone::number;
+use std::time::Duration;
+use tauri::{AppHandle, Manager};
+use tokio::sync::oneshot;
+
+/// How long a hotkey or link dial waits for a change of mind.
+pub const CANCEL_DELAY: Duration = Duration::from_secs(3);
+
+/// A dial waiting out its cancel delay.
+pub struct PendingDial {
+    pub display: String,
+    cancel: Option<oneshot::Sender<()>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Source {
+    Hotkey,
+    Link,
+}
+
+/// Dials what is selected (Linux primary selection) if it holds a number, else the clipboard.
+pub fn dial_selection(app: &AppHandle) {
+    let app = app.clone();
+    // Clipboard access talks to the X server and may block: not on the GUI thread.
+    std::thread::spawn(move || {
+        let settings = app.state::<AppState>().settings();
+        let candidates = super::clipboard::texts();
+        let found = candidates
+            .iter()
+            .find(|text| number::normalize(text, &settings.dialing).is_ok())
+            .cloned();
+        match found {
+            Some(text) => request(&app, text, Source::Hotkey),
+            None => {
+                let what = if candidates.iter().all(|t| t.trim().is_empty()) {
+                    "The clipboard and the selection are empty.".to_owned()
+                } else {
+                    "There is no phone number in the clipboard or the selection.".to_owned()
+                };
+                notify::info("Nothing to dial", &what);
+            }
+        }
+    });
+}
+
+/// Shows what will be dialed and dials it after [`CANCEL_DELAY`] unless cancelled.
+pub fn request(app: &AppHandle, text: String, source: Source) {
+    let state = app.state::<AppState>();
+    let rules = state.settings().dialing;
+    let target = match number::normalize(&text, &rules) {
+        Ok(t) => t,
+        Err(e) => {
+            windows::report(app, &e.to_string());
+            return;
+        }
+    };
+    let (cancel_tx, cancel_rx) = oneshot::channel();
+    if let Ok(mut pending) = state.pending_dial.lock() {
+        // A newer request replaces an older one still waiting (dropping its sender cancels it).
+        *pending = Some(PendingDial {
+            display: target.display.clone(),
+            cancel: Some(cancel_tx),
+        });
+    }
+    session::publish(app);
+    let cancel_app = app.clone();
+    notify::dialing(
+        &format!("Dialing {}", target.display),
+        &format!(
+            "callpop will dial {} in {} seconds. Cancel from this notification or the tray menu.",
+            target.dial,
+            CANCEL_DELAY.as_secs()
+        ),
+        move || cancel(&cancel_app),
+    );
+    tracing::info!(?source, "dialing request");
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let go = tokio::select! {
+            _ = tokio::time::sleep(CANCEL_DELAY) => true,
+            _ = cancel_rx => false,
+        };
+        let state = app.state::<AppState>();
+        let still_mine = state
+            .pending_dial
+            .lock()
+            .ok()
+            .is_some_and(|p| p.as_ref().is_some_and(|d| d.display == target.display));
+        if still_mine {
+            if let Ok(mut pending) = state.pending_dial.lock() {
+                *pending = None;
+            }
+        }
+        session::publish(&app);
+        if !go || !still_mine {
+            return;
+        }
+        let Some(phone) = state.phone() else {
+            windows::report(&app, "Cannot dial: no phone is connected. Check Settings.");
+            return;
+        };
+        if let Err(e) = phone.dial(&target.dial).await {
+            windows::report(&app, &e.to_string());
+        }
+    });
+}
+
+/// Cancels the waiting dial, if any.
+pub fn cancel(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let pending = state.pending_dial.lock().ok().and_then(|mut p| p.take());
+    if let Some(mut pending) = pending {
+        if let Some(tx) = pending.cancel.take() {
+            let _ = tx.send(());
+        }
+        notify::info("Dialing cancelled", &pending.display);
+    }
+    session::publish(app);
+}

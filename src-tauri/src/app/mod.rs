@@ -1,0 +1,122 @@
+//! The tray app: builds Tauri, wires plugins, tray, hotkey and the phone session.
+
+mod clipboard;
+mod demo;
+pub mod dialing;
+mod hotkey;
+pub use hotkey::register as hotkey_register;
+mod notify;
+pub mod screenpop;
+pub mod session;
+pub mod state;
+mod tray;
+pub mod view;
+pub mod windows;
+
+pub use state::{AppState, Launch};
+
+use callpop_phone::settings;
+use std::process::ExitCode;
+use tauri::{AppHandle, Manager, RunEvent};
+
+pub fn run(launch: Launch) -> ExitCode {
+    let settings_path = settings::default_path();
+    let (loaded, problem) = match &settings_path {
+        Some(path) => {
+            let outcome = settings::load(path);
+            (outcome.settings, outcome.problem.map(|p| p.to_string()))
+        }
+        None => (settings::Settings::default(), None),
+    };
+    let first_run = !launch.demo && launch.address.is_none() && loaded.phone.url.trim().is_empty();
+    let state = AppState::new(launch, settings_path, loaded);
+    if let Some(problem) = &problem {
+        tracing::warn!("{problem}");
+        state.set_problem("settings", Some(problem.clone()));
+    }
+    let show_main_at_start = state.launch.demo || problem.is_some();
+
+    let built = tauri::Builder::default()
+        // First: a second launch hands its arguments over and exits before doing anything.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            from_second_instance(app, &argv);
+        }))
+        .plugin(hotkey::plugin())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .manage(state)
+        .invoke_handler(crate::commands::handler())
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            if let Err(problem) = tray::create(&handle) {
+                tracing::error!("{problem}");
+                app.state::<AppState>().set_problem("tray", Some(problem));
+                windows::show_main(&handle);
+            }
+            hotkey::register(&handle);
+            if first_run {
+                windows::show_settings(&handle);
+            } else if show_main_at_start {
+                windows::show_main(&handle);
+            }
+            let session_app = handle.clone();
+            tauri::async_runtime::spawn(async move { session::restart(&session_app).await });
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match built {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("callpop: the app could not start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    app.run(|_app, event| {
+        // Closing the last window keeps callpop in the tray; only Quit ends it.
+        if let RunEvent::ExitRequested { code: None, api, .. } = event {
+            api.prevent_exit();
+        }
+    });
+    ExitCode::SUCCESS
+}
+
+/// Quit from the tray: stop watching the phone, then exit.
+pub fn quit(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        session::stop(&app.state::<AppState>()).await;
+        app.exit(0);
+    });
+}
+
+/// A second `callpop` was started: dial its link, or bring the main window forward.
+fn from_second_instance(app: &AppHandle, argv: &[String]) {
+    match argv.iter().skip(1).find(|a| is_dial_link(a)) {
+        Some(link) => dialing::request(app, link.clone(), dialing::Source::Link),
+        None => windows::show_main(app),
+    }
+}
+
+/// `tel:`, `callto:`, `sip:` and `sips:` links, whatever the case.
+pub fn is_dial_link(arg: &str) -> bool {
+    let lower = arg.trim().to_ascii_lowercase();
+    ["tel:", "callto:", "sip:", "sips:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dial_links() {
+        for link in ["tel:+14165550123", "TEL:203", "callto://203", "sip:203@pbx", "sips:1@x"] {
+            assert!(super::is_dial_link(link), "{link}");
+        }
+        for arg in ["--demo", "203", "http://x", ""] {
+            assert!(!super::is_dial_link(arg), "{arg}");
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Native notifications through the desktop's notification server (D-Bus on Linux).
+//!
+//! Answer/Reject buttons are added only when the server advertises `actions`; many servers
+//! ignore them, so call control never depends on notifications (the call window and the tray
+//! offer it too). A ringing notification is replaced by "Missed call" or closed when the call
+//! is answered, so each call leaves at most one notification behind.
+
+use callpop_phone::tracker::CallEventKind;
+use callpop_phone::{CallEvent, Phone};
+use notify_rust::{Notification, Timeout, Urgency};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use tauri::AppHandle;
+
+const APP_NAME: &str = "callpop";
+
+/// Notification ids by call id, to replace or close them later.
+fn shown() -> &'static Mutex<HashMap<String, u32>> {
+    static SHOWN: OnceLock<Mutex<HashMap<String, u32>>> = OnceLock::new();
+    SHOWN.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Whether the server shows action buttons (asked once; a server that cannot be asked is
+/// treated as having none).
+fn supports_actions() -> bool {
+    static ACTIONS: OnceLock<bool> = OnceLock::new();
+    *ACTIONS.get_or_init(|| {
+        notify_rust::get_capabilities()
+            .map(|caps| caps.iter().any(|c| c == "actions"))
+            .unwrap_or(false)
+    })
+}
+
+fn caller_title(event: &CallEvent, shown_number: &str) -> String {
+    if !event.name.is_empty() {
+        event.name.clone()
+    } else if !shown_number.is_empty() {
+        shown_number.to_owned()
+    } else {
+        "Unknown caller".to_owned()
+    }
+}
+
+fn details(event: &CallEvent, shown_number: &str) -> String {
+    let mut parts = Vec::new();
+    if !shown_number.is_empty() {
+        parts.push(shown_number.to_owned());
+    }
+    parts.push(format!("Line {}", event.line));
+    if let Some(account) = event.account {
+        parts.push(format!("Account {account}"));
+    }
+    parts.join(" · ")
+}
+
+/// "Ann Lee" / "+1 416-555-0123 · Line 1 · Account 0", with Answer / Reject where possible.
+pub fn ringing(app: &AppHandle, phone: &Arc<Phone>, event: &CallEvent, shown_number: &str) {
+    let mut n = Notification::new();
+    n.appname(APP_NAME)
+        .summary(&caller_title(event, shown_number))
+        .body(&format!("Incoming call\n{}", details(event, shown_number)))
+        .icon("call-start")
+        .urgency(Urgency::Critical)
+        .timeout(Timeout::Never);
+    let with_actions = supports_actions();
+    if with_actions {
+        n.action("answer", "Answer").action("reject", "Reject");
+    }
+    let call = event.call.as_str().to_owned();
+    let line = event.line;
+    let phone = phone.clone();
+    let app = app.clone();
+    // Showing and waiting block on D-Bus: their own thread, never the GUI's.
+    std::thread::spawn(move || {
+        let handle = match n.show() {
+            Ok(h) => h,
+            Err(e) => {
+                tracing::warn!("cannot show the incoming-call notification: {e}");
+                return;
+            }
+        };
+        if let Ok(mut shown) = shown().lock() {
+            shown.insert(call, handle.id());
+        }
+        if !with_actions {
+            return;
+        }
+        handle.wait_for_action(|action| {
+            let phone = phone.clone();
+            let action = action.to_owned();
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let result = match action.as_str() {
+                    "answer" => phone.answer(Some(line)).await,
+                    "reject" => phone.reject(Some(line)).await,
+                    _ => return,
+                };
+                if let Err(e) = result {
+                    super::windows::report(&app, &e.to_string());
+                }
+            });
+        });
+    });
+}
+
+/// Replaces the ringing notification of a missed call with "Missed call from …".
+pub fn missed(event: &CallEvent, shown_number: &str) {
+    debug_assert_eq!(event.event, CallEventKind::Missed);
+    let id = shown().lock().ok().and_then(|mut s| s.remove(event.call.as_str()));
+    let mut n = Notification::new();
+    n.appname(APP_NAME)
+        .summary(&format!("Missed call from {}", caller_title(event, shown_number)))
+        .body(&details(event, shown_number))
+        .icon("call-missed")
+        .urgency(Urgency::Normal)
+        .timeout(Timeout::Never);
+    if let Some(id) = id {
+        n.id(id);
+    }
+    std::thread::spawn(move || {
+        if let Err(e) = n.show() {
+            tracing::warn!("cannot show the missed-call notification: {e}");
+        }
+    });
+}
+
+/// Closes the ringing notification of a call that was answered or ended.
+pub fn dismiss(call: &str) {
+    let Some(id) = shown().lock().ok().and_then(|mut s| s.remove(call)) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        // Re-showing under the same id gives a handle that can close it.
+        let mut n = Notification::new();
+        n.appname(APP_NAME).summary("Call answered").id(id).timeout(Timeout::Milliseconds(1));
+        match n.show() {
+            Ok(handle) => handle.close(),
+            Err(e) => tracing::debug!("cannot close notification {id}: {e}"),
+        }
+    });
+}
+
+/// A short message: dialing, a number not found, a hotkey problem.
+pub fn info(summary: &str, body: &str) {
+    let mut n = Notification::new();
+    n.appname(APP_NAME)
+        .summary(summary)
+        .body(body)
+        .icon("call-start")
+        .timeout(Timeout::Milliseconds(5000));
+    std::thread::spawn(move || {
+        if let Err(e) = n.show() {
+            tracing::warn!("cannot show a notification: {e}");
+        }
+    });
+}
+
+/// "Dialing …" with a Cancel button where the server has buttons; calls `on_cancel` if used.
+pub fn dialing(summary: &str, body: &str, on_cancel: impl FnOnce() + Send + 'static) {
+    let mut n = Notification::new();
+    n.appname(APP_NAME)
+        .summary(summary)
+        .body(body)
+        .icon("call-start")
+        .timeout(Timeout::Milliseconds(5000));
+    let with_actions = supports_actions();
+    if with_actions {
+        n.action("cancel", "Cancel");
+    }
+    std::thread::spawn(move || match n.show() {
+        Ok(handle) if with_actions => {
+            let mut on_cancel = Some(on_cancel);
+            handle.wait_for_action(|action| {
+                if action == "cancel" {
+                    if let Some(f) = on_cancel.take() {
+                        f();
+                    }
+                }
+            });
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("cannot show the dialing notification: {e}"),
+    });
+}

@@ -1,0 +1,191 @@
+//! What the windows and the tray show: the phone state plus app-level facts, as one value.
+
+use callpop_phone::number::{self, DialingRules};
+use callpop_phone::tracker::{ActiveCall, CallPhase};
+use callpop_phone::{Connection, PhoneError, PhoneState};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A problem of the app itself, shown in the main window until it is fixed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+/// The connection as the UI shows it; `not_configured` is the app's own state before setup.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConnectionView {
+    pub state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<PhoneError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_in_ms: Option<u64>,
+}
+
+impl ConnectionView {
+    pub fn not_configured() -> Self {
+        Self {
+            state: "not_configured",
+            error: None,
+            retry_in_ms: None,
+        }
+    }
+
+    pub fn from_connection(c: &Connection) -> Self {
+        let (state, error, retry_in_ms) = match c {
+            Connection::Connecting => ("connecting", None, None),
+            Connection::Online => ("online", None, None),
+            Connection::Offline { error, retry_in_ms } => {
+                ("offline", Some(error.clone()), Some(*retry_in_ms))
+            }
+            Connection::NeedsAttention { error } => ("needs_attention", Some(error.clone()), None),
+            Connection::Stopped => ("stopped", None, None),
+        };
+        Self {
+            state,
+            error,
+            retry_in_ms,
+        }
+    }
+
+    /// One line for the tray and notifications.
+    pub fn summary(&self) -> String {
+        match (self.state, &self.error) {
+            ("online", _) => "Phone connected".to_owned(),
+            ("connecting", _) => "Connecting to the phone…".to_owned(),
+            ("not_configured", _) => "No phone set up yet: open Settings".to_owned(),
+            (_, Some(e)) => e.to_string(),
+            _ => "Not watching the phone".to_owned(),
+        }
+    }
+}
+
+/// A call as the windows show it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CallView {
+    #[serde(flatten)]
+    pub call: ActiveCall,
+    /// The number formatted for people ("+1 416-555-0123").
+    pub display_number: String,
+    pub muted: bool,
+    /// When it was connected (Unix ms), for the call timer.
+    pub connected_at_ms: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PushView {
+    pub state: &'static str,
+    pub message: String,
+}
+
+/// Everything a window needs in one `phone-state` event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AppView {
+    pub connection: ConnectionView,
+    pub phone_label: String,
+    pub demo: bool,
+    pub lines: Vec<callpop_phone::Line>,
+    pub calls: Vec<CallView>,
+    pub problems: Vec<Problem>,
+    pub hotkey: String,
+    pub push: PushView,
+}
+
+/// What the tray icon shows, most urgent first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrayMood {
+    Ringing,
+    InCall,
+    OnHold,
+    Offline,
+    Idle,
+}
+
+impl AppView {
+    pub fn build(
+        connection: ConnectionView,
+        phone_label: String,
+        demo: bool,
+        state: Option<&PhoneState>,
+        extras: &CallExtras,
+        rules: &DialingRules,
+    ) -> Self {
+        let (lines, calls) = match state {
+            Some(s) => (
+                s.lines.clone(),
+                s.calls
+                    .iter()
+                    .map(|c| CallView {
+                        display_number: number::format_for_display(&c.number, rules),
+                        muted: extras.muted.get(c.call.as_str()).copied().unwrap_or(false),
+                        connected_at_ms: extras.connected_at.get(c.call.as_str()).copied(),
+                        call: c.clone(),
+                    })
+                    .collect(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        Self {
+            connection,
+            phone_label,
+            demo,
+            lines,
+            calls,
+            problems: Vec::new(),
+            hotkey: String::new(),
+            push: PushView {
+                state: "off",
+                message: String::new(),
+            },
+        }
+    }
+
+    pub fn mood(&self) -> TrayMood {
+        if self.calls.iter().any(|c| c.call.phase == CallPhase::Ringing) {
+            TrayMood::Ringing
+        } else if self
+            .calls
+            .iter()
+            .any(|c| matches!(c.call.phase, CallPhase::Connected | CallPhase::Dialing))
+        {
+            TrayMood::InCall
+        } else if !self.calls.is_empty() {
+            TrayMood::OnHold
+        } else if self.connection.state != "online" {
+            TrayMood::Offline
+        } else {
+            TrayMood::Idle
+        }
+    }
+
+    /// The tray's first menu line: what is happening now, e.g. "Ringing: Ann Lee +1 416…".
+    pub fn headline(&self) -> String {
+        let who = |c: &CallView| {
+            if c.call.name.is_empty() {
+                c.display_number.clone()
+            } else {
+                format!("{} {}", c.call.name, c.display_number)
+            }
+        };
+        let by_phase = |phase: CallPhase| self.calls.iter().find(|c| c.call.phase == phase);
+        if let Some(c) = by_phase(CallPhase::Ringing) {
+            format!("Ringing: {}", who(c))
+        } else if let Some(c) = by_phase(CallPhase::Connected) {
+            format!("In call: {}{}", who(c), if c.muted { " (muted)" } else { "" })
+        } else if let Some(c) = by_phase(CallPhase::Dialing) {
+            format!("Calling: {}", who(c))
+        } else if let Some(c) = by_phase(CallPhase::Held) {
+            format!("On hold: {}", who(c))
+        } else {
+            self.connection.summary()
+        }
+    }
+}
+
+/// What the app adds to tracked calls: mute toggles and connect times.
+#[derive(Clone, Debug, Default)]
+pub struct CallExtras {
+    pub muted: HashMap<String, bool>,
+    pub connected_at: HashMap<String, u64>,
+}

@@ -1,0 +1,75 @@
+//! The command line: `callpop` alone runs the tray app; with a subcommand it works headless.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "callpop",
+    version,
+    about = "Your desk phone, part of your computer: screen-pop, call control and click-to-dial.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// The phone's address (http://10.0.0.5, https://phone.local). Default: from the settings.
+    #[arg(long, global = true, value_name = "URL")]
+    pub phone: Option<String>,
+
+    /// The phone certificate's SHA-256 fingerprint to accept (HTTPS). Default: from the settings.
+    #[arg(long, global = true, value_name = "FINGERPRINT")]
+    pub cert_sha256: Option<String>,
+
+    /// Log in with a web session as this user (newer firmware) instead of a passcode.
+    #[arg(long, global = true, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Run the app against a built-in simulated phone (no hardware needed).
+    #[arg(long)]
+    pub demo: bool,
+
+    /// A tel:, callto: or sip: link to dial through the running app.
+    #[arg(value_name = "LINK")]
+    pub link: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the phone's status and every line.
+    Status {
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print call events as they happen, until interrupted.
+    Watch {
+        /// One JSON object per line per event.
+        #[arg(long)]
+        json: bool,
+        /// Also receive the phone's Action URL pushes on this address (e.g. 0.0.0.0:8787).
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<String>,
+    },
+    /// Dial a number, as written anywhere ("+1 (416) 555-0123", "tel:203", "*97").
+    Dial {
+        #[arg(value_name = "NUMBER", num_args = 1.., required = true)]
+        number: Vec<String>,
+    },
+    /// Answer the ringing call.
+    Answer,
+    /// Decline the ringing call.
+    Reject,
+    /// End the call in progress.
+    Hangup,
+    /// Put the call on hold, or resume it.
+    Hold,
+    /// Mute or unmute the microphone during a call.
+    Mute,
+    /// Restart the phone (ends calls in progress).
+    Reboot {
+        /// Restart even while a call is in progress.
+        #[arg(long)]
+        force: bool,
+    },
+}
