@@ -523,6 +523,13 @@ fn build(candidate: &Candidate, desk: &Desk<'_>, raw: &str) -> Result<Resolved, 
                 number: excerpt(raw),
             };
             let e164 = formatted(&number, Mode::E164).ok_or_else(invalid)?;
+            // Some plans (Germany) allow national numbers so long that with the country code
+            // they exceed the 15 digits E.164 allows; no network routes those.
+            if e164.len() > MAX_E164_DIGITS + 1 {
+                return Err(NumberError::TooLong {
+                    number: excerpt(raw),
+                });
+            }
             let display = formatted(&number, Mode::International).ok_or_else(invalid)?;
             let national: String = formatted(&number, Mode::National)
                 .ok_or_else(invalid)?
