@@ -14,7 +14,11 @@ use cli::args::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // A desktop hands links over as the only argument (`callpop tel:+1...`); take them out
+    // first so that a link is never mistaken for a subcommand or an option.
+    let (args, link) = split_link(std::env::args_os().collect());
+    let mut cli = Cli::parse_from(args);
+    cli.link = link;
     init_logging(cli.command.is_some());
     match &cli.command {
         Some(command) => cli::run(&cli, command),
@@ -24,6 +28,25 @@ fn main() -> ExitCode {
             address: cli.phone.clone(),
         }),
     }
+}
+
+fn split_link(args: Vec<std::ffi::OsString>) -> (Vec<std::ffi::OsString>, Option<String>) {
+    let mut link = None;
+    let rest = args
+        .into_iter()
+        .enumerate()
+        .filter(|(i, arg)| {
+            let is_link = *i > 0
+                && link.is_none()
+                && arg.to_str().is_some_and(app::is_dial_link);
+            if is_link {
+                link = arg.to_str().map(str::to_owned);
+            }
+            !is_link
+        })
+        .map(|(_, arg)| arg)
+        .collect();
+    (rest, link)
 }
 
 /// Logs go to stderr (tauri-driver discards stdout), `RUST_LOG` to change the level. They never

@@ -20,6 +20,13 @@ use std::process::ExitCode;
 use tauri::{AppHandle, Manager, RunEvent};
 
 pub fn run(launch: Launch) -> ExitCode {
+    if !has_display() {
+        eprintln!(
+            "callpop: no desktop session to show the app in (neither DISPLAY nor WAYLAND_DISPLAY is set). \
+             Without a desktop, use the command line: callpop status, callpop watch, callpop dial NUMBER (see callpop --help)."
+        );
+        return ExitCode::from(2);
+    }
     let settings_path = settings::default_path();
     let (loaded, problem) = match &settings_path {
         Some(path) => {
@@ -36,7 +43,7 @@ pub fn run(launch: Launch) -> ExitCode {
     }
     let show_main_at_start = state.launch.demo || problem.is_some();
 
-    let built = tauri::Builder::default()
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tauri::Builder::default()
         // First: a second launch hands its arguments over and exits before doing anything.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             from_second_instance(app, &argv);
@@ -66,11 +73,15 @@ pub fn run(launch: Launch) -> ExitCode {
             tauri::async_runtime::spawn(async move { session::restart(&session_app).await });
             Ok(())
         })
-        .build(tauri::generate_context!());
+        .build(tauri::generate_context!())));
     let app = match built {
-        Ok(app) => app,
-        Err(e) => {
+        Ok(Ok(app)) => app,
+        Ok(Err(e)) => {
             eprintln!("callpop: the app could not start: {e}");
+            return ExitCode::from(1);
+        }
+        Err(_) => {
+            eprintln!("callpop: the app could not start: the desktop toolkit (GTK) failed to initialise. Is the display reachable?");
             return ExitCode::from(1);
         }
     };
@@ -81,6 +92,15 @@ pub fn run(launch: Launch) -> ExitCode {
         }
     });
     ExitCode::SUCCESS
+}
+
+fn has_display() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
 /// Quit from the tray: stop watching the phone, then exit.

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
     name = "callpop",
     version,
     about = "Your desk phone, part of your computer: screen-pop, call control and click-to-dial.",
-    args_conflicts_with_subcommands = true
+    after_help = "Links: `callpop tel:+14165550123` (also callto:, sip:) dials through the running app."
 )]
 pub struct Cli {
     /// The phone's address (http://10.0.0.5, https://phone.local). Default: from the settings.
@@ -26,8 +26,9 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
-    /// A tel:, callto: or sip: link to dial through the running app.
-    #[arg(value_name = "LINK")]
+    /// A tel:, callto: or sip: link from the command line (taken out before parsing, since
+    /// links may look like anything).
+    #[arg(skip)]
     pub link: Option<String>,
 
     #[command(subcommand)]

@@ -80,13 +80,12 @@ impl CtiClient {
             .pool_max_idle_per_host(2)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("callpop/", env!("CARGO_PKG_VERSION")));
-        let mut tls = None;
-        if config.url.scheme() == "https" {
-            let (rustls_config, verifier) = pinned_tls_config(config.pinned_cert)
-                .map_err(|e| PhoneError::BadAddress(host.clone(), format!("TLS setup: {e}")))?;
-            builder = builder.tls_backend_preconfigured(rustls_config);
-            tls = Some(verifier);
-        }
+        // reqwest is built without a default TLS provider: every client gets the pinning
+        // configuration (on plain HTTP it is simply never used).
+        let (rustls_config, verifier) = pinned_tls_config(config.pinned_cert)
+            .map_err(|e| PhoneError::BadAddress(host.clone(), format!("TLS setup: {e}")))?;
+        builder = builder.tls_backend_preconfigured(rustls_config);
+        let tls = (config.url.scheme() == "https").then_some(verifier);
         let http = builder
             .build()
             .map_err(|e| PhoneError::BadAddress(host.clone(), e.without_url().to_string()))?;
