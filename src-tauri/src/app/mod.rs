@@ -31,6 +31,13 @@ pub fn run(launch: Launch) -> ExitCode {
     let (loaded, problem) = match &settings_path {
         Some(path) => {
             let outcome = settings::load(path);
+            // A freshly generated push token must be kept, or the Action URLs pasted into the
+            // phone would stop working at the next start.
+            if outcome.needs_save && outcome.problem.is_none() {
+                if let Err(e) = outcome.settings.save(path) {
+                    tracing::warn!("settings not saved: {e}");
+                }
+            }
             (outcome.settings, outcome.problem.map(|p| p.to_string()))
         }
         None => (settings::Settings::default(), None),
