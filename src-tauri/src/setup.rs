@@ -65,7 +65,8 @@ impl PhoneSetup {
     }
 
     pub fn client(&self) -> Result<CtiClient, PhoneError> {
-        let config = connect::client_config(&self.settings.phone, self.secret.clone(), &self.overrides)?;
+        let config =
+            connect::client_config(&self.settings.phone, self.secret.clone(), &self.overrides)?;
         CtiClient::new(config)
     }
 

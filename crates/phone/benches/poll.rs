@@ -36,9 +36,8 @@ fn bench_poll(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("poll_round_trip");
     group.bench_function("line_status_4_lines", |b| {
-        b.to_async(&runtime).iter(|| async {
-            client.line_status().await.map(|l| l.len()).unwrap_or(0)
-        })
+        b.to_async(&runtime)
+            .iter(|| async { client.line_status().await.map(|l| l.len()).unwrap_or(0) })
     });
     group.finish();
     runtime.block_on(sim.shutdown());

@@ -10,7 +10,14 @@ use std::hint::black_box;
 /// connected → idle, offset per line so calls overlap.
 fn snapshots(lines: u32, steps: usize) -> Vec<Vec<Line>> {
     const CYCLE: [&str; 8] = [
-        "idle", "ringing", "ringing", "connected", "onhold", "connected", "idle", "idle",
+        "idle",
+        "ringing",
+        "ringing",
+        "connected",
+        "onhold",
+        "connected",
+        "idle",
+        "idle",
     ];
     (0..steps)
         .map(|step| {

@@ -99,9 +99,15 @@ pub async fn test_connection(client: &crate::CtiClient) -> Result<ConnectionRepo
             format!("{n} {many}")
         }
     };
-    let mut message = format!("Connected to {name}: {}", plural(lines.len(), "line", "lines"));
+    let mut message = format!(
+        "Connected to {name}: {}",
+        plural(lines.len(), "line", "lines")
+    );
     if !accounts.is_empty() {
-        message.push_str(&format!(", {}", plural(accounts.len(), "account", "accounts")));
+        message.push_str(&format!(
+            ", {}",
+            plural(accounts.len(), "account", "accounts")
+        ));
     }
     message.push('.');
     Ok(ConnectionReport {

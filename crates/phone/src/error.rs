@@ -21,7 +21,9 @@ pub enum PhoneError {
     #[error("The phone ended callpop's login session. callpop logs in again by itself; if this persists, check the user name and password in Settings.")]
     SessionExpired,
 
-    #[error("The phone does not offer {function} (firmware too old, or the feature is switched off).")]
+    #[error(
+        "The phone does not offer {function} (firmware too old, or the feature is switched off)."
+    )]
     NotSupported { function: String },
 
     #[error("The phone refused to {action}{}.", reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())]
@@ -183,7 +185,10 @@ mod tests {
 
     #[test]
     fn excerpt_is_short_clean_and_secret_free() {
-        let raw = format!("<html>\n\t<body>passcode=hunter2 {}</body>", "x".repeat(500));
+        let raw = format!(
+            "<html>\n\t<body>passcode=hunter2 {}</body>",
+            "x".repeat(500)
+        );
         let e = excerpt(&raw, Some("hunter2"));
         assert!(!e.contains("hunter2"));
         assert!(!e.contains('\n'));

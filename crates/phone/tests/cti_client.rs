@@ -3,7 +3,9 @@
 
 use callpop_phone::cti::FactoryResetConfirmation;
 use callpop_phone::models::{Key, LineState, PhoneOperation, PhoneStatus};
-use callpop_phone::{CertFingerprint, ClientConfig, Credentials, CtiClient, DialMethod, PhoneError, Secret};
+use callpop_phone::{
+    CertFingerprint, ClientConfig, Credentials, CtiClient, DialMethod, PhoneError, Secret,
+};
 use callpop_phone_sim::{Fault, LineState as SimState, PhoneSim, RequestKind, SimAuth, SimConfig};
 use std::time::Duration;
 
@@ -62,7 +64,10 @@ async fn reads_lines_phone_status_accounts_and_model() {
     assert_eq!(lines[1].remote_number, "+15555550100");
     assert_eq!(lines[0].state, LineState::Idle);
 
-    assert_eq!(client.phone_status().await.expect("status"), PhoneStatus::Ringing);
+    assert_eq!(
+        client.phone_status().await.expect("status"),
+        PhoneStatus::Ringing
+    );
     let accounts = client.accounts().await.expect("accounts");
     assert_eq!(accounts.len(), 2);
     assert!(accounts[0].registered);
@@ -86,16 +91,31 @@ async fn call_operations_drive_the_phone() {
     let client = client_for(&sim.url(), PASSCODE);
     let line = sim.ring(None, "203", "").expect("ring") as usize - 1;
 
-    client.operation(PhoneOperation::AcceptCall).await.expect("accept");
+    client
+        .operation(PhoneOperation::AcceptCall)
+        .await
+        .expect("accept");
     assert_eq!(sim.lines()[line].state, SimState::Connected);
-    client.operation(PhoneOperation::HoldCall).await.expect("hold");
+    client
+        .operation(PhoneOperation::HoldCall)
+        .await
+        .expect("hold");
     assert_eq!(sim.lines()[line].state, SimState::OnHold);
-    client.operation(PhoneOperation::HoldCall).await.expect("resume");
+    client
+        .operation(PhoneOperation::HoldCall)
+        .await
+        .expect("resume");
     assert_eq!(sim.lines()[line].state, SimState::Connected);
-    client.send_keys(&[Key::new("MUTE").expect("key")]).await.expect("mute");
+    client
+        .send_keys(&[Key::new("MUTE").expect("key")])
+        .await
+        .expect("mute");
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(sim.lines()[line].muted);
-    client.operation(PhoneOperation::EndCall).await.expect("end");
+    client
+        .operation(PhoneOperation::EndCall)
+        .await
+        .expect("end");
     assert_eq!(sim.lines()[line].state, SimState::Idle);
 
     // Nothing left to act on: a clear refusal, not a success.
@@ -106,10 +126,16 @@ async fn call_operations_drive_the_phone() {
     assert!(matches!(e, PhoneError::CommandRefused { .. }), "{e:?}");
 
     sim.ring(None, "204", "").expect("ring");
-    client.operation(PhoneOperation::RejectCall).await.expect("reject");
+    client
+        .operation(PhoneOperation::RejectCall)
+        .await
+        .expect("reject");
     assert!(sim.lines().iter().all(|l| l.state == SimState::Idle));
     sim.ring(None, "205", "").expect("ring");
-    client.operation(PhoneOperation::Cancel).await.expect("cancel");
+    client
+        .operation(PhoneOperation::Cancel)
+        .await
+        .expect("cancel");
     assert!(sim.lines().iter().all(|l| l.state == SimState::Idle));
 }
 
@@ -117,7 +143,10 @@ async fn call_operations_drive_the_phone() {
 async fn dial_uses_make_call_with_both_passcode_fields() {
     let sim = sim().await;
     let client = client_for(&sim.url(), PASSCODE);
-    assert_eq!(client.dial("14165550123", None).await, Ok(DialMethod::MakeCall));
+    assert_eq!(
+        client.dial("14165550123", None).await,
+        Ok(DialMethod::MakeCall)
+    );
     let call = cti_requests(&sim)
         .into_iter()
         .find(|r| r.function.as_deref() == Some("api-make_call"))
@@ -151,7 +180,10 @@ async fn dial_falls_back_to_keys_when_click_to_dial_is_off() {
 
     // Known unavailable now: the next dial goes straight to the keypad.
     sim.clear_requests();
-    client.send_keys(&[Key::new("ONHOOK").expect("key")]).await.expect("hang up");
+    client
+        .send_keys(&[Key::new("ONHOOK").expect("key")])
+        .await
+        .expect("hang up");
     assert_eq!(client.dial("203", None).await, Ok(DialMethod::Keypad));
     assert!(cti_requests(&sim)
         .iter()
@@ -185,7 +217,12 @@ async fn wrong_passcode_is_sent_once_and_never_again() {
     let sim = sim().await;
     let client = client_for(&sim.url(), "wrong-guess");
     let first = client.line_status().await.expect_err("rejected");
-    assert_eq!(first, PhoneError::PasscodeRejected { tries_left: Some(4) });
+    assert_eq!(
+        first,
+        PhoneError::PasscodeRejected {
+            tries_left: Some(4)
+        }
+    );
     assert!(first.to_string().contains("4 tries left"));
     assert_secret_free(&first, "wrong-guess");
 
@@ -194,7 +231,10 @@ async fn wrong_passcode_is_sent_once_and_never_again() {
         assert_eq!(client.line_status().await, Err(first.clone()));
     }
     assert_eq!(client.dial("203", None).await, Err(first.clone()));
-    assert_eq!(client.operation(PhoneOperation::AcceptCall).await, Err(first.clone()));
+    assert_eq!(
+        client.operation(PhoneOperation::AcceptCall).await,
+        Err(first.clone())
+    );
     assert_eq!(cti_requests(&sim).len(), 1, "exactly one attempt");
 
     client.set_credentials(Credentials::Passcode(Secret::new(PASSCODE)));
@@ -206,8 +246,16 @@ async fn wrong_passcode_is_sent_once_and_never_again() {
 async fn lock_out_is_reported_with_its_duration() {
     let sim = sim().await;
     for tries_left in (0..5).rev() {
-        let e = client_for(&sim.url(), "nope").line_status().await.expect_err("wrong");
-        assert_eq!(e, PhoneError::PasscodeRejected { tries_left: Some(tries_left) });
+        let e = client_for(&sim.url(), "nope")
+            .line_status()
+            .await
+            .expect_err("wrong");
+        assert_eq!(
+            e,
+            PhoneError::PasscodeRejected {
+                tries_left: Some(tries_left)
+            }
+        );
     }
     // Even the right passcode meets the lock now.
     let client = client_for(&sim.url(), PASSCODE);
@@ -233,7 +281,10 @@ async fn remote_control_off_and_missing_endpoints_say_what_to_do() {
 
     sim.set_fault(Fault::Status(404), Some(1));
     let e = client.accounts().await.expect_err("404");
-    assert!(matches!(e, PhoneError::NotSupported { ref function } if function == "api-get_accounts"), "{e:?}");
+    assert!(
+        matches!(e, PhoneError::NotSupported { ref function } if function == "api-get_accounts"),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
@@ -248,12 +299,15 @@ async fn broken_answers_become_specific_errors_without_the_passcode() {
         (Fault::Slow(Duration::from_millis(1500)), "timeout"),
     ];
     for (fault, kind) in cases {
-        sim.set_fault(fault.clone(), Some(1));
+        sim.set_fault(fault, Some(1));
         let e = client.line_status().await.expect_err("fault");
         assert_eq!(e.kind(), kind, "{fault:?} gave {e:?}");
         assert_secret_free(&e, PASSCODE);
         if kind == "unexpected_answer" {
-            assert!(e.to_string().contains(&sim.addr().port().to_string()), "names the phone: {e}");
+            assert!(
+                e.to_string().contains(&sim.addr().port().to_string()),
+                "names the phone: {e}"
+            );
         }
     }
     // The phone recovers: so does the client, with the same connection pool.
@@ -330,7 +384,12 @@ async fn session_wrong_password_is_not_retried() {
     .expect("config");
     let client = CtiClient::new(config).expect("client");
     let e = client.line_status().await.expect_err("wrong");
-    assert_eq!(e, PhoneError::PasscodeRejected { tries_left: Some(4) });
+    assert_eq!(
+        e,
+        PhoneError::PasscodeRejected {
+            tries_left: Some(4)
+        }
+    );
     client.line_status().await.expect_err("still refused");
     let dologins = sim
         .requests()
@@ -363,7 +422,10 @@ async fn https_pins_the_certificate_on_first_contact() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(cti_requests(&sim).is_empty(), "nothing sent before the cert is accepted");
+    assert!(
+        cti_requests(&sim).is_empty(),
+        "nothing sent before the cert is accepted"
+    );
 
     // Accepted: works.
     let config = ClientConfig::new(&sim.url(), Credentials::Passcode(Secret::new(PASSCODE)))

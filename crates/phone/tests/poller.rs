@@ -35,7 +35,11 @@ async fn next_event(rx: &mut broadcast::Receiver<CallEvent>, within: Duration) -
         .expect("channel open")
 }
 
-async fn wait_for(phone: &Phone, within: Duration, what: impl Fn(&Connection) -> bool) -> Connection {
+async fn wait_for(
+    phone: &Phone,
+    within: Duration,
+    what: impl Fn(&Connection) -> bool,
+) -> Connection {
     let mut state = phone.state();
     timeout(within, async {
         loop {
@@ -61,7 +65,10 @@ async fn ring_answer_hold_hangup_flow_through_events() {
     sim.ring(Some(1), "+14165550123", "Ann Lee").expect("ring");
     let ring = next_event(&mut events, Duration::from_secs(2)).await;
     assert_eq!(ring.event, CallEventKind::Ringing);
-    assert_eq!((ring.line, ring.number.as_str(), ring.name.as_str()), (1, "+14165550123", "Ann Lee"));
+    assert_eq!(
+        (ring.line, ring.number.as_str(), ring.name.as_str()),
+        (1, "+14165550123", "Ann Lee")
+    );
 
     let steps: [(&str, CallEventKind); 4] = [
         ("answer", CallEventKind::Connected),
@@ -90,14 +97,17 @@ async fn short_ring_is_one_missed_call() {
     let phone = phone(&sim.url(), PASSCODE, Duration::from_millis(50));
     let mut events = phone.subscribe();
     wait_for(&phone, Duration::from_secs(2), |c| *c == Connection::Online).await;
-    sim.short_ring(None, "203", "", Duration::from_millis(300)).expect("ring");
+    sim.short_ring(None, "203", "", Duration::from_millis(300))
+        .expect("ring");
     let ring = next_event(&mut events, Duration::from_secs(1)).await;
     assert_eq!(ring.event, CallEventKind::Ringing);
     let missed = next_event(&mut events, Duration::from_secs(1)).await;
     assert_eq!(missed.event, CallEventKind::Missed);
     assert_eq!(missed.call, ring.call);
     // And nothing more for it.
-    assert!(timeout(Duration::from_millis(300), events.recv()).await.is_err());
+    assert!(timeout(Duration::from_millis(300), events.recv())
+        .await
+        .is_err());
     phone.shutdown().await;
 }
 
@@ -108,8 +118,14 @@ async fn mute_is_refused_at_idle_and_toggles_in_a_call() {
     wait_for(&phone, Duration::from_secs(2), |c| *c == Connection::Online).await;
     // At idle the phone's MUTE key would switch on Do Not Disturb: refused, nothing sent.
     sim.clear_requests();
-    assert!(matches!(phone.toggle_mute().await, Err(PhoneError::Refused(_))));
-    assert!(sim.requests().iter().all(|r| r.function.as_deref() != Some("api-send_key")));
+    assert!(matches!(
+        phone.toggle_mute().await,
+        Err(PhoneError::Refused(_))
+    ));
+    assert!(sim
+        .requests()
+        .iter()
+        .all(|r| r.function.as_deref() != Some("api-send_key")));
     assert!(!sim.state().dnd);
 
     let mut events = phone.subscribe();
@@ -141,8 +157,15 @@ async fn unreachable_phone_backs_off_and_recovers_alone() {
     // Back-off: far fewer attempts than one per interval while the phone is away.
     sim.clear_requests();
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    let attempts = sim.requests().iter().filter(|r| r.kind == RequestKind::Cti).count();
-    assert!(attempts <= 6, "{attempts} attempts in 1 s at a 50 ms interval");
+    let attempts = sim
+        .requests()
+        .iter()
+        .filter(|r| r.kind == RequestKind::Cti)
+        .count();
+    assert!(
+        attempts <= 6,
+        "{attempts} attempts in 1 s at a 50 ms interval"
+    );
 
     sim.set_fault(Fault::None, None);
     wait_for(&phone, Duration::from_secs(3), |c| *c == Connection::Online).await;
@@ -160,7 +183,9 @@ async fn rejected_passcode_stops_polling_until_new_credentials() {
     assert_eq!(
         stopped,
         Connection::NeedsAttention {
-            error: PhoneError::PasscodeRejected { tries_left: Some(4) }
+            error: PhoneError::PasscodeRejected {
+                tries_left: Some(4)
+            }
         }
     );
     // Commands wake the poller; still nothing may be sent.
@@ -169,7 +194,11 @@ async fn rejected_passcode_stops_polling_until_new_credentials() {
         let _ = phone.answer(None).await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let attempts = sim.requests().iter().filter(|r| r.kind == RequestKind::Cti).count();
+    let attempts = sim
+        .requests()
+        .iter()
+        .filter(|r| r.kind == RequestKind::Cti)
+        .count();
     assert_eq!(attempts, 1, "exactly one attempt with the wrong passcode");
 
     phone

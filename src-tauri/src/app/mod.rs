@@ -50,37 +50,39 @@ pub fn run(launch: Launch) -> ExitCode {
     }
     let show_main_at_start = state.launch.demo || problem.is_some();
 
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tauri::Builder::default()
-        // First: a second launch hands its arguments over and exits before doing anything.
-        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            from_second_instance(app, &argv);
-        }))
-        .plugin(hotkey::plugin())
-        .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_autostart::init(
-            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-            None,
-        ))
-        .manage(state)
-        .invoke_handler(crate::commands::handler())
-        .setup(move |app| {
-            let handle = app.handle().clone();
-            if let Err(problem) = tray::create(&handle) {
-                tracing::error!("{problem}");
-                app.state::<AppState>().set_problem("tray", Some(problem));
-                windows::show_main(&handle);
-            }
-            hotkey::register(&handle);
-            if first_run {
-                windows::show_settings(&handle);
-            } else if show_main_at_start {
-                windows::show_main(&handle);
-            }
-            let session_app = handle.clone();
-            tauri::async_runtime::spawn(async move { session::restart(&session_app).await });
-            Ok(())
-        })
-        .build(tauri::generate_context!())));
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        tauri::Builder::default()
+            // First: a second launch hands its arguments over and exits before doing anything.
+            .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+                from_second_instance(app, &argv);
+            }))
+            .plugin(hotkey::plugin())
+            .plugin(tauri_plugin_opener::init())
+            .plugin(tauri_plugin_autostart::init(
+                tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+                None,
+            ))
+            .manage(state)
+            .invoke_handler(crate::commands::handler())
+            .setup(move |app| {
+                let handle = app.handle().clone();
+                if let Err(problem) = tray::create(&handle) {
+                    tracing::error!("{problem}");
+                    app.state::<AppState>().set_problem("tray", Some(problem));
+                    windows::show_main(&handle);
+                }
+                hotkey::register(&handle);
+                if first_run {
+                    windows::show_settings(&handle);
+                } else if show_main_at_start {
+                    windows::show_main(&handle);
+                }
+                let session_app = handle.clone();
+                tauri::async_runtime::spawn(async move { session::restart(&session_app).await });
+                Ok(())
+            })
+            .build(tauri::generate_context!())
+    }));
     let app = match built {
         Ok(Ok(app)) => app,
         Ok(Err(e)) => {
@@ -94,7 +96,10 @@ pub fn run(launch: Launch) -> ExitCode {
     };
     app.run(|_app, event| {
         // Closing the last window keeps callpop in the tray; only Quit ends it.
-        if let RunEvent::ExitRequested { code: None, api, .. } = event {
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
             api.prevent_exit();
         }
     });
@@ -139,7 +144,13 @@ pub fn is_dial_link(arg: &str) -> bool {
 mod tests {
     #[test]
     fn dial_links() {
-        for link in ["tel:+14165550123", "TEL:203", "callto://203", "sip:203@pbx", "sips:1@x"] {
+        for link in [
+            "tel:+14165550123",
+            "TEL:203",
+            "callto://203",
+            "sip:203@pbx",
+            "sips:1@x",
+        ] {
             assert!(super::is_dial_link(link), "{link}");
         }
         for arg in ["--demo", "203", "http://x", ""] {

@@ -106,10 +106,16 @@ pub fn ringing(app: &AppHandle, phone: &Arc<Phone>, event: &CallEvent, shown_num
 /// Replaces the ringing notification of a missed call with "Missed call from …".
 pub fn missed(event: &CallEvent, shown_number: &str) {
     debug_assert_eq!(event.event, CallEventKind::Missed);
-    let id = shown().lock().ok().and_then(|mut s| s.remove(event.call.as_str()));
+    let id = shown()
+        .lock()
+        .ok()
+        .and_then(|mut s| s.remove(event.call.as_str()));
     let mut n = Notification::new();
     n.appname(APP_NAME)
-        .summary(&format!("Missed call from {}", caller_title(event, shown_number)))
+        .summary(&format!(
+            "Missed call from {}",
+            caller_title(event, shown_number)
+        ))
         .body(&details(event, shown_number))
         .icon("call-missed")
         .urgency(Urgency::Normal)
@@ -132,7 +138,10 @@ pub fn dismiss(call: &str) {
     std::thread::spawn(move || {
         // Re-showing under the same id gives a handle that can close it.
         let mut n = Notification::new();
-        n.appname(APP_NAME).summary("Call answered").id(id).timeout(Timeout::Milliseconds(1));
+        n.appname(APP_NAME)
+            .summary("Call answered")
+            .id(id)
+            .timeout(Timeout::Milliseconds(1));
         match n.show() {
             Ok(handle) => handle.close(),
             Err(e) => tracing::debug!("cannot close notification {id}: {e}"),

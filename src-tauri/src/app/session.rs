@@ -54,7 +54,12 @@ pub async fn restart(app: &AppHandle) {
     {
         Ok(client) => client,
         Err(e) => {
-            set_connection(app, Some(ConnectionView::from_connection(&callpop_phone::Connection::NeedsAttention { error: e })));
+            set_connection(
+                app,
+                Some(ConnectionView::from_connection(
+                    &callpop_phone::Connection::NeedsAttention { error: e },
+                )),
+            );
             return;
         }
     };
@@ -162,7 +167,11 @@ pub fn publish(app: &AppHandle) {
     let phone = state.phone();
     let phone_state = phone.as_ref().map(|p| p.current());
     let connection = match (
-        state.connection_override.lock().ok().and_then(|c| c.clone()),
+        state
+            .connection_override
+            .lock()
+            .ok()
+            .and_then(|c| c.clone()),
         &phone_state,
     ) {
         (Some(c), _) => c,

@@ -106,12 +106,28 @@ fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     let has = |phase: CallPhase| view.calls.iter().any(|c| c.call.phase == phase);
     if has(CallPhase::Ringing) {
-        menu.append(&MenuItem::with_id(app, "answer", "Answer", true, None::<&str>)?)?;
-        menu.append(&MenuItem::with_id(app, "reject", "Reject", true, None::<&str>)?)?;
+        menu.append(&MenuItem::with_id(
+            app,
+            "answer",
+            "Answer",
+            true,
+            None::<&str>,
+        )?)?;
+        menu.append(&MenuItem::with_id(
+            app,
+            "reject",
+            "Reject",
+            true,
+            None::<&str>,
+        )?)?;
     }
     let in_call = has(CallPhase::Connected) || has(CallPhase::Held);
     if in_call {
-        let hold = if has(CallPhase::Connected) { "Hold" } else { "Resume" };
+        let hold = if has(CallPhase::Connected) {
+            "Hold"
+        } else {
+            "Resume"
+        };
         menu.append(&MenuItem::with_id(app, "hold", hold, true, None::<&str>)?)?;
         if has(CallPhase::Connected) {
             let muted = view.calls.iter().any(|c| c.muted);
@@ -120,7 +136,13 @@ fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
         }
     }
     if in_call || has(CallPhase::Dialing) {
-        menu.append(&MenuItem::with_id(app, "hangup", "Hang up", true, None::<&str>)?)?;
+        menu.append(&MenuItem::with_id(
+            app,
+            "hangup",
+            "Hang up",
+            true,
+            None::<&str>,
+        )?)?;
     }
     if has(CallPhase::Ringing) || in_call || has(CallPhase::Dialing) {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
@@ -133,11 +155,35 @@ fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
         .and_then(|p| p.as_ref().map(|d| d.display.clone()));
     if let Some(number) = pending {
         let label = format!("Cancel dialing {number}");
-        menu.append(&MenuItem::with_id(app, "cancel-dial", label, true, None::<&str>)?)?;
+        menu.append(&MenuItem::with_id(
+            app,
+            "cancel-dial",
+            label,
+            true,
+            None::<&str>,
+        )?)?;
     }
-    menu.append(&MenuItem::with_id(app, "dial-clipboard", "Dial clipboard", true, None::<&str>)?)?;
-    menu.append(&MenuItem::with_id(app, "open", "Open callpop", true, None::<&str>)?)?;
-    menu.append(&MenuItem::with_id(app, "settings", "Settings…", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "dial-clipboard",
+        "Dial clipboard",
+        true,
+        None::<&str>,
+    )?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "open",
+        "Open callpop",
+        true,
+        None::<&str>,
+    )?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "settings",
+        "Settings…",
+        true,
+        None::<&str>,
+    )?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     menu.append(&MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?)?;
     Ok(menu)

@@ -142,7 +142,11 @@ impl AppView {
     }
 
     pub fn mood(&self) -> TrayMood {
-        if self.calls.iter().any(|c| c.call.phase == CallPhase::Ringing) {
+        if self
+            .calls
+            .iter()
+            .any(|c| c.call.phase == CallPhase::Ringing)
+        {
             TrayMood::Ringing
         } else if self
             .calls
@@ -172,7 +176,11 @@ impl AppView {
         if let Some(c) = by_phase(CallPhase::Ringing) {
             format!("Ringing: {}", who(c))
         } else if let Some(c) = by_phase(CallPhase::Connected) {
-            format!("In call: {}{}", who(c), if c.muted { " (muted)" } else { "" })
+            format!(
+                "In call: {}{}",
+                who(c),
+                if c.muted { " (muted)" } else { "" }
+            )
         } else if let Some(c) = by_phase(CallPhase::Dialing) {
             format!("Calling: {}", who(c))
         } else if let Some(c) = by_phase(CallPhase::Held) {

@@ -14,7 +14,13 @@ pub fn show_main(app: &AppHandle) {
 }
 
 pub fn show_settings(app: &AppHandle) {
-    show_or_create(app, SETTINGS, "settings.html", "callpop settings", (540.0, 720.0));
+    show_or_create(
+        app,
+        SETTINGS,
+        "settings.html",
+        "callpop settings",
+        (540.0, 720.0),
+    );
 }
 
 fn show_or_create(app: &AppHandle, label: &str, page: &str, title: &str, size: (f64, f64)) {
@@ -65,10 +71,12 @@ pub fn call_over(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-        let next = app
-            .state::<AppState>()
-            .phone()
-            .and_then(|p| p.current().calls.first().map(|c| c.call.as_str().to_owned()));
+        let next = app.state::<AppState>().phone().and_then(|p| {
+            p.current()
+                .calls
+                .first()
+                .map(|c| c.call.as_str().to_owned())
+        });
         match (next, app.get_webview_window(CALL)) {
             (Some(call), Some(window)) => {
                 navigate(&window, &format!("call.html?call={}", urlencode(&call)))
@@ -108,7 +116,10 @@ fn bottom_right(app: &AppHandle, w: f64, h: f64) -> Option<(f64, f64)> {
     let scale = monitor.scale_factor();
     let size = monitor.size().to_logical::<f64>(scale);
     let origin = monitor.position().to_logical::<f64>(scale);
-    Some((origin.x + size.width - w - 24.0, origin.y + size.height - h - 64.0))
+    Some((
+        origin.x + size.width - w - 24.0,
+        origin.y + size.height - h - 64.0,
+    ))
 }
 
 fn urlencode(s: &str) -> String {

@@ -60,7 +60,11 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
 }
 
 async fn execute(cli: &Cli, command: &Command) -> Result<(), Failure> {
-    let setup = PhoneSetup::resolve(cli.phone.as_deref(), cli.cert_sha256.as_deref(), cli.user.as_deref())?;
+    let setup = PhoneSetup::resolve(
+        cli.phone.as_deref(),
+        cli.cert_sha256.as_deref(),
+        cli.user.as_deref(),
+    )?;
     for warning in &setup.warnings {
         eprintln!("callpop: {warning}");
     }
@@ -68,11 +72,36 @@ async fn execute(cli: &Cli, command: &Command) -> Result<(), Failure> {
         Command::Status { json } => status(&setup, *json).await,
         Command::Watch { json, listen } => watch(&setup, *json, listen.as_deref()).await,
         Command::Dial { number } => dial(&setup, &number.join(" ")).await,
-        Command::Answer => with_phone(&setup, |p| async move { p.answer(None).await.map(|_| "Answered.".to_owned()) }).await,
-        Command::Reject => with_phone(&setup, |p| async move { p.reject(None).await.map(|_| "Rejected.".to_owned()) }).await,
-        Command::Hangup => with_phone(&setup, |p| async move { p.hang_up().await.map(|_| "Hung up.".to_owned()) }).await,
-        Command::Hold => with_phone(&setup, |p| async move { p.toggle_hold().await.map(|_| "Hold toggled.".to_owned()) }).await,
-        Command::Mute => with_phone(&setup, |p| async move { p.toggle_mute().await.map(|_| "Mute toggled.".to_owned()) }).await,
+        Command::Answer => {
+            with_phone(&setup, |p| async move {
+                p.answer(None).await.map(|_| "Answered.".to_owned())
+            })
+            .await
+        }
+        Command::Reject => {
+            with_phone(&setup, |p| async move {
+                p.reject(None).await.map(|_| "Rejected.".to_owned())
+            })
+            .await
+        }
+        Command::Hangup => {
+            with_phone(&setup, |p| async move {
+                p.hang_up().await.map(|_| "Hung up.".to_owned())
+            })
+            .await
+        }
+        Command::Hold => {
+            with_phone(&setup, |p| async move {
+                p.toggle_hold().await.map(|_| "Hold toggled.".to_owned())
+            })
+            .await
+        }
+        Command::Mute => {
+            with_phone(&setup, |p| async move {
+                p.toggle_mute().await.map(|_| "Mute toggled.".to_owned())
+            })
+            .await
+        }
         Command::Reboot { force } => reboot(&setup, *force).await,
     }
 }
@@ -82,8 +111,11 @@ async fn status(setup: &PhoneSetup, json: bool) -> Result<(), Failure> {
     let (phone, lines) = tokio::join!(client.phone_status(), client.line_status());
     let (phone, lines) = (phone?, lines?);
     let text = if json {
-        serde_json::to_string(&output::StatusJson { phone: &phone, lines: &lines })
-            .map_err(|e| Failure::Setup(e.to_string()))?
+        serde_json::to_string(&output::StatusJson {
+            phone: &phone,
+            lines: &lines,
+        })
+        .map_err(|e| Failure::Setup(e.to_string()))?
             + "\n"
     } else {
         output::status_text(client.host(), &phone, &lines)
@@ -93,14 +125,18 @@ async fn status(setup: &PhoneSetup, json: bool) -> Result<(), Failure> {
 }
 
 async fn dial(setup: &PhoneSetup, text: &str) -> Result<(), Failure> {
-    let target = number::normalize(text, &setup.settings.dialing).map_err(|e| Failure::Setup(e.to_string()))?;
+    let target = number::normalize(text, &setup.settings.dialing)
+        .map_err(|e| Failure::Setup(e.to_string()))?;
     let client = setup.client()?;
     let method = client.dial(&target.dial, None).await?;
     let how = match method {
         callpop_phone::DialMethod::MakeCall => "click-to-dial",
         callpop_phone::DialMethod::Keypad => "keypad",
     };
-    print_flushed(&format!("Dialing {} ({}, via {how}).\n", target.display, target.dial));
+    print_flushed(&format!(
+        "Dialing {} ({}, via {how}).\n",
+        target.display, target.dial
+    ));
     Ok(())
 }
 
@@ -159,7 +195,9 @@ async fn reboot(setup: &PhoneSetup, force: bool) -> Result<(), Failure> {
 
 async fn watch(setup: &PhoneSetup, json: bool, listen: Option<&str>) -> Result<(), Failure> {
     if listen.is_some() {
-        return Err(Failure::Setup("--listen is not available in this build yet.".to_owned()));
+        return Err(Failure::Setup(
+            "--listen is not available in this build yet.".to_owned(),
+        ));
     }
     let phone = Phone::start(setup.client()?, setup.poll_interval());
     let mut events = phone.subscribe();
@@ -222,4 +260,3 @@ fn print_flushed(text: &str) {
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
 }
-

@@ -14,7 +14,11 @@ pub struct StatusJson<'a> {
 pub fn status_text(host: &str, phone: &PhoneStatus, lines: &[Line]) -> String {
     let mut out = format!("Phone {host}: {}\n", phone.as_str());
     for line in lines {
-        out.push_str(&format!("  Line {:<2} {:<10}", line.index, line.state.as_str()));
+        out.push_str(&format!(
+            "  Line {:<2} {:<10}",
+            line.index,
+            line.state.as_str()
+        ));
         if line.state != LineState::Idle {
             let who = match (line.remote_name.is_empty(), line.remote_number.is_empty()) {
                 (false, false) => format!("{} <{}>", line.remote_name, line.remote_number),

@@ -6,8 +6,6 @@ mod phone;
 mod settings;
 mod windows;
 
-
-
 pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         phone::get_state,

@@ -19,14 +19,22 @@ pub fn get_state(state: State<'_, AppState>) -> AppView {
 }
 
 #[tauri::command]
-pub async fn answer(app: AppHandle, state: State<'_, AppState>, line: Option<u32>) -> CommandResult<()> {
+pub async fn answer(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    line: Option<u32>,
+) -> CommandResult<()> {
     phone(&state)?.answer(line).await?;
     session::publish(&app);
     Ok(())
 }
 
 #[tauri::command]
-pub async fn reject(app: AppHandle, state: State<'_, AppState>, line: Option<u32>) -> CommandResult<()> {
+pub async fn reject(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    line: Option<u32>,
+) -> CommandResult<()> {
     phone(&state)?.reject(line).await?;
     session::publish(&app);
     Ok(())
@@ -61,7 +69,11 @@ pub struct Dialed {
 
 /// Dials at once: the user typed the number and pressed Call.
 #[tauri::command]
-pub async fn dial(app: AppHandle, state: State<'_, AppState>, text: String) -> CommandResult<Dialed> {
+pub async fn dial(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    text: String,
+) -> CommandResult<Dialed> {
     let rules = state.settings().dialing;
     let target = number::normalize(&text, &rules)
         .map_err(|e| CommandError::new("bad_number", e.to_string()))?;

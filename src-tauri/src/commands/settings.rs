@@ -28,7 +28,11 @@ pub struct SettingsView {
 }
 
 async fn view(state: &AppState) -> SettingsView {
-    let in_memory = state.memory_secret.lock().map(|s| s.is_some()).unwrap_or(false);
+    let in_memory = state
+        .memory_secret
+        .lock()
+        .map(|s| s.is_some())
+        .unwrap_or(false);
     let (stored, keyring) = match tauri::async_runtime::spawn_blocking(secrets::load).await {
         Ok(Ok(found)) => (
             found.is_some(),
@@ -105,7 +109,14 @@ pub async fn save_settings(
         }
     }
     let passcode_result = match passcode.filter(|p| !p.is_empty()) {
-        Some(p) => store_passcode(&state, Secret::new(p), settings.keep_passcode_in_memory_without_keyring).await,
+        Some(p) => {
+            store_passcode(
+                &state,
+                Secret::new(p),
+                settings.keep_passcode_in_memory_without_keyring,
+            )
+            .await
+        }
         None => Ok(()),
     };
     session::restart(&app).await;
@@ -150,9 +161,9 @@ pub async fn test_connection(
 ) -> CommandResult<ConnectionReport> {
     let secret = match passcode.filter(|p| !p.is_empty()) {
         Some(p) => Secret::new(p),
-        None => stored_secret(&state).await.ok_or_else(|| {
-            CommandError::new("no_passcode", "Enter the phone's passcode first.")
-        })?,
+        None => stored_secret(&state)
+            .await
+            .ok_or_else(|| CommandError::new("no_passcode", "Enter the phone's passcode first."))?,
     };
     let mut phone = settings.phone.clone();
     let saved = state.settings().phone;

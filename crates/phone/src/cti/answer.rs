@@ -144,7 +144,11 @@ mod tests {
     #[test]
     fn success_and_failure_bodies() {
         assert_eq!(
-            interpret(200, r#"{"response":"success","body":"complete"}"#, &cx(false)),
+            interpret(
+                200,
+                r#"{"response":"success","body":"complete"}"#,
+                &cx(false)
+            ),
             Ok(Answer::Success(json!("complete")))
         );
         assert_eq!(
@@ -174,7 +178,11 @@ mod tests {
             Err(PhoneError::LockedOut { minutes: Some(5) })
         );
         assert_eq!(
-            interpret(200, r#"{"response":"error","body":"unauthorized"}"#, &cx(true)),
+            interpret(
+                200,
+                r#"{"response":"error","body":"unauthorized"}"#,
+                &cx(true)
+            ),
             Err(PhoneError::SessionExpired)
         );
         assert_eq!(
@@ -217,7 +225,10 @@ mod tests {
         match interpret(500, "oops passcode=s3cret", &cx(false)) {
             Err(e @ PhoneError::UnexpectedAnswer { .. }) => {
                 let text = e.to_string();
-                assert!(text.contains("HTTP 500") && !text.contains("s3cret"), "{text}");
+                assert!(
+                    text.contains("HTTP 500") && !text.contains("s3cret"),
+                    "{text}"
+                );
             }
             other => panic!("{other:?}"),
         }

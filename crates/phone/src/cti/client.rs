@@ -135,7 +135,9 @@ impl CtiClient {
     /// All lines, sorted by line number. The count varies by model (3, 4, 8...).
     pub async fn line_status(&self) -> Result<Vec<Line>, PhoneError> {
         let function = "api-get_line_status";
-        let body = self.expect_success(function, &[], "read the line status").await?;
+        let body = self
+            .expect_success(function, &[], "read the line status")
+            .await?;
         let Value::Array(items) = body else {
             return Err(self.unexpected(function, &body));
         };
@@ -151,7 +153,9 @@ impl CtiClient {
 
     pub async fn phone_status(&self) -> Result<PhoneStatus, PhoneError> {
         let function = "api-get_phone_status";
-        let body = self.expect_success(function, &[], "read its status").await?;
+        let body = self
+            .expect_success(function, &[], "read its status")
+            .await?;
         match body.as_str() {
             Some(word) => Ok(PhoneStatus::from_phone(word)),
             None => Err(self.unexpected(function, &body)),
@@ -194,7 +198,10 @@ impl CtiClient {
     }
 
     /// Erases the phone's configuration. See [`FactoryResetConfirmation`].
-    pub async fn factory_reset(&self, _confirm: FactoryResetConfirmation) -> Result<(), PhoneError> {
+    pub async fn factory_reset(
+        &self,
+        _confirm: FactoryResetConfirmation,
+    ) -> Result<(), PhoneError> {
         self.sys_operation("RESET").await
     }
 
@@ -243,7 +250,9 @@ impl CtiClient {
     /// Success means the phone accepted the request; the poller confirms the call.
     pub async fn dial(&self, number: &str, account: Option<u32>) -> Result<DialMethod, PhoneError> {
         if number.is_empty() {
-            return Err(PhoneError::Refused("There is no number to dial.".to_owned()));
+            return Err(PhoneError::Refused(
+                "There is no number to dial.".to_owned(),
+            ));
         }
         if !self.make_call_unavailable.load(Ordering::Relaxed) {
             let account = account.unwrap_or(0).to_string();
@@ -440,7 +449,11 @@ impl CtiClient {
 
     async fn read_limited(&self, mut response: reqwest::Response) -> Result<String, PhoneError> {
         let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(e))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(e))?
+        {
             let room = MAX_ANSWER_BYTES.saturating_sub(bytes.len());
             bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
             if room <= chunk.len() {

@@ -75,7 +75,9 @@ pub fn parse_phone_url(address: &str) -> Result<Url, PhoneError> {
         return Err(bad("it has no host name or IP address"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("put the login in the passcode field, not in the address"));
+        return Err(bad(
+            "put the login in the passcode field, not in the address",
+        ));
     }
     if url.query().is_some() {
         return Err(bad(

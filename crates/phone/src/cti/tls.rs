@@ -79,7 +79,10 @@ impl PinningVerifier {
 
     /// The certificate most recently refused, cleared by reading it.
     pub(crate) fn take_refused(&self) -> Option<CertFingerprint> {
-        self.last_refused.lock().ok().and_then(|mut seen| seen.take())
+        self.last_refused
+            .lock()
+            .ok()
+            .and_then(|mut seen| seen.take())
     }
 }
 
@@ -159,7 +162,10 @@ mod tests {
         assert_eq!(shown.len(), 32 * 3 - 1);
         assert_eq!(shown.parse::<CertFingerprint>(), Ok(fp));
         assert_eq!(
-            shown.replace(':', "").to_lowercase().parse::<CertFingerprint>(),
+            shown
+                .replace(':', "")
+                .to_lowercase()
+                .parse::<CertFingerprint>(),
             Ok(fp)
         );
         assert_eq!(shown.replace(':', " ").parse::<CertFingerprint>(), Ok(fp));
