@@ -190,7 +190,8 @@ pub fn publish(app: &AppHandle) {
         extras
     };
     let label = if state.launch.demo {
-        "Demo phone".to_owned()
+        // The window already says "Demo phone"; the simulator's loopback address means nothing.
+        String::new()
     } else {
         phone
             .as_ref()
