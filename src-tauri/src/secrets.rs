@@ -68,13 +68,41 @@ fn classify(action: &str, error: keyring::Error) -> SecretError {
 }
 
 fn short_reason(reason: &str) -> String {
-    if reason.contains("org.freedesktop.secrets") || reason.contains("was not provided") {
-        "no Secret Service is running".to_owned()
-    } else if reason.contains("autolaunch") || reason.contains("DBUS") {
-        "no desktop session bus".to_owned()
-    } else if reason.contains("NoResult") || reason.to_ascii_lowercase().contains("locked") {
-        "the keyring is locked".to_owned()
+    let lower = reason.to_ascii_lowercase();
+    if lower.contains("org.freedesktop.secrets") || lower.contains("was not provided") {
+        "no keyring service is running".to_owned()
+    } else if lower.contains("autolaunch") || lower.contains("dbus") {
+        "no desktop session".to_owned()
+    } else if lower.contains("noresult") || lower.contains("no result") || lower.contains("locked")
+    {
+        "the keyring is locked or not set up".to_owned()
     } else {
         reason.chars().take(120).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_reason;
+
+    #[test]
+    fn keyring_failures_in_plain_words() {
+        let cases = [
+            (
+                "Couldn't access platform secure storage: Secret Service: no result found",
+                "the keyring is locked or not set up",
+            ),
+            (
+                "The name org.freedesktop.secrets was not provided by any .service files",
+                "no keyring service is running",
+            ),
+            (
+                "Unable to autolaunch a dbus-daemon without a $DISPLAY for X11",
+                "no desktop session",
+            ),
+        ];
+        for (raw, plain) in cases {
+            assert_eq!(short_reason(raw), plain, "{raw}");
+        }
     }
 }

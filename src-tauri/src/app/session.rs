@@ -47,6 +47,9 @@ pub async fn restart(app: &AppHandle) {
                 "No passcode is stored for the phone. Enter it in Settings.".to_owned(),
             )),
         );
+        // Nothing can work without it: ask now rather than wait for the user to notice the
+        // grey tray icon (or to find no tray at all on desktops without one).
+        super::windows::show_settings(app);
         return;
     };
     let client = match connect::client_config(&settings.phone, secret, &overrides)
