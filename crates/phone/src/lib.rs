@@ -14,13 +14,15 @@ pub mod models;
 pub mod number;
 pub mod phone;
 pub mod poller;
+pub mod push;
 pub mod settings;
 pub mod tracker;
 
 pub use credentials::{Credentials, Secret};
 pub use cti::{CertFingerprint, ClientConfig, CtiClient, DialMethod};
 pub use error::PhoneError;
-pub use phone::Phone;
-pub use poller::{Connection, PhoneState, PollerHandle};
 pub use models::{Line, LineState, PhoneOperation, PhoneStatus};
+pub use phone::Phone;
+pub use poller::{Connection, PhoneState, PollerHandle, PushHealth, PushState, PushTiming};
+pub use push::{PushListener, PushedEvent};
 pub use tracker::{CallEvent, CallEventKind, CallId, CallTracker};

@@ -8,7 +8,8 @@
 use crate::cti::{CtiClient, DialMethod};
 use crate::error::PhoneError;
 use crate::models::{Key, LineState, PhoneOperation, KEY_MUTE};
-use crate::poller::{PhoneState, PollerHandle};
+use crate::poller::{PhoneState, PollerHandle, PushTiming};
+use crate::push::PushListener;
 use crate::tracker::{CallEvent, CallId, CallPhase};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -52,6 +53,29 @@ impl Phone {
         self.poller.state().borrow().clone()
     }
 
+    /// Takes the phone's pushes from `listener` (see [`crate::poller`]): each one makes the
+    /// phone be read at once, and while they arrive the phone is read only every
+    /// [`PushTiming::reconcile`]. Keep the listener alive as long as pushes are wanted.
+    pub fn attach_push(&self, listener: &PushListener) {
+        self.poller.attach_push(listener);
+    }
+
+    /// Back to polling only (push turned off in the settings).
+    pub fn detach_push(&self) {
+        self.poller.detach_push();
+    }
+
+    /// Push is on in the settings but cannot work (`reason`, e.g. from
+    /// [`crate::push::listener_from_settings`]): polling at the normal interval, and the
+    /// reason in [`PhoneState::push`].
+    pub fn push_unavailable(&self, reason: impl Into<String>) {
+        self.poller.push_unavailable(reason);
+    }
+
+    pub fn set_push_timing(&self, timing: PushTiming) {
+        self.poller.set_push_timing(timing);
+    }
+
     /// Whether callpop muted this call.
     pub fn is_muted(&self, call: &CallId) -> bool {
         self.muted.lock().map(|m| m.contains(call)).unwrap_or(false)
@@ -90,16 +114,20 @@ impl Phone {
     /// Ends the call in progress, or abandons an outgoing call still ringing.
     pub async fn hang_up(&self) -> Result<(), PhoneError> {
         let state = self.current();
-        let op = if state.calls.iter().any(|c| {
-            matches!(c.phase, CallPhase::Connected | CallPhase::Held)
-        }) {
+        let op = if state
+            .calls
+            .iter()
+            .any(|c| matches!(c.phase, CallPhase::Connected | CallPhase::Held))
+        {
             PhoneOperation::EndCall
         } else if state.calls.iter().any(|c| c.phase == CallPhase::Dialing) {
             PhoneOperation::Cancel
         } else if state.calls.iter().any(|c| c.phase == CallPhase::Ringing) {
             PhoneOperation::RejectCall
         } else {
-            return Err(PhoneError::Refused("There is no call to hang up.".to_owned()));
+            return Err(PhoneError::Refused(
+                "There is no call to hang up.".to_owned(),
+            ));
         };
         self.operate(op).await
     }
@@ -112,9 +140,7 @@ impl Phone {
             .iter()
             .any(|c| matches!(c.phase, CallPhase::Connected | CallPhase::Held))
         {
-            return Err(PhoneError::Refused(
-                "Hold works during a call.".to_owned(),
-            ));
+            return Err(PhoneError::Refused("Hold works during a call.".to_owned()));
         }
         self.operate(PhoneOperation::HoldCall).await
     }
@@ -175,7 +201,11 @@ impl Phone {
 
 /// The line a command is about: the one asked for if it is in the wanted state, else the
 /// first line in that state.
-fn pick_line(state: &PhoneState, wanted: Option<u32>, ok: impl Fn(&LineState) -> bool) -> Option<u32> {
+fn pick_line(
+    state: &PhoneState,
+    wanted: Option<u32>,
+    ok: impl Fn(&LineState) -> bool,
+) -> Option<u32> {
     match wanted {
         Some(index) => state
             .lines

@@ -8,11 +8,31 @@
 //! Between two polls a lot can happen (a short ring, an answer and a hold); the tracker infers
 //! the events a person would expect: a ring that went idle without being answered is `missed`,
 //! a ringing line found on hold was `connected` and then `held`.
+//!
+//! Pushed Action URL events ([`CallTracker::push`]) are triggers, not truth: the caller reads
+//! line status right after each push and feeds it to [`CallTracker::observe`]. A push only
+//! ties the phone's call id to the call a snapshot shows, fills in details line status lacks
+//! (the name while ringing, the direction), and remembers finished calls so that late or
+//! repeated pushes change nothing. Two cases turn pushes into events, because no snapshot can
+//! show them any more:
+//! - a pushed `missed` for a call no snapshot showed (a short ring between two polls): one
+//!   `missed` event with the pushed number and name, on line 0 (unknown);
+//! - a pushed `incoming` whose call the very next snapshot no longer shows, and that no push
+//!   said was answered or rejected: the same lone `missed` event (its `missed` push was lost).
 
 use crate::models::{Line, LineState};
+use crate::push::{PushKind, PushedEvent};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
+
+/// Finished calls remembered, so that late and repeated pushes for them change nothing.
+const FINISHED_MEMORY: usize = 64;
+/// Pushes waiting for the next snapshot; more are not legitimate traffic.
+const MAX_PENDING: usize = 16;
+/// How many snapshots after a call ended a push without a call id may still be a late push
+/// for it rather than news of another call from the same number.
+const LATE_PUSH_SNAPSHOTS: u64 = 8;
 
 /// A call's stable identifier for the lifetime of the process (and distinct across restarts).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -68,6 +88,7 @@ pub enum Direction {
 pub struct CallEvent {
     pub event: CallEventKind,
     pub call: CallId,
+    /// 1-based line; 0 for a missed call known only from a push (pushes carry no line).
     pub line: u32,
     pub number: String,
     pub name: String,
@@ -106,6 +127,40 @@ pub struct CallTracker {
     calls: BTreeMap<u32, ActiveCall>,
     id_prefix: String,
     next_id: u64,
+    /// The phone's call id pushed for the call on a line.
+    links: BTreeMap<u32, String>,
+    /// Pushes about calls no snapshot has shown yet, settled by the next [`Self::observe`].
+    pending: Vec<Pending>,
+    /// Recently finished calls, newest last.
+    finished: VecDeque<Finished>,
+    /// Snapshots observed so far: the tracker's only sense of time.
+    snapshots: u64,
+}
+
+/// What pushes said about a call not seen in a snapshot yet.
+#[derive(Debug, Clone)]
+struct Pending {
+    call_id: String,
+    number: String,
+    name: String,
+    direction: Option<Direction>,
+    /// An `incoming` push arrived for it.
+    rang: bool,
+    /// A push said it was answered, put on hold or ended by someone (not missed).
+    handled: bool,
+}
+
+/// A call that is over, as pushes may still refer to it.
+#[derive(Debug, Clone)]
+struct Finished {
+    /// Empty while no push named it.
+    call_id: String,
+    number: String,
+    missed: bool,
+    /// Whether an event was emitted for it (false for a call only a `terminated` push told of).
+    shown: bool,
+    /// The snapshot count when it ended.
+    at: u64,
 }
 
 impl Default for CallTracker {
@@ -126,6 +181,10 @@ impl CallTracker {
             calls: BTreeMap::new(),
             id_prefix: prefix.into(),
             next_id: 0,
+            links: BTreeMap::new(),
+            pending: Vec::new(),
+            finished: VecDeque::new(),
+            snapshots: 0,
         }
     }
 
@@ -142,6 +201,7 @@ impl CallTracker {
     /// Feeds one complete snapshot of the phone's lines. A line missing from the snapshot is
     /// idle (phones report fewer lines after a reconfiguration).
     pub fn observe(&mut self, lines: &[Line]) -> Vec<CallEvent> {
+        self.snapshots += 1;
         let mut events = Vec::new();
         for line in lines {
             self.step(line, &mut events);
@@ -155,6 +215,7 @@ impl CallTracker {
         for index in gone {
             self.step(&Line::idle(index), &mut events);
         }
+        self.settle_pending(&mut events);
         events
     }
 
@@ -180,6 +241,237 @@ impl CallTracker {
                 call.number = number.to_owned();
             }
         }
+    }
+
+    /// Takes in a pushed event. The caller must read line status right after and pass it to
+    /// [`Self::observe`]: that snapshot decides what happened (see the module documentation).
+    ///
+    /// Returns the events the push alone proves: a lone `missed` for a call no snapshot
+    /// showed, once; nothing for a push about a known, finished or repeated call.
+    pub fn push(&mut self, push: &PushedEvent) -> Vec<CallEvent> {
+        let mut events = Vec::new();
+        if matches!(push.kind, PushKind::Other(_)) {
+            return events;
+        }
+        if let Some(line) = self.active_for(push) {
+            self.link(line, push);
+            return events;
+        }
+        if let Some(index) = self.finished_for(push) {
+            let lone_missed = {
+                let Some(done) = self.finished.get_mut(index) else {
+                    return events;
+                };
+                if done.call_id.is_empty() {
+                    done.call_id.clone_from(&push.call_id);
+                }
+                // Only pushes knew of this call and none said "missed" yet (a `terminated`
+                // came first): the missed call is still to be shown.
+                let show = push.kind == PushKind::Missed && !done.shown;
+                if show {
+                    done.shown = true;
+                    done.missed = true;
+                }
+                show
+            };
+            if lone_missed {
+                let mut p = Pending::from(push);
+                p.absorb(push);
+                events.push(self.lone_missed(&p));
+            }
+            return events;
+        }
+        let mut p = self
+            .take_pending(push)
+            .unwrap_or_else(|| Pending::from(push));
+        p.absorb(push);
+        match push.kind {
+            PushKind::Missed => {
+                events.push(self.lone_missed(&p));
+                self.remember(p.call_id, p.number, true, true);
+            }
+            PushKind::Terminated => self.remember(p.call_id, p.number, false, false),
+            _ => {
+                if self.pending.len() >= MAX_PENDING {
+                    self.pending.remove(0);
+                }
+                self.pending.push(p);
+            }
+        }
+        events
+    }
+
+    /// The line of the call in progress that `push` is about: the one its call id is tied
+    /// to, else a call with the same number not tied to another id, else the only untied call
+    /// in a fitting state when numbers are missing.
+    fn active_for(&self, push: &PushedEvent) -> Option<u32> {
+        if !push.call_id.is_empty() {
+            if let Some((line, _)) = self.links.iter().find(|(_, id)| **id == push.call_id) {
+                return Some(*line);
+            }
+        }
+        let untied = || {
+            self.calls
+                .values()
+                .filter(|c| !self.links.contains_key(&c.line))
+        };
+        if let Some(call) = untied().find(|c| same_number(&c.number, &push.number)) {
+            return Some(call.line);
+        }
+        let mut loose = untied().filter(|c| {
+            (c.number.is_empty() || push.number.is_empty()) && fits(c.phase, &push.kind)
+        });
+        match (loose.next(), loose.next()) {
+            (Some(only), None) => Some(only.line),
+            _ => None,
+        }
+    }
+
+    /// The finished call `push` is about: by call id, or (for a final push) a recently
+    /// finished call with the same number that ended the same way and no push named yet.
+    fn finished_for(&self, push: &PushedEvent) -> Option<usize> {
+        if !push.call_id.is_empty() {
+            if let Some(i) = self
+                .finished
+                .iter()
+                .rposition(|f| f.call_id == push.call_id)
+            {
+                return Some(i);
+            }
+        }
+        let missed = match push.kind {
+            PushKind::Missed => true,
+            PushKind::Terminated => false,
+            _ => return None,
+        };
+        self.recent_untied(&push.number, |f| f.missed == missed)
+    }
+
+    /// The newest finished call no push named yet, with this number, that ended within the
+    /// last [`LATE_PUSH_SNAPSHOTS`] snapshots (older ones are other calls from the same
+    /// number, not late pushes).
+    fn recent_untied(&self, number: &str, also: impl Fn(&Finished) -> bool) -> Option<usize> {
+        self.finished.iter().rposition(|f| {
+            f.call_id.is_empty()
+                && f.at + LATE_PUSH_SNAPSHOTS >= self.snapshots
+                && same_number(&f.number, number)
+                && also(f)
+        })
+    }
+
+    fn take_pending(&mut self, push: &PushedEvent) -> Option<Pending> {
+        let index = self.pending.iter().position(|p| {
+            if !push.call_id.is_empty() && !p.call_id.is_empty() {
+                p.call_id == push.call_id
+            } else {
+                same_number(&p.number, &push.number)
+            }
+        })?;
+        Some(self.pending.remove(index))
+    }
+
+    /// Ties the call on `line` to the pushed call id and fills gaps from the push.
+    fn link(&mut self, line: u32, push: &PushedEvent) {
+        if !push.call_id.is_empty() {
+            self.links.insert(line, push.call_id.clone());
+        }
+        self.fill_details(line, &push.number, &push.name);
+        if let Some(call) = self.calls.get_mut(&line) {
+            if call.direction == Direction::Unknown {
+                if let Some(direction) = push.direction.or_else(|| kind_direction(&push.kind)) {
+                    call.direction = direction;
+                }
+            }
+        }
+    }
+
+    /// A new call takes over what pushes said about it before any snapshot showed it:
+    /// details for its first event, and its call id.
+    fn claim_pending(&mut self, call: &mut ActiveCall) {
+        let fitting = |p: &Pending| match call.phase {
+            CallPhase::Ringing => p.rang,
+            CallPhase::Dialing => p.direction == Some(Direction::Outgoing),
+            CallPhase::Connected | CallPhase::Held => true,
+        };
+        let by_number = self
+            .pending
+            .iter()
+            .position(|p| same_number(&p.number, &call.number));
+        let index = by_number.or_else(|| {
+            let mut loose = self
+                .pending
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| (p.number.is_empty() || call.number.is_empty()) && fitting(p));
+            match (loose.next(), loose.next()) {
+                (Some((only, _)), None) => Some(only),
+                _ => None,
+            }
+        });
+        let Some(index) = index else {
+            return;
+        };
+        let p = self.pending.remove(index);
+        if call.name.is_empty() {
+            call.name = p.name;
+        }
+        if call.number.is_empty() {
+            call.number = p.number;
+        }
+        if call.direction == Direction::Unknown {
+            if let Some(direction) = p.direction {
+                call.direction = direction;
+            }
+        }
+        if !p.call_id.is_empty() {
+            self.links.insert(call.line, p.call_id);
+        }
+    }
+
+    /// Pushes the last snapshot did not confirm are about calls already over: a ring no push
+    /// said was answered or rejected is a missed call; anything else is only remembered.
+    fn settle_pending(&mut self, events: &mut Vec<CallEvent>) {
+        for p in std::mem::take(&mut self.pending) {
+            // A late push for a call a snapshot already saw end.
+            if let Some(i) = self.recent_untied(&p.number, |_| true) {
+                if let Some(f) = self.finished.get_mut(i) {
+                    f.call_id.clone_from(&p.call_id);
+                }
+                continue;
+            }
+            let missed = p.rang && !p.handled;
+            if missed {
+                events.push(self.lone_missed(&p));
+            }
+            self.remember(p.call_id, p.number, missed, missed);
+        }
+    }
+
+    /// The one event of a missed call known only from pushes (line 0: pushes carry none).
+    fn lone_missed(&mut self, p: &Pending) -> CallEvent {
+        self.next_id += 1;
+        CallEvent {
+            event: CallEventKind::Missed,
+            call: CallId(format!("{}-{}", self.id_prefix, self.next_id)),
+            line: 0,
+            number: p.number.clone(),
+            name: p.name.clone(),
+            direction: Direction::Incoming,
+            account: None,
+        }
+    }
+
+    fn remember(&mut self, call_id: String, number: String, missed: bool, shown: bool) {
+        if self.finished.len() >= FINISHED_MEMORY {
+            self.finished.pop_front();
+        }
+        self.finished.push_back(Finished {
+            call_id,
+            number,
+            missed,
+            shown,
+            at: self.snapshots,
+        });
     }
 
     fn step(&mut self, line: &Line, events: &mut Vec<CallEvent>) {
@@ -224,8 +516,7 @@ impl CallTracker {
 
     /// Opens a call for a line seen busy with no call tracked on it.
     fn start(&mut self, line: &Line, events: &mut Vec<CallEvent>) {
-        let (phase, direction, entry): (CallPhase, Direction, &[CallEventKind]) = match line.state
-        {
+        let (phase, direction, entry): (CallPhase, Direction, &[CallEventKind]) = match line.state {
             LineState::Ringing => (
                 CallPhase::Ringing,
                 Direction::Incoming,
@@ -250,7 +541,7 @@ impl CallTracker {
             LineState::Idle | LineState::Failed | LineState::Other(_) => return,
         };
         self.next_id += 1;
-        let call = ActiveCall {
+        let mut call = ActiveCall {
             call: CallId(format!("{}-{}", self.id_prefix, self.next_id)),
             line: line.index,
             phase,
@@ -260,18 +551,22 @@ impl CallTracker {
             account: line.account,
             answered: matches!(phase, CallPhase::Connected | CallPhase::Held),
         };
+        self.claim_pending(&mut call);
         events.extend(entry.iter().map(|kind| event_of(&call, *kind)));
         self.calls.insert(line.index, call);
     }
 
     fn finish(&mut self, index: u32, events: &mut Vec<CallEvent>) {
         if let Some(call) = self.calls.remove(&index) {
-            let kind = if call.direction == Direction::Incoming && !call.answered {
+            let missed = call.direction == Direction::Incoming && !call.answered;
+            let kind = if missed {
                 CallEventKind::Missed
             } else {
                 CallEventKind::Ended
             };
             events.push(event_of(&call, kind));
+            let call_id = self.links.remove(&index).unwrap_or_default();
+            self.remember(call_id, call.number, missed, true);
         }
     }
 }
@@ -289,6 +584,86 @@ fn is_another_call(call: &ActiveCall, line: &Line) -> bool {
         LineState::Calling | LineState::Dialing => call.phase != CallPhase::Dialing,
         _ => false,
     }
+}
+
+impl Pending {
+    fn from(push: &PushedEvent) -> Self {
+        Self {
+            call_id: push.call_id.clone(),
+            number: push.number.clone(),
+            name: String::new(),
+            direction: None,
+            rang: false,
+            handled: false,
+        }
+    }
+
+    /// Adds what one more push about the same call says.
+    fn absorb(&mut self, push: &PushedEvent) {
+        if self.call_id.is_empty() {
+            self.call_id.clone_from(&push.call_id);
+        }
+        if self.number.is_empty() {
+            self.number.clone_from(&push.number);
+        }
+        if self.name.is_empty() {
+            self.name.clone_from(&push.name);
+        }
+        if self.direction.is_none() {
+            self.direction = push.direction.or_else(|| kind_direction(&push.kind));
+        }
+        match push.kind {
+            PushKind::Incoming => self.rang = true,
+            PushKind::Established | PushKind::Hold | PushKind::Unhold | PushKind::Terminated => {
+                self.handled = true
+            }
+            PushKind::Outgoing | PushKind::Missed | PushKind::Other(_) => {}
+        }
+    }
+}
+
+/// The direction an event implies by itself.
+fn kind_direction(kind: &PushKind) -> Option<Direction> {
+    match kind {
+        PushKind::Incoming | PushKind::Missed => Some(Direction::Incoming),
+        PushKind::Outgoing => Some(Direction::Outgoing),
+        _ => None,
+    }
+}
+
+/// Whether a call in `phase` can be the subject of a push of `kind`.
+fn fits(phase: CallPhase, kind: &PushKind) -> bool {
+    match kind {
+        PushKind::Incoming | PushKind::Missed => phase == CallPhase::Ringing,
+        PushKind::Outgoing => phase == CallPhase::Dialing,
+        PushKind::Hold | PushKind::Unhold => {
+            matches!(phase, CallPhase::Connected | CallPhase::Held)
+        }
+        PushKind::Established | PushKind::Terminated | PushKind::Other(_) => true,
+    }
+}
+
+/// Whether two numbers from the same phone name the same party: equal, equal digits, or (for
+/// numbers of 6 digits or more) one ending in the other (`+15555550100` and `5555550100`).
+/// Empty numbers match nothing.
+pub(crate) fn same_number(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (a, b) = (digits(a), digits(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    short == long || (short.len() >= 6 && long.ends_with(short.as_str()))
 }
 
 /// Keeps the freshest details: names often arrive a poll after the ring; a transfer changes
@@ -371,7 +746,10 @@ mod tests {
     fn calls_on_several_lines_are_independent() {
         let mut t = CallTracker::with_id_prefix("t");
         t.observe(&[line(1, "connected", "203", ""), line(2, "idle", "", "")]);
-        let ev = t.observe(&[line(1, "connected", "203", ""), line(2, "ringing", "204", "")]);
+        let ev = t.observe(&[
+            line(1, "connected", "203", ""),
+            line(2, "ringing", "204", ""),
+        ]);
         assert_eq!(kinds(&ev), [Ringing]);
         assert_eq!(ev[0].line, 2);
         let ev = t.observe(&[line(1, "idle", "", ""), line(2, "connected", "204", "")]);
@@ -403,9 +781,15 @@ mod tests {
     fn outgoing_call_and_unknown_states() {
         let mut t = CallTracker::with_id_prefix("t");
         assert!(t.observe(&[line(1, "transfer", "", "")]).is_empty());
-        assert_eq!(kinds(&t.observe(&[line(1, "calling", "203", "")])), [Dialing]);
+        assert_eq!(
+            kinds(&t.observe(&[line(1, "calling", "203", "")])),
+            [Dialing]
+        );
         assert!(t.observe(&[line(1, "conference", "203", "")]).is_empty());
-        assert_eq!(kinds(&t.observe(&[line(1, "connected", "203", "")])), [Connected]);
+        assert_eq!(
+            kinds(&t.observe(&[line(1, "connected", "203", "")])),
+            [Connected]
+        );
         // The line vanishing from the snapshot ends the call.
         assert_eq!(kinds(&t.observe(&[])), [Ended]);
         // An outgoing call that fails is ended, not missed.
@@ -428,6 +812,129 @@ mod tests {
         t.observe(&[line(1, "ringing", "203", "")]);
         t.fill_details(1, "999", "Ann Lee");
         let call = t.call_on(1).expect("call");
-        assert_eq!((call.number.as_str(), call.name.as_str()), ("203", "Ann Lee"));
+        assert_eq!(
+            (call.number.as_str(), call.name.as_str()),
+            ("203", "Ann Lee")
+        );
+    }
+
+    fn pushed(kind: &str, number: &str, name: &str, id: &str) -> PushedEvent {
+        PushedEvent {
+            number: number.into(),
+            name: name.into(),
+            call_id: id.into(),
+            ..PushedEvent::new(PushKind::from_name(kind))
+        }
+    }
+
+    #[test]
+    fn push_then_poll_pops_once_with_the_pushed_name() {
+        let mut t = CallTracker::with_id_prefix("t");
+        assert!(t.push(&pushed("in", "203", "Ann Lee", "x1")).is_empty());
+        let ring = t.observe(&[line(1, "ringing", "203", "")]);
+        assert_eq!(kinds(&ring), [Ringing]);
+        assert_eq!(ring[0].name, "Ann Lee");
+        assert_eq!(ring[0].direction, Direction::Incoming);
+        // The same push again, and the missed push before the poll sees the end: nothing.
+        assert!(t.push(&pushed("in", "203", "Ann Lee", "x1")).is_empty());
+        assert!(t.push(&pushed("miss", "203", "Ann Lee", "x1")).is_empty());
+        assert_eq!(kinds(&t.observe(&[line(1, "idle", "", "")])), [Missed]);
+        assert!(t.push(&pushed("miss", "203", "Ann Lee", "x1")).is_empty());
+        assert!(t.observe(&[line(1, "idle", "", "")]).is_empty());
+    }
+
+    #[test]
+    fn poll_then_push_and_pushes_later_than_the_end() {
+        let mut t = CallTracker::with_id_prefix("t");
+        assert_eq!(
+            kinds(&t.observe(&[line(1, "ringing", "203", "")])),
+            [Ringing]
+        );
+        assert!(t.push(&pushed("in", "203", "Ann Lee", "x1")).is_empty());
+        assert_eq!(t.call_on(1).map(|c| c.name.as_str()), Some("Ann Lee"));
+        assert_eq!(kinds(&t.observe(&[line(1, "idle", "", "")])), [Missed]);
+        // A ring the poller saw start and end before any of its pushes arrived.
+        assert_eq!(
+            kinds(&t.observe(&[line(2, "ringing", "555", "")])),
+            [Ringing]
+        );
+        assert_eq!(kinds(&t.observe(&[line(2, "idle", "", "")])), [Missed]);
+        assert!(t.push(&pushed("in", "555", "", "y1")).is_empty());
+        assert!(t.observe(&[line(2, "idle", "", "")]).is_empty());
+        assert!(t.push(&pushed("miss", "555", "", "y1")).is_empty());
+        assert!(t.push(&pushed("miss", "555", "", "y1")).is_empty());
+    }
+
+    #[test]
+    fn a_missed_push_for_an_unseen_call_is_one_missed_call() {
+        let mut t = CallTracker::with_id_prefix("t");
+        let ev = t.push(&pushed("missed", "+15555550100", "Bo", "z1"));
+        assert_eq!(kinds(&ev), [Missed]);
+        assert_eq!(
+            (ev[0].line, ev[0].number.as_str(), ev[0].name.as_str()),
+            (0, "+15555550100", "Bo")
+        );
+        assert!(t
+            .push(&pushed("missed", "+15555550100", "Bo", "z1"))
+            .is_empty());
+        // Its late incoming push changes nothing either.
+        assert!(t.push(&pushed("in", "+15555550100", "Bo", "z1")).is_empty());
+        assert!(t.observe(&[line(1, "idle", "", "")]).is_empty());
+        // Without call ids, a repeat of the same number right after is the same push.
+        assert_eq!(kinds(&t.push(&pushed("missed", "777", "", ""))), [Missed]);
+        assert!(t.push(&pushed("missed", "777", "", "")).is_empty());
+    }
+
+    #[test]
+    fn an_incoming_push_whose_ring_is_already_over_is_missed_once() {
+        let mut t = CallTracker::with_id_prefix("t");
+        assert!(t.push(&pushed("in", "203", "Ann", "x1")).is_empty());
+        let ev = t.observe(&[line(1, "idle", "", "")]);
+        assert_eq!(kinds(&ev), [Missed]);
+        assert_eq!((ev[0].line, ev[0].name.as_str()), (0, "Ann"));
+        assert!(t.push(&pushed("miss", "203", "Ann", "x1")).is_empty());
+        // Answered (or rejected) before the poller could look: no missed call.
+        assert!(t.push(&pushed("in", "204", "", "x2")).is_empty());
+        assert!(t.push(&pushed("est", "204", "", "x2")).is_empty());
+        assert!(t.observe(&[line(1, "idle", "", "")]).is_empty());
+        // Told "terminated" first, then "missed": still one missed call.
+        assert!(t.push(&pushed("end", "205", "", "x3")).is_empty());
+        assert_eq!(kinds(&t.push(&pushed("miss", "205", "", "x3"))), [Missed]);
+        assert!(t.push(&pushed("miss", "205", "", "x3")).is_empty());
+    }
+
+    #[test]
+    fn pushes_give_direction_and_tie_outgoing_calls() {
+        let mut t = CallTracker::with_id_prefix("t");
+        let mut est = pushed("est", "203", "", "x1");
+        est.direction = Some(Direction::Incoming);
+        assert!(t.push(&est).is_empty());
+        let ev = t.observe(&[line(1, "connected", "203", "")]);
+        assert_eq!(kinds(&ev), [Connected]);
+        assert_eq!(ev[0].direction, Direction::Incoming);
+        assert!(t.push(&pushed("out", "555", "", "x2")).is_empty());
+        let ev = t.observe(&[
+            line(1, "connected", "203", ""),
+            line(2, "calling", "555", ""),
+        ]);
+        assert_eq!(kinds(&ev), [Dialing]);
+        assert!(t.push(&pushed("end", "555", "", "x2")).is_empty());
+        assert_eq!(
+            kinds(&t.observe(&[line(1, "connected", "203", "")])),
+            [Ended]
+        );
+        assert!(t.push(&pushed("end", "555", "", "x2")).is_empty());
+        // Events callpop has no meaning for never change a call.
+        assert!(t.push(&pushed("offhook", "203", "", "x1")).is_empty());
+    }
+
+    #[test]
+    fn numbers_match_despite_formats() {
+        assert!(same_number("+15555550100", "5555550100"));
+        assert!(same_number("+1 555 555 0100", "+15555550100"));
+        assert!(!same_number("203", "1203"));
+        assert!(!same_number("", ""));
+        assert!(!same_number("anonymous", "unknown"));
+        assert!(same_number("anonymous", "anonymous"));
     }
 }
