@@ -37,6 +37,29 @@ fn cti_requests(sim: &PhoneSim) -> Vec<callpop_phone_sim::RecordedRequest> {
         .collect()
 }
 
+/// A phone on session firmware, and a client logging in as `user` with `password`.
+async fn session_pair(password: &str) -> (PhoneSim, CtiClient) {
+    let sim = PhoneSim::start(SimConfig {
+        auth: SimAuth::Session {
+            username: "user".into(),
+            password: PASSCODE.into(),
+        },
+        ..sim_config()
+    })
+    .await
+    .expect("sim");
+    let config = ClientConfig::new(
+        &sim.url(),
+        Credentials::Session {
+            username: "user".into(),
+            password: Secret::new(password),
+        },
+    )
+    .expect("config");
+    let client = CtiClient::new(config).expect("client");
+    (sim, client)
+}
+
 /// Every way an error can be shown: none may contain the passcode.
 fn assert_secret_free(e: &PhoneError, secret: &str) {
     let shown = [
@@ -325,24 +348,7 @@ async fn unreachable_phone_is_named() {
 
 #[tokio::test]
 async fn session_firmware_logs_in_and_again_once_after_expiry() {
-    let sim = PhoneSim::start(SimConfig {
-        auth: SimAuth::Session {
-            username: "user".into(),
-            password: PASSCODE.into(),
-        },
-        ..sim_config()
-    })
-    .await
-    .expect("sim");
-    let config = ClientConfig::new(
-        &sim.url(),
-        Credentials::Session {
-            username: "user".into(),
-            password: Secret::new(PASSCODE),
-        },
-    )
-    .expect("config");
-    let client = CtiClient::new(config).expect("client");
+    let (sim, client) = session_pair(PASSCODE).await;
     assert_eq!(client.line_status().await.expect("lines").len(), 4);
     client.phone_status().await.expect("same session");
     let logins = |sim: &PhoneSim| {
@@ -365,24 +371,7 @@ async fn session_firmware_logs_in_and_again_once_after_expiry() {
 
 #[tokio::test]
 async fn session_wrong_password_is_not_retried() {
-    let sim = PhoneSim::start(SimConfig {
-        auth: SimAuth::Session {
-            username: "user".into(),
-            password: PASSCODE.into(),
-        },
-        ..sim_config()
-    })
-    .await
-    .expect("sim");
-    let config = ClientConfig::new(
-        &sim.url(),
-        Credentials::Session {
-            username: "user".into(),
-            password: Secret::new("bad"),
-        },
-    )
-    .expect("config");
-    let client = CtiClient::new(config).expect("client");
+    let (sim, client) = session_pair("bad").await;
     let e = client.line_status().await.expect_err("wrong");
     assert_eq!(
         e,

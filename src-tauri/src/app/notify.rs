@@ -149,14 +149,20 @@ pub fn dismiss(call: &str) {
     });
 }
 
-/// A short message: dialing, a number not found, a hotkey problem.
-pub fn info(summary: &str, body: &str) {
+/// A notification that goes away by itself after a few seconds.
+fn brief(summary: &str, body: &str) -> Notification {
     let mut n = Notification::new();
     n.appname(APP_NAME)
         .summary(summary)
         .body(body)
         .icon("call-start")
         .timeout(Timeout::Milliseconds(5000));
+    n
+}
+
+/// A short message: dialing, a number not found, a hotkey problem.
+pub fn info(summary: &str, body: &str) {
+    let n = brief(summary, body);
     std::thread::spawn(move || {
         if let Err(e) = n.show() {
             tracing::warn!("cannot show a notification: {e}");
@@ -166,12 +172,7 @@ pub fn info(summary: &str, body: &str) {
 
 /// "Dialing …" with a Cancel button where the server has buttons; calls `on_cancel` if used.
 pub fn dialing(summary: &str, body: &str, on_cancel: impl FnOnce() + Send + 'static) {
-    let mut n = Notification::new();
-    n.appname(APP_NAME)
-        .summary(summary)
-        .body(body)
-        .icon("call-start")
-        .timeout(Timeout::Milliseconds(5000));
+    let mut n = brief(summary, body);
     let with_actions = supports_actions();
     if with_actions {
         n.action("cancel", "Cancel");
