@@ -266,6 +266,31 @@ async fn wrong_passcode_is_sent_once_and_never_again() {
 }
 
 #[tokio::test]
+async fn concurrent_requests_with_a_wrong_passcode_cost_one_try() {
+    let sim = sim().await;
+    let client = client_for(&sim.url(), "wrong-guess");
+    let (a, b, c) = tokio::join!(
+        client.line_status(),
+        client.phone_status(),
+        client.accounts()
+    );
+    for result in [a.map(|_| ()), b.map(|_| ()), c.map(|_| ())] {
+        assert_eq!(
+            result,
+            Err(PhoneError::PasscodeRejected {
+                tries_left: Some(4)
+            })
+        );
+    }
+    assert_eq!(cti_requests(&sim).len(), 1, "one try spent, not three");
+
+    // Once the passcode is known good, requests may run side by side again.
+    client.set_credentials(Credentials::Passcode(Secret::new(PASSCODE)));
+    let (a, b) = tokio::join!(client.line_status(), client.phone_status());
+    assert!(a.is_ok() && b.is_ok());
+}
+
+#[tokio::test]
 async fn lock_out_is_reported_with_its_duration() {
     let sim = sim().await;
     for tries_left in (0..5).rev() {

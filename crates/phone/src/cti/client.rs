@@ -49,6 +49,10 @@ pub struct CtiClient {
     /// Set when the phone rejected the login or locked us out. While set, no request is sent:
     /// retrying a rejected passcode on our own would lock the phone for everyone.
     rejected: Mutex<Option<PhoneError>>,
+    /// Until the phone has accepted the current credentials once, requests go one at a time:
+    /// two concurrent requests with a wrong passcode would cost two of the phone's five tries.
+    auth_gate: tokio::sync::Mutex<()>,
+    credentials_verified: AtomicBool,
     /// Remembered once `api-make_call` proved absent or switched off, so each later dial goes
     /// straight to the keypad instead of paying a failed round trip first.
     make_call_unavailable: AtomicBool,
@@ -96,6 +100,8 @@ impl CtiClient {
             credentials: RwLock::new(config.credentials),
             sid: tokio::sync::Mutex::new(None),
             rejected: Mutex::new(None),
+            auth_gate: tokio::sync::Mutex::new(()),
+            credentials_verified: AtomicBool::new(false),
             make_call_unavailable: AtomicBool::new(false),
             tls,
             request_timeout: config.request_timeout,
@@ -115,6 +121,7 @@ impl CtiClient {
         if let Ok(mut r) = self.rejected.lock() {
             *r = None;
         }
+        self.credentials_verified.store(false, Ordering::SeqCst);
         if let Ok(mut sid) = self.sid.try_lock() {
             *sid = None;
         }
@@ -302,16 +309,27 @@ impl CtiClient {
     /// One CTI call with login handling: refuses at once while a rejection stands, latches new
     /// rejections, and on session firmware logs in (again, once) as needed.
     async fn call(&self, function: &str, params: &[(&str, &str)]) -> Result<Answer, PhoneError> {
+        let _one_at_a_time = if self.credentials_verified.load(Ordering::SeqCst) {
+            None
+        } else {
+            Some(self.auth_gate.lock().await)
+        };
+        // Checked after waiting: the request ahead may just have been rejected.
         if let Some(rejection) = self.rejection() {
             return Err(rejection);
         }
         let result = self.call_with_login(function, params).await;
-        if let Err(e @ (PhoneError::PasscodeRejected { .. } | PhoneError::LockedOut { .. })) =
-            &result
-        {
-            if let Ok(mut r) = self.rejected.lock() {
-                *r = Some(e.clone());
+        match &result {
+            Err(e @ (PhoneError::PasscodeRejected { .. } | PhoneError::LockedOut { .. })) => {
+                if let Ok(mut r) = self.rejected.lock() {
+                    *r = Some(e.clone());
+                }
             }
+            // The phone understood the request: the login is good.
+            Ok(_) | Err(PhoneError::NotSupported { .. } | PhoneError::CommandRefused { .. }) => {
+                self.credentials_verified.store(true, Ordering::SeqCst);
+            }
+            Err(_) => {}
         }
         result
     }
