@@ -23,7 +23,7 @@
 use crate::models::{Line, LineState};
 use crate::push::{PushKind, PushedEvent};
 use serde::Serialize;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 /// Finished calls remembered, so that late and repeated pushes for them change nothing.
@@ -32,7 +32,7 @@ const FINISHED_MEMORY: usize = 64;
 const MAX_PENDING: usize = 16;
 /// How many snapshots after a call ended a push without a call id may still be a late push
 /// for it rather than news of another call from the same number.
-const LATE_PUSH_SNAPSHOTS: u64 = 8;
+const LATE_PUSH_SNAPSHOTS: u64 = 32;
 
 /// A call's stable identifier for the lifetime of the process (and distinct across restarts).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -116,7 +116,8 @@ pub struct ActiveCall {
     pub number: String,
     pub name: String,
     pub account: Option<u32>,
-    /// Whether it was ever connected: decides `ended` against `missed`.
+    /// Whether it was ever connected (or a push said it was answered or rejected): decides
+    /// `ended` against `missed`.
     pub answered: bool,
 }
 
@@ -129,6 +130,8 @@ pub struct CallTracker {
     next_id: u64,
     /// The phone's call id pushed for the call on a line.
     links: BTreeMap<u32, String>,
+    /// Lines whose call a push said is over: whatever the next snapshot shows there is not it.
+    over: BTreeSet<u32>,
     /// Pushes about calls no snapshot has shown yet, settled by the next [`Self::observe`].
     pending: Vec<Pending>,
     /// Recently finished calls, newest last.
@@ -182,6 +185,7 @@ impl CallTracker {
             id_prefix: prefix.into(),
             next_id: 0,
             links: BTreeMap::new(),
+            over: BTreeSet::new(),
             pending: Vec::new(),
             finished: VecDeque::new(),
             snapshots: 0,
@@ -253,11 +257,23 @@ impl CallTracker {
         if matches!(push.kind, PushKind::Other(_)) {
             return events;
         }
-        if let Some(line) = self.active_for(push) {
+        // Ids first (certain), then numbers (a best guess), for both calls in progress and
+        // finished ones: a late push for a finished call must not be taken for a new call
+        // from the same number.
+        let by_id = self
+            .active_by_id(push)
+            .map(Ok)
+            .or_else(|| self.finished_by_id(push).map(Err));
+        let found = by_id.or_else(|| {
+            self.active_by_number(push)
+                .map(Ok)
+                .or_else(|| self.finished_by_number(push).map(Err))
+        });
+        if let Some(Ok(line)) = found {
             self.link(line, push);
             return events;
         }
-        if let Some(index) = self.finished_for(push) {
+        if let Some(Err(index)) = found {
             let lone_missed = {
                 let Some(done) = self.finished.get_mut(index) else {
                     return events;
@@ -301,15 +317,20 @@ impl CallTracker {
         events
     }
 
-    /// The line of the call in progress that `push` is about: the one its call id is tied
-    /// to, else a call with the same number not tied to another id, else the only untied call
-    /// in a fitting state when numbers are missing.
-    fn active_for(&self, push: &PushedEvent) -> Option<u32> {
-        if !push.call_id.is_empty() {
-            if let Some((line, _)) = self.links.iter().find(|(_, id)| **id == push.call_id) {
-                return Some(*line);
-            }
+    /// The call in progress the push's call id is tied to.
+    fn active_by_id(&self, push: &PushedEvent) -> Option<u32> {
+        if push.call_id.is_empty() {
+            return None;
         }
+        self.links
+            .iter()
+            .find(|(_, id)| **id == push.call_id)
+            .map(|(line, _)| *line)
+    }
+
+    /// A call in progress not tied to a call id yet, with the pushed number; or, when numbers
+    /// are missing, the only such call in a state that fits the push.
+    fn active_by_number(&self, push: &PushedEvent) -> Option<u32> {
         let untied = || {
             self.calls
                 .values()
@@ -327,35 +348,41 @@ impl CallTracker {
         }
     }
 
-    /// The finished call `push` is about: by call id, or (for a final push) a recently
-    /// finished call with the same number that ended the same way and no push named yet.
-    fn finished_for(&self, push: &PushedEvent) -> Option<usize> {
-        if !push.call_id.is_empty() {
-            if let Some(i) = self
-                .finished
-                .iter()
-                .rposition(|f| f.call_id == push.call_id)
-            {
-                return Some(i);
-            }
+    fn finished_by_id(&self, push: &PushedEvent) -> Option<usize> {
+        if push.call_id.is_empty() {
+            return None;
         }
+        self.finished
+            .iter()
+            .rposition(|f| f.call_id == push.call_id)
+    }
+
+    /// For a final push: a recently finished call with the same number that ended the same
+    /// way and that no push named by another id.
+    fn finished_by_number(&self, push: &PushedEvent) -> Option<usize> {
         let missed = match push.kind {
             PushKind::Missed => true,
             PushKind::Terminated => false,
             _ => return None,
         };
-        self.recent_untied(&push.number, |f| f.missed == missed)
+        // A call named by another id is another call; without an id, numbers must do.
+        let anonymous = push.call_id.is_empty();
+        self.recent(&push.number, |f| {
+            (anonymous || f.call_id.is_empty()) && f.missed == missed
+        })
     }
 
-    /// The newest finished call no push named yet, with this number, that ended within the
-    /// last [`LATE_PUSH_SNAPSHOTS`] snapshots (older ones are other calls from the same
-    /// number, not late pushes).
-    fn recent_untied(&self, number: &str, also: impl Fn(&Finished) -> bool) -> Option<usize> {
+    /// The newest call with this number that ended within the last [`LATE_PUSH_SNAPSHOTS`]
+    /// snapshots (older ones are other calls from the same number, not late pushes) and
+    /// passes `also`. Without a number on either side, only anonymous calls can be meant.
+    fn recent(&self, number: &str, also: impl Fn(&Finished) -> bool) -> Option<usize> {
         self.finished.iter().rposition(|f| {
-            f.call_id.is_empty()
-                && f.at + LATE_PUSH_SNAPSHOTS >= self.snapshots
-                && same_number(&f.number, number)
-                && also(f)
+            let same = if number.is_empty() {
+                f.number.is_empty()
+            } else {
+                same_number(&f.number, number)
+            };
+            same && f.at + LATE_PUSH_SNAPSHOTS >= self.snapshots && also(f)
         })
     }
 
@@ -370,7 +397,9 @@ impl CallTracker {
         Some(self.pending.remove(index))
     }
 
-    /// Ties the call on `line` to the pushed call id and fills gaps from the push.
+    /// Ties the call on `line` to the pushed call id and fills gaps from the push. A push that
+    /// says the call was answered or rejected keeps it from counting as missed, and one that
+    /// says it is over makes the next snapshot treat a busy line as another call.
     fn link(&mut self, line: u32, push: &PushedEvent) {
         if !push.call_id.is_empty() {
             self.links.insert(line, push.call_id.clone());
@@ -382,6 +411,15 @@ impl CallTracker {
                     call.direction = direction;
                 }
             }
+            if matches!(
+                push.kind,
+                PushKind::Established | PushKind::Hold | PushKind::Unhold | PushKind::Terminated
+            ) {
+                call.answered = true;
+            }
+        }
+        if matches!(push.kind, PushKind::Missed | PushKind::Terminated) {
+            self.over.insert(line);
         }
     }
 
@@ -428,14 +466,39 @@ impl CallTracker {
         }
     }
 
+    /// Whether the line now shows a number a push announced as a new call, while the call
+    /// tracked there had another number: the tracked call ended and that one took the line
+    /// between two looks (which line status alone cannot tell from a transfer).
+    fn announced_elsewhere(&self, call: &ActiveCall, line: &Line) -> bool {
+        line.state.is_busy()
+            && !line.remote_number.is_empty()
+            && !same_number(&call.number, &line.remote_number)
+            && self
+                .pending
+                .iter()
+                .any(|p| same_number(&p.number, &line.remote_number))
+    }
+
     /// Pushes the last snapshot did not confirm are about calls already over: a ring no push
     /// said was answered or rejected is a missed call; anything else is only remembered.
     fn settle_pending(&mut self, events: &mut Vec<CallEvent>) {
         for p in std::mem::take(&mut self.pending) {
-            // A late push for a call a snapshot already saw end.
-            if let Some(i) = self.recent_untied(&p.number, |_| true) {
+            // A ring whose number a snapshot shows on a line now (a call that changed number
+            // between two looks): not missed, and that call stands for it.
+            if self
+                .calls
+                .values()
+                .any(|c| same_number(&c.number, &p.number))
+            {
+                continue;
+            }
+            // A late push for a call a snapshot already saw end, or a ring whose number a
+            // snapshot just showed answered.
+            if let Some(i) = self.recent(&p.number, |f| f.call_id.is_empty() || !f.missed) {
                 if let Some(f) = self.finished.get_mut(i) {
-                    f.call_id.clone_from(&p.call_id);
+                    if f.call_id.is_empty() {
+                        f.call_id.clone_from(&p.call_id);
+                    }
                 }
                 continue;
             }
@@ -476,7 +539,10 @@ impl CallTracker {
 
     fn step(&mut self, line: &Line, events: &mut Vec<CallEvent>) {
         if let Some(call) = self.calls.get(&line.index) {
-            if is_another_call(call, line) {
+            if self.over.contains(&line.index)
+                || is_another_call(call, line)
+                || self.announced_elsewhere(call, line)
+            {
                 self.finish(line.index, events);
             }
         }
@@ -565,6 +631,7 @@ impl CallTracker {
                 CallEventKind::Ended
             };
             events.push(event_of(&call, kind));
+            self.over.remove(&index);
             let call_id = self.links.remove(&index).unwrap_or_default();
             self.remember(call_id, call.number, missed, true);
         }
@@ -573,15 +640,22 @@ impl CallTracker {
 
 /// Whether the line now carries a different call than the one tracked on it: a call that
 /// ended and a new one that started between two looks.
+///
+/// A ring found answered keeps its caller's number, so another number there is another call
+/// (the ring was missed). An outgoing call may well be answered by another number than the
+/// one dialled (a hunt group), and a connected call changes number on a transfer: those stay.
 fn is_another_call(call: &ActiveCall, line: &Line) -> bool {
+    let other_number = !call.number.is_empty()
+        && !line.remote_number.is_empty()
+        && call.number != line.remote_number;
     match &line.state {
-        LineState::Ringing => {
-            call.phase != CallPhase::Ringing
-                || (!call.number.is_empty()
-                    && !line.remote_number.is_empty()
-                    && call.number != line.remote_number)
-        }
+        LineState::Ringing => call.phase != CallPhase::Ringing || other_number,
         LineState::Calling | LineState::Dialing => call.phase != CallPhase::Dialing,
+        LineState::Connected | LineState::OnHold => {
+            call.phase == CallPhase::Ringing
+                && other_number
+                && !same_number(&call.number, &line.remote_number)
+        }
         _ => false,
     }
 }
@@ -936,5 +1010,45 @@ mod tests {
         assert!(!same_number("", ""));
         assert!(!same_number("anonymous", "unknown"));
         assert!(same_number("anonymous", "anonymous"));
+    }
+
+    #[test]
+    fn pushes_tell_what_snapshots_cannot() {
+        let mut t = CallTracker::with_id_prefix("t");
+        // Answered and hung up between two polls: the push says it was answered.
+        t.observe(&[line(1, "ringing", "203", "")]);
+        assert!(t.push(&pushed("est", "203", "", "x1")).is_empty());
+        assert_eq!(kinds(&t.observe(&[line(1, "idle", "", "")])), [Ended]);
+        // A missed ring and the next caller, answered, on the same line between two polls.
+        t.observe(&[line(1, "ringing", "204", "")]);
+        assert!(t.push(&pushed("miss", "204", "", "x2")).is_empty());
+        let ev = t.observe(&[line(1, "connected", "555", "")]);
+        assert_eq!(kinds(&ev), [Missed, Connected]);
+        assert_eq!(
+            (ev[0].number.as_str(), ev[1].number.as_str()),
+            ("204", "555")
+        );
+    }
+
+    #[test]
+    fn a_ring_found_answered_by_another_caller_was_missed() {
+        let mut t = CallTracker::with_id_prefix("t");
+        t.observe(&[line(1, "ringing", "203", "")]);
+        assert_eq!(
+            kinds(&t.observe(&[line(1, "connected", "555", "")])),
+            [Missed, Connected]
+        );
+        // An outgoing call answered by another number (a hunt group) is the same call.
+        t.observe(&[
+            line(1, "connected", "555", ""),
+            line(2, "calling", "600", ""),
+        ]);
+        assert_eq!(
+            kinds(&t.observe(&[
+                line(1, "connected", "555", ""),
+                line(2, "connected", "203", "")
+            ])),
+            [Connected]
+        );
     }
 }
