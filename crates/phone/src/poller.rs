@@ -481,10 +481,13 @@ impl Worker {
                 secs(Timing::get(&self.timing.reconcile).max(fast))
             ),
             PushState::Silent => match reason {
-                Some(reason) => format!(
-                    "{reason} callpop checks the phone every {} instead.",
-                    secs(fast)
-                ),
+                Some(reason) => {
+                    let stop = if reason.ends_with(['.', '!', '?']) { "" } else { "." };
+                    format!(
+                        "{reason}{stop} callpop checks the phone every {} instead.",
+                        secs(fast)
+                    )
+                }
                 None => format!(
                     "The phone reported a call change that no push announced: check the Action URLs on the phone. Checking it every {} meanwhile.",
                     secs(fast)
