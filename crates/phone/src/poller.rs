@@ -64,10 +64,11 @@ pub enum Connection {
 }
 
 /// Whether the phone's pushes can be relied on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PushState {
     /// No push listener: polling only.
+    #[default]
     Off,
     /// Listening, no push arrived yet: polling at the normal interval meanwhile.
     Waiting,
@@ -78,7 +79,7 @@ pub enum PushState {
 }
 
 /// What the UI shows about push, and how often the phone is read because of it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PushHealth {
     pub state: PushState,
     /// One sentence for the user; empty when push is off.

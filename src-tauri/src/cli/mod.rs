@@ -194,15 +194,43 @@ async fn reboot(setup: &PhoneSetup, force: bool) -> Result<(), Failure> {
 }
 
 async fn watch(setup: &PhoneSetup, json: bool, listen: Option<&str>) -> Result<(), Failure> {
-    if listen.is_some() {
-        return Err(Failure::Setup(
-            "--listen is not available in this build yet.".to_owned(),
-        ));
-    }
+    use callpop_phone::{push, PushState};
     let phone = Phone::start(setup.client()?, setup.poll_interval());
+    // With --listen, the phone's Action URL pushes make events instant and polling rare.
+    let _listener = match listen {
+        None => None,
+        Some(listen) => {
+            let setup_failure = |e: push::PushError| Failure::Setup(e.to_string());
+            let mut settings = setup.settings.clone();
+            settings.push.listen = listen.trim().to_owned();
+            if settings.ensure_push_token() {
+                eprintln!(
+                    "callpop: no push token in the settings; this run uses {}",
+                    settings.push.token
+                );
+            }
+            let host = phone.client().host().to_owned();
+            let listener = push::listener_from_settings(&settings.push, &host)
+                .await
+                .map_err(setup_failure)?;
+            let lines = push::lines_for(listener.local_addr(), &settings.push.token, &host)
+                .await
+                .map_err(setup_failure)?;
+            eprintln!(
+                "callpop: listening for pushes on {}; set these Action URLs on the phone (Settings > Outbound Notification > Action URL):",
+                listener.local_addr()
+            );
+            for line in &lines {
+                eprintln!("{line}");
+            }
+            phone.attach_push(&listener);
+            Some(listener)
+        }
+    };
     let mut events = phone.subscribe();
     let mut state = phone.state();
     let mut last_connection = String::new();
+    let mut last_push = PushState::Off;
     let result = loop {
         tokio::select! {
             event = events.recv() => match event {
@@ -214,7 +242,15 @@ async fn watch(setup: &PhoneSetup, json: bool, listen: Option<&str>) -> Result<(
             },
             changed = state.changed() => {
                 if changed.is_err() { break Ok(()); }
-                let connection = state.borrow_and_update().connection.clone();
+                let (connection, push) = {
+                    let s = state.borrow_and_update();
+                    (s.connection.clone(), s.push.clone())
+                };
+                // Push turning silent or healthy again is worth a line; waiting is not.
+                if push.state != last_push && matches!(push.state, PushState::Silent | PushState::Healthy) {
+                    eprintln!("callpop: {}", push.message);
+                }
+                last_push = push.state;
                 match connection {
                     Connection::NeedsAttention { error } => break Err(Failure::Phone(error)),
                     Connection::Offline { error, retry_in_ms } => {

@@ -112,12 +112,22 @@ pub async fn listener_from_settings(
     .await
 }
 
-/// The Action URL lines for these settings: the port from `push.listen`, the address the phone
-/// reaches this computer at (the listen address when it is a specific one, else this
-/// computer's address on the route to the phone).
+/// The Action URL lines for these settings (before a listener runs, e.g. on the settings
+/// page). See [`lines_for`].
 pub async fn setup_lines(push: &PushSettings, phone_url: &str) -> Result<Vec<PushLine>, PushError> {
     let token = checked_token(push)?;
-    let listen = listen_addr(push)?;
+    lines_for(listen_addr(push)?, token, phone_url).await
+}
+
+/// The Action URL lines for a listener on `listen` (its actual address once bound): the
+/// port from `listen`, and the address the phone reaches this computer at, which is the
+/// listen address when it is a specific one, else this computer's address on the route to the
+/// phone.
+pub async fn lines_for(
+    listen: SocketAddr,
+    token: &str,
+    phone_url: &str,
+) -> Result<Vec<PushLine>, PushError> {
     let pc = if listen.ip().is_unspecified() {
         let phone = phone_addresses(phone_url).await?[0];
         pc_address_for(phone).map_err(|e| PushError::NoRoute {
