@@ -197,3 +197,84 @@ pub struct CallExtras {
     pub muted: HashMap<String, bool>,
     pub connected_at: HashMap<String, u64>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use callpop_phone::tracker::{CallEventKind, CallTracker};
+    use callpop_phone::{Connection, Line, LineState};
+
+    fn view_of(lines: Vec<Line>, connection: Connection) -> AppView {
+        let mut tracker = CallTracker::with_id_prefix("v");
+        let events = tracker.observe(&lines);
+        assert!(events.iter().all(|e| e.event != CallEventKind::Missed));
+        let state = PhoneState {
+            connection: connection.clone(),
+            lines: lines.clone(),
+            calls: tracker.calls().cloned().collect(),
+            polls: 1,
+            push: Default::default(),
+        };
+        AppView::build(
+            ConnectionView::from_connection(&connection),
+            "10.0.0.5".into(),
+            false,
+            Some(&state),
+            &CallExtras::default(),
+            &DialingRules::default(),
+        )
+    }
+
+    fn line(index: u32, state: &str, number: &str, name: &str) -> Line {
+        Line {
+            state: LineState::from_phone(state),
+            remote_number: number.into(),
+            remote_name: name.into(),
+            ..Line::idle(index)
+        }
+    }
+
+    #[test]
+    fn ringing_wins_over_a_call_in_progress() {
+        let v = view_of(
+            vec![
+                line(1, "connected", "203", "Bob"),
+                line(2, "ringing", "+14165550123", "Ann Lee"),
+            ],
+            Connection::Online,
+        );
+        assert_eq!(v.mood(), TrayMood::Ringing);
+        assert!(
+            v.headline().starts_with("Ringing: Ann Lee"),
+            "{}",
+            v.headline()
+        );
+        assert!(v.headline().contains("416"), "{}", v.headline());
+    }
+
+    #[test]
+    fn moods_follow_the_calls_and_the_connection() {
+        let held = view_of(vec![line(1, "onhold", "203", "")], Connection::Online);
+        assert_eq!(held.mood(), TrayMood::OnHold);
+        assert_eq!(held.headline(), "On hold: 203");
+        let talking = view_of(vec![line(1, "connected", "203", "")], Connection::Online);
+        assert_eq!(talking.mood(), TrayMood::InCall);
+        let idle = view_of(vec![Line::idle(1)], Connection::Online);
+        assert_eq!(idle.mood(), TrayMood::Idle);
+        assert_eq!(idle.headline(), "Phone connected");
+        let offline = view_of(
+            vec![],
+            Connection::Offline {
+                error: callpop_phone::PhoneError::Unreachable {
+                    host: "10.0.0.5".into(),
+                    reason: "Connection refused".into(),
+                },
+                retry_in_ms: 2000,
+            },
+        );
+        assert_eq!(offline.mood(), TrayMood::Offline);
+        assert!(offline
+            .headline()
+            .contains("Cannot reach the phone at 10.0.0.5"));
+    }
+}
