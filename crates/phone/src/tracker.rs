@@ -274,36 +274,21 @@ impl CallTracker {
             return events;
         }
         if let Some(Err(index)) = found {
-            let lone_missed = {
-                let Some(done) = self.finished.get_mut(index) else {
-                    return events;
-                };
-                if done.call_id.is_empty() {
-                    done.call_id.clone_from(&push.call_id);
-                }
-                // Only pushes knew of this call and none said "missed" yet (a `terminated`
-                // came first): the missed call is still to be shown.
-                let show = push.kind == PushKind::Missed && !done.shown;
-                if show {
-                    done.shown = true;
-                    done.missed = true;
-                }
-                show
-            };
-            if lone_missed {
-                let mut p = Pending::from(push);
-                p.absorb(push);
-                events.push(self.lone_missed(&p));
+            if let Some(number) = self.finished_again(index, push) {
+                events.push(self.lone_missed(&number, &push.name));
             }
             return events;
         }
-        let mut p = self
-            .take_pending(push)
-            .unwrap_or_else(|| Pending::from(push));
-        p.absorb(push);
+        let p = match self.take_pending(push) {
+            Some(mut p) => {
+                p.absorb(push);
+                p
+            }
+            None => Pending::from(push),
+        };
         match push.kind {
             PushKind::Missed => {
-                events.push(self.lone_missed(&p));
+                events.push(self.lone_missed(&p.number, &p.name));
                 self.remember(p.call_id, p.number, true, true);
             }
             PushKind::Terminated => self.remember(p.call_id, p.number, false, false),
@@ -315,6 +300,26 @@ impl CallTracker {
             }
         }
         events
+    }
+
+    /// A push about the finished call at `index`: ties it to the pushed id. Returns the
+    /// number to show when that call is still to be shown as missed (only pushes knew of it,
+    /// and a `terminated` came before its `missed`).
+    fn finished_again(&mut self, index: usize, push: &PushedEvent) -> Option<String> {
+        let done = self.finished.get_mut(index)?;
+        if done.call_id.is_empty() {
+            done.call_id.clone_from(&push.call_id);
+        }
+        if push.kind != PushKind::Missed || done.shown {
+            return None;
+        }
+        done.shown = true;
+        done.missed = true;
+        Some(if push.number.is_empty() {
+            done.number.clone()
+        } else {
+            push.number.clone()
+        })
     }
 
     /// The call in progress the push's call id is tied to.
@@ -504,21 +509,21 @@ impl CallTracker {
             }
             let missed = p.rang && !p.handled;
             if missed {
-                events.push(self.lone_missed(&p));
+                events.push(self.lone_missed(&p.number, &p.name));
             }
             self.remember(p.call_id, p.number, missed, missed);
         }
     }
 
     /// The one event of a missed call known only from pushes (line 0: pushes carry none).
-    fn lone_missed(&mut self, p: &Pending) -> CallEvent {
+    fn lone_missed(&mut self, number: &str, name: &str) -> CallEvent {
         self.next_id += 1;
         CallEvent {
             event: CallEventKind::Missed,
             call: CallId(format!("{}-{}", self.id_prefix, self.next_id)),
             line: 0,
-            number: p.number.clone(),
-            name: p.name.clone(),
+            number: number.to_owned(),
+            name: name.to_owned(),
             direction: Direction::Incoming,
             account: None,
         }
@@ -662,14 +667,16 @@ fn is_another_call(call: &ActiveCall, line: &Line) -> bool {
 
 impl Pending {
     fn from(push: &PushedEvent) -> Self {
-        Self {
-            call_id: push.call_id.clone(),
-            number: push.number.clone(),
+        let mut p = Self {
+            call_id: String::new(),
+            number: String::new(),
             name: String::new(),
             direction: None,
             rang: false,
             handled: false,
-        }
+        };
+        p.absorb(push);
+        p
     }
 
     /// Adds what one more push about the same call says.
