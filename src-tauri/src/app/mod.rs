@@ -72,10 +72,12 @@ pub fn run(launch: Launch) -> ExitCode {
                     windows::show_main(&handle);
                 }
                 hotkey::register(&handle);
-                if first_run {
-                    windows::show_settings(&handle);
-                } else if show_main_at_start {
+                // A problem to report (e.g. a broken settings file) comes first: the main
+                // window says what happened, and its Settings button is one click away.
+                if show_main_at_start {
                     windows::show_main(&handle);
+                } else if first_run {
+                    windows::show_settings(&handle);
                 }
                 let session_app = handle.clone();
                 tauri::async_runtime::spawn(async move { session::restart(&session_app).await });

@@ -211,6 +211,11 @@ pub fn publish(app: &AppHandle) {
     );
     view.problems = state.problems();
     view.hotkey = settings.hotkey.clone();
+    view.pending_dial = state
+        .pending_dial
+        .lock()
+        .ok()
+        .and_then(|p| p.as_ref().map(|d| d.display.clone()));
     let changed = match state.view.lock() {
         Ok(mut last) => {
             let changed = *last != view;

@@ -65,6 +65,7 @@ impl AppState {
                     state: "off",
                     message: String::new(),
                 },
+                pending_dial: None,
             }),
             pending_dial: Mutex::new(None),
             connection_override: Mutex::new(None),

@@ -66,7 +66,7 @@ pub fn update(app: &AppHandle, view: &AppView) {
             }
         }
     }
-    let key = menu_key(app, view);
+    let key = menu_key(view);
     if let Ok(mut last) = MENU_KEY.lock() {
         if *last == key {
             return;
@@ -83,20 +83,18 @@ pub fn update(app: &AppHandle, view: &AppView) {
     }
 }
 
-fn menu_key(app: &AppHandle, view: &AppView) -> String {
-    let pending = app
-        .state::<AppState>()
-        .pending_dial
-        .lock()
-        .ok()
-        .and_then(|p| p.as_ref().map(|d| d.display.clone()))
-        .unwrap_or_default();
+fn menu_key(view: &AppView) -> String {
     let phases: Vec<String> = view
         .calls
         .iter()
         .map(|c| format!("{:?}{}", c.call.phase, c.muted))
         .collect();
-    format!("{}|{}|{pending}", view.headline(), phases.join(","))
+    format!(
+        "{}|{}|{}",
+        view.headline(),
+        phases.join(","),
+        view.pending_dial.as_deref().unwrap_or_default()
+    )
 }
 
 fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
@@ -147,13 +145,7 @@ fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
     if has(CallPhase::Ringing) || in_call || has(CallPhase::Dialing) {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
     }
-    let pending = app
-        .state::<AppState>()
-        .pending_dial
-        .lock()
-        .ok()
-        .and_then(|p| p.as_ref().map(|d| d.display.clone()));
-    if let Some(number) = pending {
+    if let Some(number) = &view.pending_dial {
         let label = format!("Cancel dialing {number}");
         menu.append(&MenuItem::with_id(
             app,

@@ -90,6 +90,8 @@ pub struct AppView {
     pub problems: Vec<Problem>,
     pub hotkey: String,
     pub push: PushView,
+    /// A hotkey or link dial waiting out its cancel delay ("+1 416-555-0123").
+    pub pending_dial: Option<String>,
 }
 
 /// What the tray icon shows, most urgent first.
@@ -138,6 +140,7 @@ impl AppView {
                 state: "off",
                 message: String::new(),
             },
+            pending_dial: None,
         }
     }
 
