@@ -8,9 +8,10 @@
   notifyd.py serve         a notification server owning org.freedesktop.Notifications that
                            shows nothing and is fully deterministic; with capabilities
                            "actions" and "body". A test makes it emit ActionInvoked with
-                             gdbus call --session --dest org.freedesktop.Notifications \
-                               --object-path /org/freedesktop/Notifications \
-                               --method org.callpop.E2E.InvokeAction ID KEY
+                             dbus-send --session --print-reply \
+                               --dest=org.freedesktop.Notifications \
+                               /org/freedesktop/Notifications \
+                               org.callpop.E2E.InvokeAction uint32:ID string:KEY
 
 Each record is one line: {"kind": "notify", "t": <unix seconds, float>, "sender", "app_name",
 "replaces_id", "app_icon", "summary", "body", "actions": [...], "urgency", "expire_timeout",

@@ -343,6 +343,22 @@ impl App {
         Ok(path)
     }
 
+    /// A whole-screen screenshot (`<scenario>.png` or `<scenario>-<step>.png`) with every
+    /// window's content current: without a window manager WebKit repaints a window only
+    /// when it is brought forward, so each is visited first and `front` comes last.
+    pub async fn screenshot_screen(&self, step: Option<&str>, front: Window) -> Result<PathBuf> {
+        let windows = self.windows().await?;
+        let c = self.client();
+        for (handle, url) in windows.iter().filter(|(_, url)| !front.matches(url)) {
+            let _ = (c.switch_to_window(handle.clone()).await, url);
+        }
+        if let Some((handle, _)) = windows.iter().find(|(_, url)| front.matches(url)) {
+            c.switch_to_window(handle.clone()).await?;
+        }
+        crate::sleep_ms(400).await;
+        self.scenario.screenshot_screen(step)
+    }
+
     /// Whether the app process is still running.
     pub fn running(&self) -> bool {
         alive(self.pid)
@@ -469,6 +485,10 @@ impl App {
         })
         .await?;
         desktop.tray_click("Open callpop")?;
-        self.switch_to(Window::Main).await
+        self.switch_to(Window::Main).await?;
+        // No window manager places windows: put it beside the settings window, as a person
+        // would drag it, so screenshots show both.
+        let _ = self.client().set_window_position(560, 0).await;
+        Ok(())
     }
 }

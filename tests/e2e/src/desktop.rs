@@ -219,18 +219,16 @@ impl Desktop {
 
     /// Makes the stub server report that the user clicked `action` on notification `id`.
     pub fn invoke_notification_action(&self, id: u32, action: &str) -> Result<()> {
-        run(Command::new("gdbus").args([
-            "call",
-            "--session",
-            "--dest",
-            "org.freedesktop.Notifications",
-            "--object-path",
-            "/org/freedesktop/Notifications",
-            "--method",
-            "org.callpop.E2E.InvokeAction",
-            &id.to_string(),
-            action,
-        ]))?;
+        run(Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.Notifications",
+                "/org/freedesktop/Notifications",
+                "org.callpop.E2E.InvokeAction",
+            ])
+            .arg(format!("uint32:{id}"))
+            .arg(format!("string:{action}")))?;
         Ok(())
     }
 
@@ -278,6 +276,35 @@ impl Desktop {
             .arg("click")
             .arg(id.to_string()))?;
         Ok(())
+    }
+
+    // ---- windows ------------------------------------------------------------------------
+
+    /// X ids of the visible windows whose title matches the regex `title`.
+    pub fn visible_windows(&self, title: &str) -> Vec<String> {
+        Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", title])
+            .stdin(Stdio::null())
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Closes the visible windows titled `title` (a regex) as a window manager's close button
+    /// would (WM_DELETE_WINDOW; the session has no window manager). Returns how many.
+    pub fn close_windows(&self, title: &str) -> Result<usize> {
+        let ids = self.visible_windows(title);
+        if !ids.is_empty() {
+            run(Command::new(PYTHON)
+                .arg(self.script("xclose.py"))
+                .args(&ids))?;
+        }
+        Ok(ids.len())
     }
 
     // ---- keyring ----------------------------------------------------------------------

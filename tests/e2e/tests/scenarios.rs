@@ -7,9 +7,9 @@
 //! at once with a "skipped" message, so `cargo test --workspace` stays headless.
 
 use callpop_e2e::{
-    bail, callpop_pids, ensure, eventually, files_containing, fill_first_run, session_or_skip,
-    sleep_ms, unique_passcode, App, Notification, Phone, Result, Scenario, ServerKind, Window,
-    SOON,
+    bail, callpop_pids, comm, descendants, ensure, eventually, files_containing, fill_first_run,
+    session_or_skip, sleep_ms, unique_passcode, App, Notification, Phone, Result, Scenario,
+    ServerKind, Window, SOON,
 };
 use callpop_phone_sim::LineState;
 use std::time::{Duration, Instant};
@@ -94,7 +94,7 @@ async fn s1_first_run_settings_keyring() -> Result<()> {
         field.as_deref() == Some(""),
         "the passcode field must be emptied after saving"
     );
-    sc.screenshot_screen(None)?;
+    app.screenshot_screen(None, Window::Settings).await?;
 
     // In the keyring, read back over the Secret Service.
     let stored = desktop.keyring_passcode()?;
@@ -210,7 +210,7 @@ async fn s2_incoming_call() -> Result<()> {
     })
     .await?;
     sleep_ms(300).await; // let dunst draw its bubble
-    sc.screenshot_screen(None)?;
+    app.screenshot_screen(None, Window::Call).await?;
     app.screenshot_window("call-ringing").await?;
 
     app.click_button("#call-actions", "Answer").await?;
@@ -255,6 +255,10 @@ async fn s2_incoming_call() -> Result<()> {
     );
     app.wait_text("#call-actions", "an Unmute button", |t| {
         t.contains("Unmute")
+    })
+    .await?;
+    app.wait_text("#call-timer", "the call timer to run", |t| {
+        t.starts_with("00:") && t != "00:00"
     })
     .await?;
     app.screenshot_window("call-connected").await?;
@@ -352,7 +356,7 @@ async fn s3_missed_call() -> Result<()> {
     );
     app.wait_closed(Window::Call, SOON).await?;
     app.switch_to(Window::Main).await?;
-    sc.screenshot_screen(None)?;
+    app.screenshot_screen(None, Window::Main).await?;
     app.quit().await;
     Ok(())
 }
@@ -391,7 +395,7 @@ async fn s3b_answer_from_notification() -> Result<()> {
         t.contains("Carol Diaz") && t.contains("In call")
     })
     .await?;
-    sc.screenshot_screen(None)?;
+    app.screenshot_screen(None, Window::Main).await?;
     phone.sim().remote_hangup(2)?;
     app.wait_closed(Window::Call, SOON).await?;
     app.quit().await;
@@ -487,7 +491,7 @@ async fn s4_dialing() -> Result<()> {
         "summary {:?}",
         shown.summary
     );
-    sc.screenshot_screen(Some("hotkey"))?;
+    app.screenshot_screen(Some("hotkey"), Window::Main).await?;
     let call = phone
         .wait_request("api-make_call", before, secs(10), |_| true)
         .await?;
@@ -507,7 +511,7 @@ async fn s4_dialing() -> Result<()> {
     );
     phone.wait_line(1, LineState::Calling, SOON).await?;
     app.switch_to(Window::Main).await?;
-    sc.screenshot_screen(None)?;
+    app.screenshot_screen(None, Window::Main).await?;
     app.click("#btn-hangup").await?;
     phone.wait_line(1, LineState::Idle, SOON).await?;
     app.quit().await;
@@ -548,7 +552,8 @@ async fn s4b_hotkey_dial_cancelled_from_tray() -> Result<()> {
     )
     .await;
     if let Err(e) = offered {
-        sc.screenshot_screen(Some("no-cancel"))?;
+        app.screenshot_screen(Some("no-cancel"), Window::Main)
+            .await?;
         sleep_ms(4000).await;
         let dialed = phone
             .requests_to("api-make_call")
@@ -659,7 +664,7 @@ async fn s5_tel_link_second_instance() -> Result<()> {
         t.contains("203")
     })
     .await?;
-    sc.screenshot_screen(None)?;
+    app.screenshot_screen(None, Window::Main).await?;
     app.click("#btn-hangup").await?;
     phone.wait_line(1, LineState::Idle, SOON).await?;
     app.quit().await;
@@ -719,7 +724,7 @@ async fn s6_phone_goes_away_and_back() -> Result<()> {
         offline_icon != online_icon,
         "the tray icon must change when offline ({offline_icon})"
     );
-    sc.screenshot_screen(Some("offline"))?;
+    app.screenshot_screen(Some("offline"), Window::Main).await?;
     app.screenshot_window("offline").await?;
     sleep_ms(2000).await;
 
@@ -758,7 +763,7 @@ async fn s6_phone_goes_away_and_back() -> Result<()> {
         t.contains("Eve Back")
     })
     .await?;
-    sc.screenshot_screen(None)?;
+    app.screenshot_screen(None, Window::Main).await?;
     phone.sim().remote_hangup(1)?;
     app.quit().await;
     Ok(())
@@ -839,7 +844,7 @@ async fn s7_wrong_passcode() -> Result<()> {
         headline.contains("rejected the passcode"),
         "tray headline {headline:?}"
     );
-    sc.screenshot_screen(None)?;
+    app.screenshot_screen(None, Window::Main).await?;
     app.quit().await;
     Ok(())
 }
@@ -940,7 +945,38 @@ async fn s8_tray_menu_and_quit() -> Result<()> {
         Ok((desktop.tray_labels()? == idle).then_some(()))
     })
     .await?;
-    sc.screenshot_screen(None)?;
+    app.screenshot_screen(None, Window::Main).await?;
+
+    // Closing every window (as with the title bar's X) leaves callpop running in the tray,
+    // and "Open callpop" brings the main window back.
+    let closed = desktop.close_windows("^callpop( settings)?$")?;
+    ensure!(
+        closed == 2,
+        "expected the main and settings windows, closed {closed}"
+    );
+    eventually("the windows to close", SOON, || async {
+        Ok(desktop
+            .visible_windows("^callpop( settings)?$")
+            .is_empty()
+            .then_some(()))
+    })
+    .await?;
+    sleep_ms(1000).await;
+    ensure!(
+        app.running(),
+        "closing the last window must not end callpop"
+    );
+    ensure!(
+        !descendants(app.pid)
+            .iter()
+            .any(|p| comm(*p).is_some_and(|c| c.starts_with("WebKitWebProces"))),
+        "no web process may stay once every window is closed"
+    );
+    desktop.tray_click("Open callpop")?;
+    eventually("the main window to come back", SOON, || async {
+        Ok((!desktop.visible_windows("^callpop$").is_empty()).then_some(()))
+    })
+    .await?;
 
     desktop.tray_click("Quit")?;
     app.wait_exit(secs(10)).await?;
@@ -1014,7 +1050,7 @@ async fn s9_broken_settings_file() -> Result<()> {
             && problems.contains(&kept.display().to_string()),
         "problem list: {problems:?}"
     );
-    sc.screenshot_screen(None)?;
+    app.screenshot_screen(None, Window::Main).await?;
     app.screenshot_window("main").await?;
     app.quit().await;
     Ok(())

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# callpop desktop benchmarks (see BENCHMARKS.md, "App: notification latency and footprint"):
+# ring-to-notification latency seen on D-Bus, and idle CPU / PSS of the app and its WebKit
+# processes, in the same kind of headless session as the e2e tests. One command:
+#
+#   tests/e2e/bench.sh [--rings N] [--poll-ms MS] [--idle-secs S] [--only latency|footprint]
+#
+# Prints JSON on stdout and writes it to <target>/e2e-bench.json. Not part of the test run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export RUST_BACKTRACE="${RUST_BACKTRACE:-0}"
+[[ -f "$HOME/.cargo/env" ]] && source "$HOME/.cargo/env"
+
+target_dir="$(cargo metadata --format-version 1 --no-deps |
+  /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+
+echo "bench: building (debug, like the tests) the app, the phone simulator and the benchmark" >&2
+cargo build --quiet -p callpop -p callpop-phone-sim -p callpop-e2e --bins >&2
+
+tools="${CALLPOP_TOOLS:-$HOME/.cache/callpop/tools}"
+if [[ ! -x "$tools/bin/tauri-driver" ]]; then
+  echo "bench: installing tauri-driver into $tools (once)" >&2
+  cargo install tauri-driver --locked --quiet --root "$tools" >&2
+fi
+
+export CALLPOP_E2E_TARGET_DIR="$target_dir"
+export CALLPOP_E2E_APP="${CALLPOP_E2E_APP:-$target_dir/debug/callpop}"
+export CALLPOP_E2E_TAURI_DRIVER="$tools/bin/tauri-driver"
+export CALLPOP_E2E_SCREENSHOTS="$target_dir/e2e-screenshots"
+exec tests/e2e/session.sh "$target_dir/debug/callpop-e2e-bench" "$@"
