@@ -392,7 +392,10 @@ fn read(path: &Path) -> Result<Option<Settings>, String> {
         toml::from_str(&text).map_err(|err| describe_toml_error(&text, &err))?;
     warn_about_secrets(&text);
     settings.normalize();
-    settings.validate().map_err(|err| err.to_string())?;
+    // A missing token is not a broken file: it is made below, before the rules that need it.
+    let mut checked = settings.clone();
+    checked.ensure_push_token();
+    checked.validate().map_err(|err| err.to_string())?;
     Ok(Some(settings))
 }
 

@@ -284,3 +284,20 @@ fn default_path_is_in_the_config_folder() {
         );
     }
 }
+
+#[test]
+fn push_on_without_a_token_gets_one_instead_of_being_set_aside() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("settings.toml");
+    std::fs::write(
+        &path,
+        "[phone]\nurl = \"http://10.0.0.5\"\n[push]\nenabled = true\nlisten = \"0.0.0.0:8787\"\n",
+    )
+    .expect("write");
+    let outcome = callpop_phone::settings::load(&path);
+    assert!(outcome.problem.is_none(), "{:?}", outcome.problem);
+    assert!(outcome.needs_save);
+    assert!(outcome.settings.push.enabled);
+    assert!(outcome.settings.push.token.len() >= callpop_phone::settings::MIN_PUSH_TOKEN_LEN);
+    assert_eq!(outcome.settings.phone.url, "http://10.0.0.5");
+}

@@ -6,6 +6,7 @@ use super::view::{AppView, ConnectionView};
 use super::{demo, screenpop, tray};
 use crate::secrets;
 use callpop_phone::connect::{self, Overrides};
+use callpop_phone::push;
 use callpop_phone::{CtiClient, Phone, PhoneError, Secret};
 use std::sync::Arc;
 use std::time::Duration;
@@ -71,6 +72,19 @@ pub async fn restart(app: &AppHandle) {
         client,
         Duration::from_millis(settings.phone.poll_interval_ms),
     ));
+    if settings.push.enabled && !state.launch.demo {
+        let phone_url = overrides.address.as_deref().unwrap_or(&settings.phone.url);
+        match push::listener_from_settings(&settings.push, phone_url).await {
+            Ok(listener) => {
+                phone.attach_push(&listener);
+                *state.push_listener.lock().await = Some(Arc::new(listener));
+            }
+            Err(e) => {
+                tracing::warn!("push unavailable: {e}");
+                phone.push_unavailable(e.to_string());
+            }
+        }
+    }
     if let Ok(mut slot) = state.phone.write() {
         *slot = Some(phone.clone());
     }
@@ -81,8 +95,15 @@ pub async fn restart(app: &AppHandle) {
     publish(app);
 }
 
-/// Stops the phone watcher, if one runs.
+/// Stops the phone watcher and the push listener, if they run.
 pub async fn stop(state: &AppState) {
+    if let Some(listener) = state.push_listener.lock().await.take() {
+        // Shut down (and free the port for the next listener) unless a "Test push" still
+        // waits on it; then it stops when that test lets go.
+        if let Ok(listener) = Arc::try_unwrap(listener) {
+            listener.shutdown().await;
+        }
+    }
     if let Some(task) = state.session_task.lock().ok().and_then(|mut t| t.take()) {
         task.abort();
     }

@@ -2,8 +2,9 @@
 //!
 //! Locks are std mutexes held for a few statements, never across an `.await`.
 
-use super::view::{AppView, CallExtras, ConnectionView, Problem, PushView};
+use super::view::{AppView, CallExtras, ConnectionView, Problem};
 use callpop_phone::settings::Settings;
+use callpop_phone::push::PushListener;
 use callpop_phone::{Phone, Secret};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -30,6 +31,9 @@ pub struct AppState {
     pub session_task: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
     /// The passcode kept for this run only, when the user chose that because no keyring works.
     pub memory_secret: Mutex<Option<Secret>>,
+    /// The Action URL listener, while push is on. Shared so that "Test push" can wait on it
+    /// while the session goes on.
+    pub push_listener: tokio::sync::Mutex<Option<Arc<PushListener>>>,
     /// The simulated phone of demo mode, kept alive while the app runs.
     pub demo_phone: tokio::sync::Mutex<Option<callpop_phone_sim::PhoneSim>>,
     pub extras: Mutex<CallExtras>,
@@ -51,6 +55,7 @@ impl AppState {
             phone: RwLock::new(None),
             session_task: Mutex::new(None),
             memory_secret: Mutex::new(None),
+            push_listener: tokio::sync::Mutex::new(None),
             demo_phone: tokio::sync::Mutex::new(None),
             extras: Mutex::new(CallExtras::default()),
             view: Mutex::new(AppView {
@@ -61,10 +66,7 @@ impl AppState {
                 calls: Vec::new(),
                 problems: Vec::new(),
                 hotkey: String::new(),
-                push: PushView {
-                    state: "off",
-                    message: String::new(),
-                },
+                push: Default::default(),
                 pending_dial: None,
             }),
             pending_dial: Mutex::new(None),

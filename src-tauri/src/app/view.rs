@@ -1,6 +1,7 @@
 //! What the windows and the tray show: the phone state plus app-level facts, as one value.
 
 use callpop_phone::number::{self, DialingRules};
+use callpop_phone::poller::PushHealth;
 use callpop_phone::tracker::{ActiveCall, CallPhase};
 use callpop_phone::{Connection, PhoneError, PhoneState};
 use serde::Serialize;
@@ -73,12 +74,6 @@ pub struct CallView {
     pub connected_at_ms: Option<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PushView {
-    pub state: &'static str,
-    pub message: String,
-}
-
 /// Everything a window needs in one `phone-state` event.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AppView {
@@ -89,7 +84,8 @@ pub struct AppView {
     pub calls: Vec<CallView>,
     pub problems: Vec<Problem>,
     pub hotkey: String,
-    pub push: PushView,
+    /// Whether the phone's pushes arrive (off, waiting, healthy, silent) and what that means.
+    pub push: PushHealth,
     /// A hotkey or link dial waiting out its cancel delay ("+1 416-555-0123").
     pub pending_dial: Option<String>,
 }
@@ -136,10 +132,7 @@ impl AppView {
             calls,
             problems: Vec::new(),
             hotkey: String::new(),
-            push: PushView {
-                state: "off",
-                message: String::new(),
-            },
+            push: state.map(|s| s.push.clone()).unwrap_or_default(),
             pending_dial: None,
         }
     }

@@ -1,14 +1,16 @@
 //! The settings window: read, check, save; the passcode goes to the keyring, never the file.
 
 use super::error::{CommandError, CommandResult};
-use crate::app::{session, windows, AppState};
+use crate::app::{session, AppState};
 use crate::secrets::{self, SecretError};
 use callpop_phone::connect::{self, ConnectionReport, Overrides};
+use callpop_phone::push;
 use callpop_phone::number::{self, DialingRules};
 use callpop_phone::settings::Settings;
 use callpop_phone::{CertFingerprint, CtiClient, Secret};
 use serde::Serialize;
-use tauri::{AppHandle, Manager, State};
+use std::time::Duration;
+use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt;
 
 #[derive(Serialize)]
@@ -56,8 +58,19 @@ async fn view(state: &AppState) -> SettingsView {
             },
         ),
     };
+    let settings = state.settings();
+    // The lines to paste into the phone, whether push is on yet or not: setting up the phone
+    // comes first. Nothing to show until a phone address is set.
+    let push_lines = if settings.phone.url.trim().is_empty() {
+        Vec::new()
+    } else {
+        match push::setup_lines(&settings.push, &settings.phone.url).await {
+            Ok(lines) => lines.iter().map(ToString::to_string).collect(),
+            Err(e) => vec![e.to_string()],
+        }
+    };
     SettingsView {
-        settings: state.settings(),
+        settings,
         passcode_stored: stored || in_memory,
         keyring,
         settings_path: state
@@ -65,7 +78,7 @@ async fn view(state: &AppState) -> SettingsView {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
-        push_lines: Vec::new(),
+        push_lines,
     }
 }
 
@@ -214,12 +227,19 @@ pub fn preview_dialing(text: String, rules: DialingRules) -> String {
     number::preview(&text, &rules)
 }
 
+/// Waits for the phone's next push (the user calls the desk phone or lifts the handset) and
+/// says what arrived, or what the listener saw instead.
 #[tauri::command]
-pub async fn test_push(app: AppHandle) -> CommandResult<String> {
-    let _ = app.state::<AppState>();
-    windows::show_main(&app);
-    Err(CommandError::new(
-        "not_available",
-        "Receiving pushes from the phone is not available in this version yet; callpop polls the phone instead.",
-    ))
+pub async fn test_push(state: State<'_, AppState>) -> CommandResult<String> {
+    const WAIT: Duration = Duration::from_secs(60);
+    let listener = state.push_listener.lock().await.clone().ok_or_else(|| {
+        CommandError::new(
+            "push_off",
+            "Push is off. Turn on \"Receive pushes from the phone\", save, then test again.",
+        )
+    })?;
+    push::test_push(&listener, WAIT)
+        .await
+        .map(|received| push::describe(&received))
+        .map_err(|why| CommandError::new("push_silent", why))
 }
