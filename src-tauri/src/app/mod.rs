@@ -28,19 +28,16 @@ pub fn run(launch: Launch) -> ExitCode {
         return ExitCode::from(2);
     }
     let settings_path = settings::default_path();
-    let (loaded, problem) = match &settings_path {
+    let (loaded, problem, needs_save) = match &settings_path {
         Some(path) => {
             let outcome = settings::load(path);
-            // A freshly generated push token must be kept, or the Action URLs pasted into the
-            // phone would stop working at the next start.
-            if outcome.needs_save && outcome.problem.is_none() {
-                if let Err(e) = outcome.settings.save(path) {
-                    tracing::warn!("settings not saved: {e}");
-                }
-            }
-            (outcome.settings, outcome.problem.map(|p| p.to_string()))
+            (
+                outcome.settings,
+                outcome.problem.map(|p| p.to_string()),
+                outcome.needs_save,
+            )
         }
-        None => (settings::Settings::default(), None),
+        None => (settings::Settings::default(), None, false),
     };
     let first_run = !launch.demo && launch.address.is_none() && loaded.phone.url.trim().is_empty();
     let state = AppState::new(launch, settings_path, loaded);
@@ -48,7 +45,8 @@ pub fn run(launch: Launch) -> ExitCode {
         tracing::warn!("{problem}");
         state.set_problem("settings", Some(problem.clone()));
     }
-    let show_main_at_start = state.launch.demo || problem.is_some();
+    let problem_at_start = problem.is_some();
+    let show_main_at_start = state.launch.demo || problem_at_start;
 
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         tauri::Builder::default()
@@ -66,6 +64,17 @@ pub fn run(launch: Launch) -> ExitCode {
             .invoke_handler(crate::commands::handler())
             .setup(move |app| {
                 let handle = app.handle().clone();
+                // Only the running instance gets here (a second one hands its arguments over
+                // and exits first), so only it writes: a freshly generated push token must be
+                // kept, or the Action URLs pasted into the phone would stop working.
+                if needs_save && !problem_at_start {
+                    let state = app.state::<AppState>();
+                    if let Some(path) = &state.settings_path {
+                        if let Err(e) = state.settings().save(path) {
+                            tracing::warn!("settings not saved: {e}");
+                        }
+                    }
+                }
                 if let Err(problem) = tray::create(&handle) {
                     tracing::error!("{problem}");
                     app.state::<AppState>().set_problem("tray", Some(problem));
