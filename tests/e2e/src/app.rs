@@ -330,8 +330,20 @@ impl App {
         }
     }
 
+    /// Waits until the current window has painted a frame (two animation frames; at most
+    /// 2 s), so a screenshot shows what the page holds now, not an older frame.
+    pub async fn painted(&self) {
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            const timer = setTimeout(done, 2000);
+            requestAnimationFrame(() => requestAnimationFrame(() => { clearTimeout(timer); done(); }));
+        "#;
+        let _ = self.client().execute_async(script, vec![]).await;
+    }
+
     /// Saves a WebDriver screenshot of the current window as `<scenario>-window-<step>.png`.
     pub async fn screenshot_window(&self, step: &str) -> Result<PathBuf> {
+        self.painted().await;
         let png = self.client().screenshot().await?;
         let path = self
             .scenario
@@ -349,13 +361,16 @@ impl App {
     pub async fn screenshot_screen(&self, step: Option<&str>, front: Window) -> Result<PathBuf> {
         let windows = self.windows().await?;
         let c = self.client();
-        for (handle, url) in windows.iter().filter(|(_, url)| !front.matches(url)) {
-            let _ = (c.switch_to_window(handle.clone()).await, url);
+        for (handle, _) in windows.iter().filter(|(_, url)| !front.matches(url)) {
+            if c.switch_to_window(handle.clone()).await.is_ok() {
+                self.painted().await;
+            }
         }
         if let Some((handle, _)) = windows.iter().find(|(_, url)| front.matches(url)) {
             c.switch_to_window(handle.clone()).await?;
+            self.painted().await;
         }
-        crate::sleep_ms(400).await;
+        crate::sleep_ms(200).await;
         self.scenario.screenshot_screen(step)
     }
 

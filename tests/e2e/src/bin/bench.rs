@@ -215,16 +215,20 @@ async fn footprint(label: &str, pid: u32, secs: u64) -> Result<serde_json::Value
         .collect();
     let started = Instant::now();
     let mut totals = Vec::new();
-    let mut last: BTreeMap<u32, (String, u64)> = BTreeMap::new();
+    // PSS per process name (WebKit helpers by their `comm`), one list of samples each.
+    let mut by_name: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     while started.elapsed() < Duration::from_secs(secs) {
         sleep_ms(5000).await;
         let mut total = 0;
-        last.clear();
+        let mut sample: BTreeMap<String, u64> = BTreeMap::new();
         for p in tree() {
             if let Some(kib) = pss_kib(p) {
                 total += kib;
-                last.insert(p, (comm(p).unwrap_or_default(), kib));
+                *sample.entry(comm(p).unwrap_or_default()).or_default() += kib;
             }
+        }
+        for (name, kib) in sample {
+            by_name.entry(name).or_default().push(kib);
         }
         totals.push(total);
     }
@@ -236,22 +240,27 @@ async fn footprint(label: &str, pid: u32, secs: u64) -> Result<serde_json::Value
         }
     }
     ensure!(alive(pid), "the app died while measuring {label}");
-    totals.sort_unstable();
-    let median_kib = totals.get(totals.len() / 2).copied().unwrap_or(0);
+    let mib = |kib: u64| (kib as f64 / 1024.0 * 10.0).round() / 10.0;
+    let median = |v: &mut Vec<u64>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0)
+    };
+    let samples = totals.len();
+    let median_kib = median(&mut totals);
     let cpu_percent = cpu_ticks_used as f64 / clock_ticks() / elapsed * 100.0;
-    let processes: Vec<_> = last
-        .values()
-        .map(|(name, kib)| json!({ "process": name, "pss_mib": (*kib as f64 / 1024.0 * 10.0).round() / 10.0 }))
+    let processes: Vec<_> = by_name
+        .iter_mut()
+        .map(|(name, v)| json!({ "process": name, "pss_mib_median": mib(median(v)), "seen_in_samples": v.len() }))
         .collect();
     eprintln!(
-        "{label}: PSS {:.1} MiB (median of {} samples), CPU {cpu_percent:.2} % of one core over {elapsed:.0} s; {processes:?}",
-        median_kib as f64 / 1024.0,
-        totals.len()
+        "{label}: PSS {:.1} MiB (median of {samples} samples), CPU {cpu_percent:.2} % of one core over {elapsed:.0} s; {}",
+        mib(median_kib),
+        serde_json::to_string(&processes)?
     );
     Ok(json!({
         "state": label,
         "seconds": elapsed.round(),
-        "pss_mib_median": (median_kib as f64 / 1024.0 * 10.0).round() / 10.0,
+        "pss_mib_median": mib(median_kib),
         "cpu_percent_of_one_core": (cpu_percent * 100.0).round() / 100.0,
         "processes": processes,
     }))
@@ -325,7 +334,7 @@ async fn run() -> Result<()> {
     let session = Session::get().ok_or_else(|| {
         fail("run this through tests/e2e/bench.sh (it needs the desktop session)")
     })?;
-    let mut report = json!({});
+    let mut report = json!({ "app": session.app_bin, "poll_ms": o.poll_ms });
     if o.only.as_deref() != Some("footprint") {
         report["latency"] = latency(&session, &o).await?;
     }
