@@ -408,10 +408,13 @@ impl Worker {
             .send_modify(|s| s.connection = Connection::Stopped);
     }
 
-    /// The interval at the moment: long only while pushes are healthy and no call is on.
+    /// The interval at the moment: long only while pushes are healthy and no call is on;
+    /// within the grace time while a pushed ring awaits its second look.
     fn interval(&self) -> Duration {
         let fast = Timing::get(&self.timing.interval);
-        if self.push_state == PushState::Healthy && self.tracker.calls().next().is_none() {
+        if self.tracker.awaits_confirmation() {
+            fast.min(Timing::get(&self.timing.grace))
+        } else if self.push_state == PushState::Healthy && self.tracker.calls().next().is_none() {
             Timing::get(&self.timing.reconcile).max(fast)
         } else {
             fast

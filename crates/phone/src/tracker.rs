@@ -17,8 +17,10 @@
 //! show them any more:
 //! - a pushed `missed` for a call no snapshot showed (a short ring between two polls): one
 //!   `missed` event with the pushed number and name, on line 0 (unknown);
-//! - a pushed `incoming` whose call the very next snapshot no longer shows, and that no push
-//!   said was answered or rejected: the same lone `missed` event (its `missed` push was lost).
+//! - a pushed `incoming` whose call the next two snapshots do not show, and that no push said
+//!   was answered or rejected meanwhile: the same lone `missed` event (its `missed` push was
+//!   lost). [`CallTracker::awaits_confirmation`] tells the poller to take that second look
+//!   soon.
 
 use crate::models::{Line, LineState};
 use crate::push::{PushKind, PushedEvent};
@@ -30,6 +32,9 @@ use std::fmt;
 const FINISHED_MEMORY: usize = 64;
 /// Pushes waiting for the next snapshot; more are not legitimate traffic.
 const MAX_PENDING: usize = 16;
+/// Snapshots that must not show a pushed ring before it counts as missed without its
+/// `missed` push.
+const CONFIRM_SNAPSHOTS: u64 = 2;
 /// How many snapshots after a call ended a push without a call id may still be a late push
 /// for it rather than news of another call from the same number.
 const LATE_PUSH_SNAPSHOTS: u64 = 32;
@@ -151,6 +156,8 @@ struct Pending {
     rang: bool,
     /// A push said it was answered, put on hold or ended by someone (not missed).
     handled: bool,
+    /// Snapshots since the push that did not show the call.
+    unseen: u64,
 }
 
 /// A call that is over, as pushes may still refer to it.
@@ -508,11 +515,26 @@ impl CallTracker {
                 continue;
             }
             let missed = p.rang && !p.handled;
+            if missed && p.unseen + 1 < CONFIRM_SNAPSHOTS {
+                // Pushes come late and out of order: give an `established` or `terminated`
+                // push for it one more look to arrive before calling the ring missed.
+                self.pending.push(Pending {
+                    unseen: p.unseen + 1,
+                    ..p
+                });
+                continue;
+            }
             if missed {
                 events.push(self.lone_missed(&p.number, &p.name));
             }
             self.remember(p.call_id, p.number, missed, missed);
         }
+    }
+
+    /// Whether a pushed ring waits for one more snapshot to be settled (see
+    /// [`CallTracker::push`]): the poller then looks again soon.
+    pub fn awaits_confirmation(&self) -> bool {
+        self.pending.iter().any(|p| p.rang && !p.handled)
     }
 
     /// The one event of a missed call known only from pushes (line 0: pushes carry none).
@@ -674,6 +696,7 @@ impl Pending {
             direction: None,
             rang: false,
             handled: false,
+            unseen: 0,
         };
         p.absorb(push);
         p
@@ -970,13 +993,19 @@ mod tests {
     fn an_incoming_push_whose_ring_is_already_over_is_missed_once() {
         let mut t = CallTracker::with_id_prefix("t");
         assert!(t.push(&pushed("in", "203", "Ann", "x1")).is_empty());
+        assert!(t.observe(&[line(1, "idle", "", "")]).is_empty());
+        assert!(t.awaits_confirmation());
         let ev = t.observe(&[line(1, "idle", "", "")]);
         assert_eq!(kinds(&ev), [Missed]);
         assert_eq!((ev[0].line, ev[0].name.as_str()), (0, "Ann"));
+        assert!(!t.awaits_confirmation());
         assert!(t.push(&pushed("miss", "203", "Ann", "x1")).is_empty());
-        // Answered (or rejected) before the poller could look: no missed call.
+        // Answered (or rejected) before the poller could look: no missed call, even when
+        // that push comes a snapshot late.
         assert!(t.push(&pushed("in", "204", "", "x2")).is_empty());
+        assert!(t.observe(&[line(1, "idle", "", "")]).is_empty());
         assert!(t.push(&pushed("est", "204", "", "x2")).is_empty());
+        assert!(t.observe(&[line(1, "idle", "", "")]).is_empty());
         assert!(t.observe(&[line(1, "idle", "", "")]).is_empty());
         // Told "terminated" first, then "missed": still one missed call.
         assert!(t.push(&pushed("end", "205", "", "x3")).is_empty());

@@ -4,7 +4,9 @@
 
 use callpop_phone::push::{push_lines, Limits, ListenerConfig, PushListener};
 use callpop_phone::tracker::{CallEvent, CallEventKind, Direction};
-use callpop_phone::{ClientConfig, Connection, Credentials, CtiClient, Phone, PushState, Secret};
+use callpop_phone::{
+    ClientConfig, Connection, Credentials, CtiClient, Phone, PushState, PushTiming, Secret,
+};
 use callpop_phone_sim::{PhoneSim, PushEvent, SimAuth, SimConfig};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -182,13 +184,18 @@ async fn a_short_ring_nobody_polled_whose_ring_push_was_lost_is_one_missed_call(
 #[tokio::test]
 async fn a_ring_push_that_comes_after_the_ring_with_its_missed_push_lost_is_one_missed_call() {
     // The incoming push arrives 500 ms after a 200 ms ring, the missed push never: the poll
-    // right after the incoming push finds the line idle.
+    // right after the incoming push finds the line idle, and so does a second look after the
+    // grace time that an `established` push could have used.
     let mut rig = rig(Duration::from_secs(10), Duration::from_millis(500)).await;
+    rig.phone.set_push_timing(PushTiming {
+        reconcile: Duration::from_secs(30),
+        grace: Duration::from_millis(400),
+    });
     rig.sim.set_action_url(PushEvent::Missed, None);
     rig.sim
         .short_ring(Some(1), "204", "Cy", Duration::from_millis(200))
         .expect("ring");
-    let events = collect(&mut rig.events, Duration::from_millis(1200)).await;
+    let events = collect(&mut rig.events, Duration::from_millis(1500)).await;
     assert_eq!(kinds(&events), [CallEventKind::Missed], "{events:?}");
     assert_eq!(events[0].name, "Cy");
     rig.phone.shutdown().await;
