@@ -409,7 +409,7 @@ async fn s4_dialing() -> Result<()> {
     let sc = Scenario::new(&session, "s4-dialing")?;
     let desktop = session.desktop();
     let _server = desktop
-        .notification_server(ServerKind::Stub, &sc.dir)
+        .notification_server(ServerKind::Dunst, &sc.dir)
         .await?;
     let passcode = unique_passcode("s4");
     let phone = Phone::start(&passcode).await?;
