@@ -15,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(event) = parse_push(data, TOKEN) {
         let (_, target) = target.expect("a parsed push has a request line");
         assert!(target.contains(TOKEN));
-        assert!(data.iter().position(|b| *b == b'\n').is_some_and(|n| n <= MAX_HEAD));
+        assert!(data
+            .iter()
+            .position(|b| *b == b'\n')
+            .is_some_and(|n| n <= MAX_HEAD));
         for text in [&event.number, &event.name, &event.call_id, &event.local] {
             assert!(!text.chars().any(char::is_control), "{text:?}");
             assert_eq!(text.trim(), text.as_str());
