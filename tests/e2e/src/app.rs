@@ -267,8 +267,8 @@ impl App {
     pub async fn click_closing(&self, css: &str) -> Result<()> {
         match self.click(css).await {
             Err(e)
-                if e.to_string().contains("NoSuchWindow")
-                    || e.to_string().contains("no such window") =>
+                if e.downcast_ref::<fantoccini::error::CmdError>()
+                    .is_some_and(|c| c.is_no_such_window()) =>
             {
                 Ok(())
             }

@@ -371,12 +371,19 @@ impl Desktop {
             .ok_or_else(|| fail("no stdin"))?
             .write_all(text.as_bytes())?;
         ensure!(child.wait()?.success(), "xclip failed");
-        let back = run(Command::new("xclip").args(["-selection", selection, "-o"]))?;
-        ensure!(
-            back == text,
+        // The background xclip takes the selection over from the previous owner a moment
+        // after the parent returns.
+        let mut back = String::new();
+        for _ in 0..40 {
+            back = run(Command::new("xclip").args(["-selection", selection, "-o"]))?;
+            if back == text {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err(fail(format!(
             "the {selection} selection holds {back:?}, not {text:?}"
-        );
-        Ok(())
+        )))
     }
 
     /// Presses keys on the X server, e.g. `ctrl+alt+d`.
