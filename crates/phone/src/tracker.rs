@@ -749,7 +749,9 @@ fn fits(phase: CallPhase, kind: &PushKind) -> bool {
 
 /// Whether two numbers from the same phone name the same party: equal, equal digits, or (for
 /// numbers of 6 digits or more) one ending in the other (`+15555550100` and `5555550100`).
-/// Empty numbers match nothing.
+/// Empty numbers match nothing. Deliberately simpler than [`crate::number::same_number`]
+/// (address-book matching under the dialing rules): both texts come from the same phone, and
+/// this runs on every push.
 pub(crate) fn same_number(a: &str, b: &str) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;

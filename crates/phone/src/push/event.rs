@@ -27,17 +27,6 @@ pub enum PushKind {
 }
 
 impl PushKind {
-    /// The seven events callpop asks the phone to push, in the order of the phone's menu.
-    pub const CALL_EVENTS: [PushKind; 7] = [
-        PushKind::Incoming,
-        PushKind::Outgoing,
-        PushKind::Established,
-        PushKind::Terminated,
-        PushKind::Missed,
-        PushKind::Hold,
-        PushKind::Unhold,
-    ];
-
     /// Reads an event name; case, `_`, `-` and spaces do not matter.
     pub fn from_name(name: &str) -> Self {
         let norm: String = name
@@ -166,7 +155,15 @@ mod tests {
             PushKind::from_name("off-hook"),
             PushKind::Other("offhook".into())
         );
-        for kind in PushKind::CALL_EVENTS {
+        for kind in [
+            PushKind::Incoming,
+            PushKind::Outgoing,
+            PushKind::Established,
+            PushKind::Terminated,
+            PushKind::Missed,
+            PushKind::Hold,
+            PushKind::Unhold,
+        ] {
             assert_eq!(PushKind::from_name(kind.path_word()), kind);
             assert_eq!(PushKind::from_name(kind.as_str()), kind);
         }

@@ -33,30 +33,29 @@ impl fmt::Display for PushLine {
     }
 }
 
+/// The phone's fields for the seven call events: event, label in the web UI, P-value.
+const FIELDS: [(PushKind, &str, u16); 7] = [
+    (PushKind::Incoming, "Incoming Call", 8310),
+    (PushKind::Outgoing, "Outgoing Call", 8311),
+    (PushKind::Established, "Established Call", 8313),
+    (PushKind::Terminated, "Terminated Call", 8314),
+    (PushKind::Missed, "Missed Call", 8312),
+    (PushKind::Hold, "Hold", 8324),
+    (PushKind::Unhold, "Unhold", 8325),
+];
+
 /// The URLs for the seven call events, for a listener the phone reaches at `pc`.
 pub fn push_lines(pc: SocketAddr, token: &str) -> Vec<PushLine> {
-    PushKind::CALL_EVENTS
+    FIELDS
         .into_iter()
-        .map(|kind| {
-            let (label, p_value) = match kind {
-                PushKind::Incoming => ("Incoming Call", 8310),
-                PushKind::Outgoing => ("Outgoing Call", 8311),
-                PushKind::Missed => ("Missed Call", 8312),
-                PushKind::Established => ("Established Call", 8313),
-                PushKind::Terminated => ("Terminated Call", 8314),
-                PushKind::Hold => ("Hold", 8324),
-                PushKind::Unhold | PushKind::Other(_) => ("Unhold", 8325),
-            };
-            let url = format!(
+        .map(|(kind, label, p_value)| PushLine {
+            url: format!(
                 "http://{pc}{PATH_PREFIX}{token}/{}?{VARIABLES}",
                 kind.path_word()
-            );
-            PushLine {
-                kind,
-                label,
-                p_value,
-                url,
-            }
+            ),
+            kind,
+            label,
+            p_value,
         })
         .collect()
 }
