@@ -154,8 +154,10 @@ function lineRow(line, call, ringingCount) {
 }
 
 function renderLines(v) {
-  const lines = (v.lines || []).slice().sort((a, b) => a.line - b.line);
-  const calls = v.calls || [];
+  // While the phone cannot be read, its last line list would be stale: say so instead.
+  const online = v.connection && v.connection.state === "online";
+  const lines = online ? (v.lines || []).slice().sort((a, b) => a.line - b.line) : [];
+  const calls = online ? v.calls || [] : [];
   const ringingCount = calls.filter((c) => c.phase === "ringing").length;
   const rows = [];
   const idle = [];
@@ -185,7 +187,7 @@ function renderLines(v) {
       h(
         "li",
         { class: "line-row idle-summary" },
-        state === "online" ? "The phone reports no lines." : "No line information until callpop reaches the phone.",
+        state === "online" ? "The phone reports no lines." : "Lines unknown until callpop reaches the phone again.",
       ),
     );
   }

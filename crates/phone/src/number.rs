@@ -509,8 +509,13 @@ fn build(candidate: &Candidate, desk: &Desk<'_>, raw: &str) -> Result<Resolved, 
         Classified::Internal(dial) => Ok(Resolved {
             parts: vec![dial.clone()],
             target: DialTarget {
+                // As typed, but a link (`tel:203`, `sip:203@pbx`) shows just its number.
+                display: if raw.contains(':') {
+                    dial.clone()
+                } else {
+                    raw.to_owned()
+                },
                 dial,
-                display: raw.to_owned(),
                 e164: None,
                 national: None,
                 internal: true,
@@ -1252,5 +1257,19 @@ mod tests {
         assert_eq!(excerpt("a\n\tb"), "a b");
         let long = "x".repeat(100);
         assert_eq!(excerpt(&long).chars().count(), EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn links_to_internal_numbers_show_just_the_number() {
+        let rules = DialingRules::default();
+        for link in ["tel:203", "sip:203@pbx.local", "callto:203"] {
+            let target = normalize(link, &rules).expect(link);
+            assert_eq!(
+                (target.dial.as_str(), target.display.as_str()),
+                ("203", "203"),
+                "{link}"
+            );
+        }
+        assert_eq!(normalize("*97", &rules).expect("code").display, "*97");
     }
 }

@@ -48,7 +48,9 @@ fn details(event: &CallEvent, shown_number: &str) -> String {
     }
     parts.push(format!("Line {}", event.line));
     if let Some(account) = event.account {
-        parts.push(format!("Account {account}"));
+        // Line status reports the account as a 0-based index; the phone's own screens and
+        // web page count accounts from 1.
+        parts.push(format!("Account {}", account + 1));
     }
     parts.join(" · ")
 }
