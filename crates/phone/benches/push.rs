@@ -85,7 +85,7 @@ struct Rig {
     arrivals: Arc<Mutex<Vec<(Instant, String)>>>,
 }
 
-async fn rig(lines: u32, push: bool) -> Rig {
+async fn start_rig(lines: u32, push: bool) -> Rig {
     let sim = PhoneSim::start(SimConfig {
         auth: SimAuth::Passcode(PASSCODE.into()),
         lines,
@@ -232,7 +232,7 @@ async fn latency() {
     println!("|---|---|---|---|");
 
     // Push: the phone pushes at once (push_delay 0); the poller would read only every 30 s.
-    let rig = rig(4, true).await;
+    let rig = start_rig(4, true).await;
     warm_up(&rig).await;
     let mut rng = StdRng::seed_from_u64(1);
     let mut samples = Vec::new();
@@ -240,29 +240,7 @@ async fn latency() {
         tokio::time::sleep(Duration::from_millis(rng.random_range(20..100))).await;
         let line = (i % 4) as u32 + 1;
         let number = format!("+1416555{i:04}");
-        let rung = Instant::now();
-        rig.sim
-            .ring(Some(line), &number, "Bench Caller")
-            .expect("ring");
-        match wait_event(
-            &rig.log,
-            &number,
-            CallEventKind::Ringing,
-            Duration::from_secs(5),
-        )
-        .await
-        {
-            Some(at) => samples.push(ms(at - rung)),
-            None => eprintln!("push bench: no ringing event for {number}"),
-        }
-        rig.sim.remote_hangup(line).expect("hang up");
-        wait_event(
-            &rig.log,
-            &number,
-            CallEventKind::Missed,
-            Duration::from_secs(5),
-        )
-        .await;
+        samples.extend(ring_once(&rig, line, &number).await);
     }
     let health = rig.phone.current().push;
     let (p50, p95, max) = stats(&mut samples);
@@ -273,7 +251,7 @@ async fn latency() {
     rig.phone.shutdown().await;
 
     // Polling every second: four lines ring at random moments, independent of the poll clock.
-    let rig = Arc::new(rig_plain().await);
+    let rig = Arc::new(start_rig(4, false).await);
     let samples = Arc::new(Mutex::new(Vec::new()));
     let mut tasks = Vec::new();
     for line in 1..=4u32 {
@@ -284,31 +262,10 @@ async fn latency() {
             for i in 0..CALLS / 4 {
                 tokio::time::sleep(Duration::from_millis(rng.random_range(0..1000))).await;
                 let number = format!("+1647555{line}{i:03}");
-                let rung = Instant::now();
-                rig.sim.ring(Some(line), &number, "").expect("ring");
-                match wait_event(
-                    &rig.log,
-                    &number,
-                    CallEventKind::Ringing,
-                    Duration::from_secs(5),
-                )
-                .await
-                {
-                    Some(at) => {
-                        if let Ok(mut s) = samples.lock() {
-                            s.push(ms(at - rung));
-                        }
-                    }
-                    None => eprintln!("push bench: no ringing event for {number}"),
+                let sample = ring_once(&rig, line, &number).await;
+                if let (Some(sample), Ok(mut s)) = (sample, samples.lock()) {
+                    s.push(sample);
                 }
-                rig.sim.remote_hangup(line).expect("hang up");
-                wait_event(
-                    &rig.log,
-                    &number,
-                    CallEventKind::Missed,
-                    Duration::from_secs(5),
-                )
-                .await;
             }
         }));
     }
@@ -320,8 +277,32 @@ async fn latency() {
     println!("| polling every 1 s, no push | {p50:.1} ms | {p95:.1} ms | {max:.1} ms |\n");
 }
 
-async fn rig_plain() -> Rig {
-    rig(4, false).await
+/// Rings `line` from `number`, waits for the ringing event, hangs up and waits for the missed
+/// call. Returns the ring-to-event time in ms.
+async fn ring_once(rig: &Rig, line: u32, number: &str) -> Option<f64> {
+    let rung = Instant::now();
+    rig.sim
+        .ring(Some(line), number, "Bench Caller")
+        .expect("ring");
+    let ringing = wait_event(
+        &rig.log,
+        number,
+        CallEventKind::Ringing,
+        Duration::from_secs(5),
+    )
+    .await;
+    if ringing.is_none() {
+        eprintln!("push bench: no ringing event for {number}");
+    }
+    rig.sim.remote_hangup(line).expect("hang up");
+    wait_event(
+        &rig.log,
+        number,
+        CallEventKind::Missed,
+        Duration::from_secs(5),
+    )
+    .await;
+    ringing.map(|at| ms(at - rung))
 }
 
 /// One call, so that pushes count as healthy, and the phone back to idle.
@@ -358,8 +339,8 @@ async fn idle(window: Duration) {
         "## Phone load while idle ({} s window, both modes side by side)\n",
         window.as_secs()
     );
-    let polling = rig(4, false).await;
-    let pushing = rig(4, true).await;
+    let polling = start_rig(4, false).await;
+    let pushing = start_rig(4, true).await;
     warm_up(&pushing).await;
     polling.sim.clear_requests();
     pushing.sim.clear_requests();
@@ -433,7 +414,7 @@ async fn mixed(total: usize, traffic: Traffic) {
         DUPLICATE * 100.0,
         LATE.as_millis()
     );
-    let rig = Arc::new(rig(lines.max(2), true).await);
+    let rig = Arc::new(start_rig(lines.max(2), true).await);
     warm_up(&rig).await;
     rig.sim.set_push_seed(7);
     rig.sim.set_push_faults(LOSS, DUPLICATE, Some(LATE));
