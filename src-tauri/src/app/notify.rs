@@ -46,7 +46,10 @@ fn details(event: &CallEvent, shown_number: &str) -> String {
     if !shown_number.is_empty() {
         parts.push(shown_number.to_owned());
     }
-    parts.push(format!("Line {}", event.line));
+    // Line 0: a missed call known only from the phone's push, which names no line.
+    if event.line > 0 {
+        parts.push(format!("Line {}", event.line));
+    }
     if let Some(account) = event.account {
         // Line status reports the account as a 0-based index; the phone's own screens and
         // web page count accounts from 1.

@@ -3,8 +3,8 @@
 //! Locks are std mutexes held for a few statements, never across an `.await`.
 
 use super::view::{AppView, CallExtras, ConnectionView, Problem};
-use callpop_phone::settings::Settings;
 use callpop_phone::push::PushListener;
+use callpop_phone::settings::Settings;
 use callpop_phone::{Phone, Secret};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
