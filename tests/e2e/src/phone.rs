@@ -149,6 +149,24 @@ impl Phone {
         .await
     }
 
+    /// Waits for the next click-to-dial after `after` and checks it dials exactly `number`.
+    pub async fn expect_dialed(
+        &self,
+        after: Option<u64>,
+        number: &str,
+        timeout: Duration,
+    ) -> Result<RecordedRequest> {
+        let call = self
+            .wait_request("api-make_call", after, timeout, |_| true)
+            .await?;
+        crate::ensure!(
+            call.param("phonenumber") == Some(number),
+            "the phone was asked to dial {:?}, not {number:?}",
+            call.param("phonenumber")
+        );
+        Ok(call)
+    }
+
     /// When the phone received `request`, as Unix time in seconds (within a few ms).
     pub fn unix_time(&self, request: &RecordedRequest) -> f64 {
         self.started_unix + request.elapsed.as_secs_f64()

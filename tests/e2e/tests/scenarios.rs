@@ -437,14 +437,7 @@ async fn s4_dialing() -> Result<()> {
     .await?;
     let before = phone.last_seq();
     app.click("#btn-call").await?;
-    let call = phone
-        .wait_request("api-make_call", before, SOON, |_| true)
-        .await?;
-    ensure!(
-        call.param("phonenumber") == Some("201"),
-        "phone got {:?}",
-        call.param("phonenumber")
-    );
+    phone.expect_dialed(before, "201", SOON).await?;
     phone.wait_line(1, LineState::Calling, SOON).await?;
     app.wait_text("#dial-preview", "\"Calling 201\"", |t| {
         t.contains("Calling 201")
@@ -462,14 +455,7 @@ async fn s4_dialing() -> Result<()> {
     .await?;
     let before = phone.last_seq();
     app.click("#btn-call").await?;
-    let call = phone
-        .wait_request("api-make_call", before, SOON, |_| true)
-        .await?;
-    ensure!(
-        call.param("phonenumber") == Some("14165550188"),
-        "phone got {:?}",
-        call.param("phonenumber")
-    );
+    phone.expect_dialed(before, "14165550188", SOON).await?;
     phone.wait_line(1, LineState::Calling, SOON).await?;
     app.click("#btn-hangup").await?;
     phone.wait_line(1, LineState::Idle, SOON).await?;
@@ -492,14 +478,7 @@ async fn s4_dialing() -> Result<()> {
         shown.summary
     );
     app.screenshot_screen(Some("hotkey"), Window::Main).await?;
-    let call = phone
-        .wait_request("api-make_call", before, secs(10), |_| true)
-        .await?;
-    ensure!(
-        call.param("phonenumber") == Some("14165550123"),
-        "phone got {:?}",
-        call.param("phonenumber")
-    );
+    let call = phone.expect_dialed(before, "14165550123", secs(10)).await?;
     let waited = phone.unix_time(&call) - shown.t;
     eprintln!(
         "[{}] hotkey: dialed {waited:.2} s after the notification",
@@ -644,14 +623,7 @@ async fn s5_tel_link_second_instance() -> Result<()> {
         "summary {:?}",
         shown.summary
     );
-    let call = phone
-        .wait_request("api-make_call", before, secs(10), |_| true)
-        .await?;
-    ensure!(
-        call.param("phonenumber") == Some("203"),
-        "phone got {:?}",
-        call.param("phonenumber")
-    );
+    phone.expect_dialed(before, "203", secs(10)).await?;
     phone.wait_line(1, LineState::Calling, SOON).await?;
     let pids = callpop_pids(&ours);
     ensure!(
