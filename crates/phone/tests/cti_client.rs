@@ -1,12 +1,13 @@
 //! The CTI client against the simulated phone over real HTTP(S): every endpoint, every error a
 //! desk worker may meet, and the promises about the passcode (never shown, never retried).
 
-use callpop_phone::cti::FactoryResetConfirmation;
+use callpop_phone::cti::{FactoryResetConfirmation, RejectedLogins};
 use callpop_phone::models::{Key, LineState, PhoneOperation, PhoneStatus};
 use callpop_phone::{
     CertFingerprint, ClientConfig, Credentials, CtiClient, DialMethod, PhoneError, Secret,
 };
 use callpop_phone_sim::{Fault, LineState as SimState, PhoneSim, RequestKind, SimAuth, SimConfig};
+use std::sync::Arc;
 use std::time::Duration;
 
 const PASSCODE: &str = "s3cret-Pa55";
@@ -288,6 +289,31 @@ async fn concurrent_requests_with_a_wrong_passcode_cost_one_try() {
     client.set_credentials(Credentials::Passcode(Secret::new(PASSCODE)));
     let (a, b) = tokio::join!(client.line_status(), client.phone_status());
     assert!(a.is_ok() && b.is_ok());
+}
+
+#[tokio::test]
+async fn a_rejected_login_is_not_retried_by_the_next_client_either() {
+    let sim = sim().await;
+    let memory = Arc::new(RejectedLogins::new());
+    let config = |passcode: &str| {
+        ClientConfig::new(&sim.url(), Credentials::Passcode(Secret::new(passcode))).expect("config")
+    };
+    // "Test connection" with a wrong passcode...
+    let test = CtiClient::with_rejection_memory(config("wrong"), memory.clone()).expect("client");
+    let rejected = test.line_status().await.expect_err("rejected");
+    // ...then Save starts the watcher with the same passcode: it sends nothing.
+    let watcher =
+        CtiClient::with_rejection_memory(config("wrong"), memory.clone()).expect("client");
+    assert_eq!(watcher.rejection(), Some(rejected.clone()));
+    assert_eq!(watcher.line_status().await, Err(rejected));
+    assert_eq!(cti_requests(&sim).len(), 1, "one try in all");
+    // The memory holds no passcode, only a salted hash.
+    assert!(!format!("{memory:?}").contains("wrong"));
+
+    // A different passcode is tried, and once accepted the old rejection is forgotten.
+    let fixed = CtiClient::with_rejection_memory(config(PASSCODE), memory.clone()).expect("client");
+    assert!(fixed.line_status().await.is_ok());
+    assert!(memory.check(&config("wrong")).is_none());
 }
 
 #[tokio::test]

@@ -54,7 +54,7 @@ pub async fn restart(app: &AppHandle) {
         return;
     };
     let client = match connect::client_config(&settings.phone, secret, &overrides)
-        .and_then(CtiClient::new)
+        .and_then(|config| CtiClient::with_rejection_memory(config, state.rejected_logins.clone()))
     {
         Ok(client) => client,
         Err(e) => {

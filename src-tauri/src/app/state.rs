@@ -3,6 +3,7 @@
 //! Locks are std mutexes held for a few statements, never across an `.await`.
 
 use super::view::{AppView, CallExtras, ConnectionView, Problem};
+use callpop_phone::cti::RejectedLogins;
 use callpop_phone::push::PushListener;
 use callpop_phone::settings::Settings;
 use callpop_phone::{Phone, Secret};
@@ -29,6 +30,9 @@ pub struct AppState {
     /// The phone being watched, if one is set up.
     pub phone: RwLock<Option<Arc<Phone>>>,
     pub session_task: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// Logins the phone rejected, shared by every client the app makes, so that neither a
+    /// restart after Save nor "Test connection" spends another try on a known-wrong passcode.
+    pub rejected_logins: Arc<RejectedLogins>,
     /// The passcode kept for this run only, when the user chose that because no keyring works.
     pub memory_secret: Mutex<Option<Secret>>,
     /// The Action URL listener, while push is on. Shared so that "Test push" can wait on it
@@ -54,6 +58,7 @@ impl AppState {
             problems: Mutex::new(Vec::new()),
             phone: RwLock::new(None),
             session_task: Mutex::new(None),
+            rejected_logins: Arc::new(RejectedLogins::new()),
             memory_secret: Mutex::new(None),
             push_listener: tokio::sync::Mutex::new(None),
             demo_phone: tokio::sync::Mutex::new(None),

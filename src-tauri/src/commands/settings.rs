@@ -184,7 +184,7 @@ pub async fn test_connection(
         phone.cert_sha256 = saved.cert_sha256;
     }
     let config = connect::client_config(&phone, secret, &Overrides::default())?;
-    let client = CtiClient::new(config)?;
+    let client = CtiClient::with_rejection_memory(config, state.rejected_logins.clone())?;
     Ok(connect::test_connection(&client).await?)
 }
 

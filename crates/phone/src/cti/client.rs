@@ -2,6 +2,7 @@
 
 use super::answer::{interpret, is_truthy, Answer, Context};
 use super::config::ClientConfig;
+use super::rejections::RejectedLogins;
 use super::tls::{pinned_tls_config, CertFingerprint, PinningVerifier};
 use crate::credentials::Credentials;
 use crate::error::PhoneError;
@@ -58,6 +59,8 @@ pub struct CtiClient {
     make_call_unavailable: AtomicBool,
     tls: Option<Arc<PinningVerifier>>,
     request_timeout: std::time::Duration,
+    /// Shared with the app's other clients, so no client retries a login another saw rejected.
+    rejections: Option<(Arc<RejectedLogins>, String)>,
 }
 
 impl std::fmt::Debug for CtiClient {
@@ -76,6 +79,22 @@ enum Auth<'a> {
 }
 
 impl CtiClient {
+    /// A client that also remembers, in `memory`, logins the phone rejects, and starts refused
+    /// (sending nothing) when its login is one of them.
+    pub fn with_rejection_memory(
+        config: ClientConfig,
+        memory: Arc<RejectedLogins>,
+    ) -> Result<Self, PhoneError> {
+        let known = memory.check(&config);
+        let phone = super::rejections::phone_key(&config);
+        let mut client = Self::new(config)?;
+        if let (Some(error), Ok(rejected)) = (known, client.rejected.get_mut()) {
+            *rejected = Some(error);
+        }
+        client.rejections = Some((memory, phone));
+        Ok(client)
+    }
+
     pub fn new(config: ClientConfig) -> Result<Self, PhoneError> {
         let host = config.host_label();
         let mut builder = reqwest::Client::builder()
@@ -105,6 +124,7 @@ impl CtiClient {
             make_call_unavailable: AtomicBool::new(false),
             tls,
             request_timeout: config.request_timeout,
+            rejections: None,
         })
     }
 
@@ -324,10 +344,17 @@ impl CtiClient {
                 if let Ok(mut r) = self.rejected.lock() {
                     *r = Some(e.clone());
                 }
+                if let Some((memory, phone)) = &self.rejections {
+                    memory.record(phone, &self.credentials(), e);
+                }
             }
             // The phone understood the request: the login is good.
             Ok(_) | Err(PhoneError::NotSupported { .. } | PhoneError::CommandRefused { .. }) => {
-                self.credentials_verified.store(true, Ordering::SeqCst);
+                if !self.credentials_verified.swap(true, Ordering::SeqCst) {
+                    if let Some((memory, phone)) = &self.rejections {
+                        memory.forget_phone(phone);
+                    }
+                }
             }
             Err(_) => {}
         }
