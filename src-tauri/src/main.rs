@@ -36,7 +36,11 @@ fn split_link(args: Vec<std::ffi::OsString>) -> (Vec<std::ffi::OsString>, Option
         .into_iter()
         .enumerate()
         .filter(|(i, arg)| {
-            let is_link = *i > 0 && link.is_none() && arg.to_str().is_some_and(app::is_dial_link);
+            let is_link = *i > 0
+                && link.is_none()
+                && arg
+                    .to_str()
+                    .is_some_and(callpop_phone::number::is_dial_link);
             if is_link {
                 link = arg.to_str().map(str::to_owned);
             }

@@ -885,6 +885,13 @@ fn scan(text: &str) -> Vec<Found> {
 /// Schemes of links that carry a number.
 const SCHEMES: [&str; 4] = ["tel:", "callto:", "sips:", "sip:"];
 
+/// Whether `text` is a dial link (`tel:`, `callto:`, `sip:`, `sips:`, any case), as desktops
+/// hand them to the app that handles those schemes.
+pub fn is_dial_link(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    SCHEMES.iter().any(|scheme| lower.starts_with(scheme))
+}
+
 fn starts_with_ignore_case(chars: &[char], at: usize, word: &str) -> bool {
     let mut k = at;
     for w in word.chars() {
@@ -1271,5 +1278,21 @@ mod tests {
             );
         }
         assert_eq!(normalize("*97", &rules).expect("code").display, "*97");
+    }
+
+    #[test]
+    fn dial_links_are_recognised_in_any_case() {
+        for link in [
+            "tel:+14165550123",
+            "TEL:203",
+            "callto://203",
+            "sip:203@pbx",
+            "sips:1@x",
+        ] {
+            assert!(is_dial_link(link), "{link}");
+        }
+        for arg in ["--demo", "203", "http://x", "", "telephone"] {
+            assert!(!is_dial_link(arg), "{arg}");
+        }
     }
 }

@@ -15,7 +15,7 @@ pub mod windows;
 
 pub use state::{AppState, Launch};
 
-use callpop_phone::settings;
+use callpop_phone::{number, settings};
 use std::process::ExitCode;
 use tauri::{AppHandle, Manager, RunEvent};
 
@@ -69,10 +69,8 @@ pub fn run(launch: Launch) -> ExitCode {
                 // kept, or the Action URLs pasted into the phone would stop working.
                 if needs_save && !problem_at_start {
                     let state = app.state::<AppState>();
-                    if let Some(path) = &state.settings_path {
-                        if let Err(e) = state.settings().save(path) {
-                            tracing::warn!("settings not saved: {e}");
-                        }
+                    if let Err(e) = state.store_settings(state.settings()) {
+                        tracing::warn!("settings not saved: {e}");
                     }
                 }
                 if let Err(problem) = tray::create(&handle) {
@@ -137,35 +135,8 @@ pub fn quit(app: &AppHandle) {
 
 /// A second `callpop` was started: dial its link, or bring the main window forward.
 fn from_second_instance(app: &AppHandle, argv: &[String]) {
-    match argv.iter().skip(1).find(|a| is_dial_link(a)) {
+    match argv.iter().skip(1).find(|a| number::is_dial_link(a)) {
         Some(link) => dialing::request(app, link.clone(), dialing::Source::Link),
         None => windows::show_main(app),
-    }
-}
-
-/// `tel:`, `callto:`, `sip:` and `sips:` links, whatever the case.
-pub fn is_dial_link(arg: &str) -> bool {
-    let lower = arg.trim().to_ascii_lowercase();
-    ["tel:", "callto:", "sip:", "sips:"]
-        .iter()
-        .any(|scheme| lower.starts_with(scheme))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dial_links() {
-        for link in [
-            "tel:+14165550123",
-            "TEL:203",
-            "callto://203",
-            "sip:203@pbx",
-            "sips:1@x",
-        ] {
-            assert!(super::is_dial_link(link), "{link}");
-        }
-        for arg in ["--demo", "203", "http://x", ""] {
-            assert!(!super::is_dial_link(arg), "{arg}");
-        }
     }
 }

@@ -131,7 +131,7 @@ fn set_connection(app: &AppHandle, connection: Option<ConnectionView>) {
 }
 
 /// The passcode: `CALLPOP_PASSCODE` (scripts, tests), the keyring, or this run's memory.
-async fn find_secret(state: &AppState) -> Option<Secret> {
+pub async fn find_secret(state: &AppState) -> Option<Secret> {
     if let Some(secret) = secrets::from_env() {
         return Some(secret);
     }

@@ -5,7 +5,7 @@
 use super::view::{AppView, CallExtras, ConnectionView, Problem};
 use callpop_phone::cti::RejectedLogins;
 use callpop_phone::push::PushListener;
-use callpop_phone::settings::Settings;
+use callpop_phone::settings::{Settings, SettingsError};
 use callpop_phone::{Phone, Secret};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -84,6 +84,19 @@ impl AppState {
             Ok(s) => s.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Writes `settings` to the settings file (when there is one) and makes them current; the
+    /// old ones are returned. Nothing changes if the file cannot be written.
+    pub fn store_settings(&self, settings: Settings) -> Result<Settings, SettingsError> {
+        if let Some(path) = &self.settings_path {
+            settings.save(path)?;
+        }
+        let mut current = match self.settings.write() {
+            Ok(s) => s,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        Ok(std::mem::replace(&mut *current, settings))
     }
 
     pub fn phone(&self) -> Option<Arc<Phone>> {

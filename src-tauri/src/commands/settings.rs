@@ -97,15 +97,9 @@ pub async fn save_settings(
     settings
         .validate()
         .map_err(|e| CommandError::new("invalid_settings", e.to_string()))?;
-    if let Some(path) = &state.settings_path {
-        settings
-            .save(path)
-            .map_err(|e| CommandError::new("settings_not_saved", e.to_string()))?;
-    }
-    let before = state.settings();
-    if let Ok(mut current) = state.settings.write() {
-        *current = settings.clone();
-    }
+    let before = state
+        .store_settings(settings.clone())
+        .map_err(|e| CommandError::new("settings_not_saved", e.to_string()))?;
     state.set_problem("settings", None);
     if before.hotkey != settings.hotkey {
         crate::app::hotkey_register(&app);
@@ -174,7 +168,7 @@ pub async fn test_connection(
 ) -> CommandResult<ConnectionReport> {
     let secret = match passcode.filter(|p| !p.is_empty()) {
         Some(p) => Secret::new(p),
-        None => stored_secret(&state)
+        None => session::find_secret(&state)
             .await
             .ok_or_else(|| CommandError::new("no_passcode", "Enter the phone's passcode first."))?,
     };
@@ -186,16 +180,6 @@ pub async fn test_connection(
     let config = connect::client_config(&phone, secret, &Overrides::default())?;
     let client = CtiClient::with_rejection_memory(config, state.rejected_logins.clone())?;
     Ok(connect::test_connection(&client).await?)
-}
-
-async fn stored_secret(state: &AppState) -> Option<Secret> {
-    if let Some(s) = secrets::from_env() {
-        return Some(s);
-    }
-    if let Ok(Ok(Some(s))) = tauri::async_runtime::spawn_blocking(secrets::load).await {
-        return Some(s);
-    }
-    state.memory_secret.lock().ok().and_then(|s| s.clone())
 }
 
 /// The user compared the fingerprint and accepts the phone's certificate.
@@ -210,14 +194,9 @@ pub async fn accept_certificate(
         .map_err(|why: String| CommandError::new("bad_fingerprint", why))?;
     let mut settings = state.settings();
     settings.phone.cert_sha256 = Some(parsed.to_string());
-    if let Some(path) = &state.settings_path {
-        settings
-            .save(path)
-            .map_err(|e| CommandError::new("settings_not_saved", e.to_string()))?;
-    }
-    if let Ok(mut current) = state.settings.write() {
-        *current = settings;
-    }
+    state
+        .store_settings(settings)
+        .map_err(|e| CommandError::new("settings_not_saved", e.to_string()))?;
     session::restart(&app).await;
     Ok(())
 }
