@@ -69,7 +69,11 @@ impl Session {
     pub fn get() -> Option<Session> {
         let run_dir = PathBuf::from(std::env::var_os(SESSION_ENV)?);
         let var = |name: &str| std::env::var_os(name).map(PathBuf::from);
-        let e2e_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        // From run.sh at run time: a path baked in at compile time would point at whichever
+        // checkout built this binary, which a shared build cache may reuse for another.
+        let e2e_dir = std::env::var_os("CALLPOP_E2E_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
         let target = var("CALLPOP_E2E_TARGET_DIR").unwrap_or_else(|| e2e_dir.join("../../target"));
         Some(Session {
             app_bin: var("CALLPOP_E2E_APP").unwrap_or_else(|| target.join("debug/callpop")),
