@@ -35,6 +35,7 @@ if [[ ! -x "$tools/bin/tauri-driver" ]]; then
   cargo install tauri-driver --locked --quiet --root "$tools" >&2
 fi
 
+export CALLPOP_E2E_DIR="$PWD/tests/e2e"
 export CALLPOP_E2E_TARGET_DIR="$target_dir"
 export CALLPOP_E2E_APP="$target_dir/$profile/callpop"
 export CALLPOP_E2E_TAURI_DRIVER="$tools/bin/tauri-driver"

@@ -11,6 +11,7 @@ pub mod session;
 pub mod state;
 mod tray;
 pub mod view;
+mod webkit_memory;
 pub mod windows;
 
 pub use state::{AppState, Launch};
@@ -27,6 +28,7 @@ pub fn run(launch: Launch) -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    webkit_memory::prefer_software_drawing();
     let settings_path = settings::default_path();
     let (loaded, problem, needs_save) = match &settings_path {
         Some(path) => {
@@ -103,14 +105,16 @@ pub fn run(launch: Launch) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    app.run(|_app, event| {
+    app.run(|app, event| match event {
         // Closing the last window keeps callpop in the tray; only Quit ends it.
-        if let RunEvent::ExitRequested {
+        RunEvent::ExitRequested {
             code: None, api, ..
-        } = event
-        {
-            api.prevent_exit();
-        }
+        } => api.prevent_exit(),
+        RunEvent::WindowEvent {
+            event: tauri::WindowEvent::Destroyed,
+            ..
+        } => webkit_memory::window_destroyed(app),
+        _ => {}
     });
     ExitCode::SUCCESS
 }

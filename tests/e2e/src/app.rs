@@ -341,16 +341,42 @@ impl App {
         let _ = self.client().execute_async(script, vec![]).await;
     }
 
-    /// Saves a WebDriver screenshot of the current window as `<scenario>-window-<step>.png`.
+    /// Saves a screenshot of the current window as `<scenario>-window-<step>.png`: the
+    /// window's pixels on the X screen, as a person sees them. (Not WebDriver's screenshot:
+    /// WebKit's snapshot of the unfocused call window never completes when pages are drawn
+    /// without GL, which is how callpop draws them.)
     pub async fn screenshot_window(&self, step: &str) -> Result<PathBuf> {
         self.painted().await;
-        let png = self.client().screenshot().await?;
+        let url = self.client().current_url().await?.to_string();
+        let title = [
+            (Window::Main, "^callpop$"),
+            (Window::Settings, "^callpop settings$"),
+            (Window::Call, "^Call$"),
+        ]
+        .into_iter()
+        .find(|(w, _)| w.matches(&url))
+        .map(|(_, title)| title)
+        .ok_or_else(|| fail(format!("no known window shows {url}")))?;
+        let desktop = self.scenario.session.desktop();
+        let id = desktop
+            .visible_windows(title)
+            .into_iter()
+            .next()
+            .ok_or_else(|| fail(format!("no visible window titled {title}")))?;
         let path = self
             .scenario
             .session
             .screenshots
             .join(format!("{}-window-{step}.png", self.scenario.name));
-        std::fs::write(&path, png)?;
+        let out = std::process::Command::new("import")
+            .args(["-window", &id])
+            .arg(&path)
+            .output()?;
+        ensure!(
+            out.status.success(),
+            "import -window {id} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         eprintln!("[{}] screenshot {}", self.scenario.name, path.display());
         Ok(path)
     }

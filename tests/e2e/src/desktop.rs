@@ -262,20 +262,33 @@ impl Desktop {
             .collect())
     }
 
-    /// Clicks the menu entry labelled `label` (dbusmenu `Event(id, "clicked")`).
+    /// Clicks the menu entry labelled `label` (dbusmenu `Event(id, "clicked")`). The app
+    /// rebuilds its menu when the call changes; an id that went stale between reading the
+    /// menu and clicking is looked up again, as a person would reopen the menu.
     pub fn tray_click(&self, label: &str) -> Result<()> {
-        let tray = self.tray()?;
-        let entries = menu_entries(&tray["menu"]);
-        let (id, _, enabled) = entries
-            .iter()
-            .find(|(_, l, _)| l == label)
-            .ok_or_else(|| fail(format!("no tray menu entry {label:?} in {entries:?}")))?;
-        ensure!(*enabled, "the tray menu entry {label:?} is disabled");
-        run(Command::new(PYTHON)
-            .arg(self.script("tray.py"))
-            .arg("click")
-            .arg(id.to_string()))?;
-        Ok(())
+        let mut attempt = 0;
+        loop {
+            let tray = self.tray()?;
+            let entries = menu_entries(&tray["menu"]);
+            let (id, _, enabled) = entries
+                .iter()
+                .find(|(_, l, _)| l == label)
+                .ok_or_else(|| fail(format!("no tray menu entry {label:?} in {entries:?}")))?;
+            ensure!(*enabled, "the tray menu entry {label:?} is disabled");
+            match run(Command::new(PYTHON)
+                .arg(self.script("tray.py"))
+                .arg("click")
+                .arg(id.to_string()))
+            {
+                Err(e)
+                    if attempt < 2 && e.to_string().contains("does not refer to a menu item") =>
+                {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                other => return other.map(|_| ()),
+            }
+        }
     }
 
     // ---- windows ------------------------------------------------------------------------
@@ -384,6 +397,17 @@ impl Desktop {
         Err(fail(format!(
             "the {selection} selection holds {back:?}, not {text:?}"
         )))
+    }
+
+    /// Gives keyboard focus to the visible window titled `title` (a regex).
+    pub fn focus_window(&self, title: &str) -> Result<()> {
+        let id = self
+            .visible_windows(title)
+            .into_iter()
+            .next()
+            .ok_or_else(|| fail(format!("no visible window titled {title}")))?;
+        run(Command::new("xdotool").args(["windowfocus", "--sync", &id]))?;
+        Ok(())
     }
 
     /// Presses keys on the X server, e.g. `ctrl+alt+d`.

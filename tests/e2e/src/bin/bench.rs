@@ -324,7 +324,19 @@ async fn footprints(session: &Session, o: &Options) -> Result<Vec<serde_json::Va
         },
     )
     .await?;
-    sleep_ms(10_000).await;
+    // callpop ends WebKit's idle network process 10 s after the last window closed.
+    eventually(
+        "WebKit's processes to end after the last window",
+        Duration::from_secs(30),
+        || async {
+            Ok((!descendants(pid)
+                .into_iter()
+                .any(|p| comm(p).is_some_and(|c| c.starts_with("WebKit"))))
+            .then_some(()))
+        },
+    )
+    .await?;
+    sleep_ms(5_000).await;
     out.push(footprint("tray only, after closing the main window", pid, o.idle_secs).await?);
     Ok(out)
 }
