@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # callpop desktop benchmarks (see BENCHMARKS.md, "App: notification latency and footprint"):
-# ring-to-notification latency seen on D-Bus, and idle CPU / PSS of the app and its WebKit
+# ring-to-notification latency seen on D-Bus, idle CPU / PSS of the app and its WebKit
 # processes, in the same kind of headless session as the e2e tests. One command:
 #
-#   tests/e2e/bench.sh [--release] [--rings N] [--poll-ms MS] [--idle-secs S] [--only latency|footprint]
+#   tests/e2e/bench.sh [--release] [--rings N] [--poll-ms MS] [--idle-secs S] [--pops N]
+#                        [--only latency|footprint|window]
 #
 # --release measures a production build of the app (cargo build --release --features
 # custom-protocol; minutes the first time) instead of the debug build the tests use.

@@ -5,14 +5,18 @@
 //!   at random moments of the poll cycle;
 //! - idle footprint: CPU time and PSS of the app and every process under it (WebKit's web
 //!   and network processes) over a quiet minute: main window open; after closing every
-//!   window; and tray-only from start.
+//!   window; and tray-only from start;
+//! - call window: the ringing notification crosses the bus → the call window shows the
+//!   ringing call on screen, once with WebKit warm (a call shortly after the previous one)
+//!   and once cold (after callpop handed WebKit's memory back, see `webkit_memory.rs`).
 //!
 //! Run with `tests/e2e/bench.sh` (it builds, starts the session and runs this). Options:
-//! `--rings N` (40), `--poll-ms MS` (1000), `--idle-secs S` (60), `--only latency|footprint`.
+//! `--rings N` (200), `--poll-ms MS` (1000), `--idle-secs S` (60), `--pops N` (8 cold and 8
+//! warm call windows), `--only latency|footprint|window`.
 
 use callpop_e2e::{
     alive, comm, cpu_ticks, descendants, ensure, eventually, fail, pss_kib, sleep_ms,
-    unique_passcode, Phone, Result, Scenario, ServerKind, Session,
+    unique_passcode, Desktop, NotificationServer, Phone, Result, Scenario, ServerKind, Session,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -23,14 +27,16 @@ struct Options {
     rings: usize,
     poll_ms: u64,
     idle_secs: u64,
+    pops: usize,
     only: Option<String>,
 }
 
 fn options() -> Result<Options> {
     let mut o = Options {
-        rings: 40,
+        rings: 200,
         poll_ms: 1000,
         idle_secs: 60,
+        pops: 8,
         only: None,
     };
     let mut args = std::env::args().skip(1);
@@ -43,6 +49,7 @@ fn options() -> Result<Options> {
             "--rings" => o.rings = value()?.parse()?,
             "--poll-ms" => o.poll_ms = value()?.parse()?,
             "--idle-secs" => o.idle_secs = value()?.parse()?,
+            "--pops" => o.pops = value()?.parse()?,
             "--only" => o.only = Some(value()?),
             other => return Err(fail(format!("unknown option {other}"))),
         }
@@ -134,15 +141,44 @@ impl Drop for DirectApp {
     }
 }
 
+/// What each part of the benchmark runs on: its scenario folder, the recording notification
+/// stub, a simulated phone and the app started as at login. Fields drop in this order: the
+/// app ends before the phone and the notification server go away.
+struct Rig {
+    app: DirectApp,
+    phone: Phone,
+    _server: NotificationServer,
+    desktop: Desktop,
+    _scenario: Scenario,
+}
+
+impl Rig {
+    async fn start(session: &Session, name: &str, poll_ms: u64) -> Result<Rig> {
+        let scenario = Scenario::new(session, name)?;
+        let desktop = session.desktop();
+        let server = desktop
+            .notification_server(ServerKind::Stub, &scenario.dir)
+            .await?;
+        let passcode = unique_passcode("bench");
+        let phone = Phone::start(&passcode).await?;
+        let app = DirectApp::start(&scenario, &phone, &passcode, poll_ms).await?;
+        Ok(Rig {
+            app,
+            phone,
+            _server: server,
+            desktop,
+            _scenario: scenario,
+        })
+    }
+}
+
 async fn latency(session: &Session, o: &Options) -> Result<serde_json::Value> {
-    let sc = Scenario::new(session, "bench-latency")?;
-    let desktop = session.desktop();
-    let _server = desktop
-        .notification_server(ServerKind::Stub, &sc.dir)
-        .await?;
-    let passcode = unique_passcode("bench");
-    let phone = Phone::start(&passcode).await?;
-    let app = DirectApp::start(&sc, &phone, &passcode, o.poll_ms).await?;
+    let Rig {
+        app,
+        phone,
+        desktop,
+        ..
+    } = &Rig::start(session, "bench-latency", o.poll_ms).await?;
     sleep_ms(2000).await;
     let mut rng = Lcg(0x5eed);
     let mut samples = Vec::with_capacity(o.rings);
@@ -180,17 +216,125 @@ async fn latency(session: &Session, o: &Options) -> Result<serde_json::Value> {
         sleep_ms(1800).await;
     }
     ensure!(alive(app.pid()), "the app died during the benchmark");
-    let mut sorted = samples.clone();
+    let mut report = summary(&samples);
+    report["poll_ms"] = json!(o.poll_ms);
+    report["rings"] = json!(samples.len());
+    Ok(report)
+}
+
+/// Median, p95, extremes and the samples themselves, in milliseconds.
+fn summary(samples: &[f64]) -> serde_json::Value {
+    let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
-    Ok(json!({
-        "poll_ms": o.poll_ms,
-        "rings": samples.len(),
+    json!({
         "median_ms": percentile(&sorted, 50.0),
         "p95_ms": percentile(&sorted, 95.0),
         "min_ms": sorted.first(),
         "max_ms": sorted.last(),
         "samples_ms": samples,
-    }))
+    })
+}
+
+/// How long the call window takes to show a ringing call, from the moment the ringing
+/// notification crosses the bus (both come from the same call event, so the poll interval
+/// drops out) to the moment the window's band has the ringing colour on the X screen.
+/// Cold: no window for longer than callpop's grace time, so WebKit's processes have ended
+/// and the memory a window used has been handed back. Warm: the next call right after one
+/// (a fresh web process, everything else still at hand).
+async fn call_window(session: &Session, o: &Options) -> Result<serde_json::Value> {
+    let Rig {
+        app,
+        phone,
+        desktop,
+        ..
+    } = &Rig::start(session, "bench-call-window", o.poll_ms).await?;
+    let pid = app.pid();
+    let mut cold = Vec::with_capacity(o.pops);
+    let mut warm = Vec::with_capacity(o.pops);
+    for i in 0..o.pops {
+        if i > 0 {
+            webkit_ended(pid).await?;
+            // The memory is handed back right after the network process is ended.
+            sleep_ms(1000).await;
+        }
+        let ms = pop_call_window(desktop, phone, 2 * i).await?;
+        eprintln!("call window {i:>2}: cold {ms:.0} ms");
+        // The very first window of a fresh app is neither: it is what `tray only from start`
+        // pays once. Cold is measured from the second round on.
+        if i > 0 {
+            cold.push(ms);
+        }
+        let ms = pop_call_window(desktop, phone, 2 * i + 1).await?;
+        eprintln!("call window {i:>2}: warm {ms:.0} ms");
+        warm.push(ms);
+    }
+    ensure!(alive(pid), "the app died during the benchmark");
+    Ok(json!({ "cold": summary(&cold), "warm": summary(&warm) }))
+}
+
+/// Rings line 1, measures notification → painted call window, then lets the caller hang up
+/// and waits for the window to close.
+async fn pop_call_window(desktop: &Desktop, phone: &Phone, i: usize) -> Result<f64> {
+    let name = format!("Window Caller {i}");
+    let mark = desktop.notification_mark();
+    phone
+        .sim()
+        .ring(Some(1), &format!("+1416555{:04}", 2000 + i), &name)?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let painted = loop {
+        if let Some(id) = desktop.visible_windows("^Call$").first() {
+            if shows_ringing(id) {
+                break unix_now();
+            }
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "the call window never showed the ringing call"
+        );
+        sleep_ms(5).await;
+    };
+    let shown = desktop
+        .wait_notification(
+            mark,
+            "the ringing notification",
+            Duration::from_secs(5),
+            |n| n.is_notify() && n.summary == name,
+        )
+        .await?;
+    phone.sim().remote_hangup(1)?;
+    eventually(
+        "the call window to close",
+        Duration::from_secs(10),
+        || async { Ok(desktop.visible_windows("^Call$").is_empty().then_some(())) },
+    )
+    .await?;
+    Ok((painted - shown.t) * 1000.0)
+}
+
+/// Whether the call window `id` shows the ringing colour (`--ringing` in ui/css/app.css) in
+/// its band, i.e. the page has been drawn for the ringing call.
+fn shows_ringing(id: &str) -> bool {
+    Command::new("import")
+        .args(["-window", id, "-crop", "1x1+8+8", "-depth", "8", "txt:-"])
+        .stderr(Stdio::null())
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("#E65100"))
+}
+
+/// Waits until no WebKit process is left under the app (callpop ends them once no window
+/// has been open for its grace time).
+async fn webkit_ended(pid: u32) -> Result<()> {
+    eventually(
+        "WebKit's processes to end after the last window",
+        Duration::from_secs(30),
+        || async {
+            Ok((!descendants(pid)
+                .into_iter()
+                .any(|p| comm(p).is_some_and(|c| c.starts_with("WebKit"))))
+            .then_some(()))
+        },
+    )
+    .await
 }
 
 fn clock_ticks() -> f64 {
@@ -270,14 +414,7 @@ async fn footprint(label: &str, pid: u32, secs: u64) -> Result<serde_json::Value
 /// app and its own WebKit processes). Windows are opened from the tray menu and closed as a
 /// window manager's close button would.
 async fn footprints(session: &Session, o: &Options) -> Result<Vec<serde_json::Value>> {
-    let desktop = session.desktop();
-    let sc = Scenario::new(session, "bench-footprint")?;
-    let _server = desktop
-        .notification_server(ServerKind::Stub, &sc.dir)
-        .await?;
-    let passcode = unique_passcode("bench");
-    let phone = Phone::start(&passcode).await?;
-    let app = DirectApp::start(&sc, &phone, &passcode, o.poll_ms).await?;
+    let Rig { app, desktop, .. } = &Rig::start(session, "bench-footprint", o.poll_ms).await?;
     let pid = app.pid();
     let web_process = || {
         descendants(pid)
@@ -325,17 +462,7 @@ async fn footprints(session: &Session, o: &Options) -> Result<Vec<serde_json::Va
     )
     .await?;
     // callpop ends WebKit's idle network process 10 s after the last window closed.
-    eventually(
-        "WebKit's processes to end after the last window",
-        Duration::from_secs(30),
-        || async {
-            Ok((!descendants(pid)
-                .into_iter()
-                .any(|p| comm(p).is_some_and(|c| c.starts_with("WebKit"))))
-            .then_some(()))
-        },
-    )
-    .await?;
+    webkit_ended(pid).await?;
     sleep_ms(5_000).await;
     out.push(footprint("tray only, after closing the main window", pid, o.idle_secs).await?);
     Ok(out)
@@ -347,11 +474,15 @@ async fn run() -> Result<()> {
         fail("run this through tests/e2e/bench.sh (it needs the desktop session)")
     })?;
     let mut report = json!({ "app": session.app_bin, "poll_ms": o.poll_ms });
-    if o.only.as_deref() != Some("footprint") {
+    let runs = |part: &str| o.only.as_deref().is_none_or(|only| only == part);
+    if runs("latency") {
         report["latency"] = latency(&session, &o).await?;
     }
-    if o.only.as_deref() != Some("latency") {
+    if runs("footprint") {
         report["footprint"] = json!(footprints(&session, &o).await?);
+    }
+    if runs("window") {
+        report["call_window"] = call_window(&session, &o).await?;
     }
     let text = serde_json::to_string_pretty(&report)?;
     println!("{text}");
