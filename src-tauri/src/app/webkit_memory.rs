@@ -1,6 +1,6 @@
 //! Keeps WebKit's memory small in an app that spends its day in the tray.
 //!
-//! Two things cost memory that a tray app never uses (measured in BENCHMARKS.md, "Idle CPU
+//! Three things cost memory that a tray app never uses (measured in BENCHMARKS.md, "Idle CPU
 //! and memory"):
 //! - **GTK's OpenGL set-up.** At start GTK probes the display's GL (on a machine without a
 //!   GPU driver that maps Mesa's software renderer and LLVM, ~30 MiB), and with GL available
