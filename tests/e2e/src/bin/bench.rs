@@ -11,8 +11,9 @@
 //!   and once cold (after callpop handed WebKit's memory back, see `webkit_memory.rs`).
 //!
 //! Run with `tests/e2e/bench.sh` (it builds, starts the session and runs this). Options:
-//! `--rings N` (200), `--poll-ms MS` (1000), `--idle-secs S` (60), `--pops N` (8 cold and 8
-//! warm call windows), `--only latency|footprint|window`.
+//! `--rings N` (200), `--poll-ms MS` (1000), `--idle-secs S` (60), `--pops N` (8 rounds of a
+//! cold and a warm call window; the first cold one is left out), `--only
+//! latency|footprint|window`.
 
 use callpop_e2e::{
     alive, comm, cpu_ticks, descendants, ensure, eventually, fail, pss_kib, sleep_ms,
