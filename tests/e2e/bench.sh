@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# callpop desktop benchmarks (see BENCHMARKS.md, "App: notification latency and footprint"):
-# ring-to-notification latency seen on D-Bus, idle CPU / PSS of the app and its WebKit
+# callpop desktop benchmarks (see BENCHMARKS.md, "App: notification latency, call window and
+# footprint"): ring-to-notification latency seen on D-Bus, how fast the call window shows a
+# ringing call (WebKit warm and cold), and idle CPU / PSS of the app and its WebKit
 # processes, in the same kind of headless session as the e2e tests. One command:
 #
 #   tests/e2e/bench.sh [--release] [--rings N] [--poll-ms MS] [--idle-secs S] [--pops N]
