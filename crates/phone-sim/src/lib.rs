@@ -30,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+pub mod ami;
 mod auth;
 mod config;
 pub mod control;
@@ -49,6 +50,8 @@ mod state;
 mod sync;
 mod tasks;
 mod tls;
+pub mod xuc;
+pub mod yealink;
 
 pub use config::{
     SimAccount, SimAuth, SimConfig, FIRMWARE_VERSION, MAC_ADDRESS, MAX_ACCOUNTS, MAX_LINES,

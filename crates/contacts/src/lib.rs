@@ -1,0 +1,1 @@
+//! callpop-contacts: caller lookup (work in progress).

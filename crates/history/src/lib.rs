@@ -1,0 +1,1 @@
+//! callpop-history: the call history (work in progress).

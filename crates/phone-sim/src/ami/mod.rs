@@ -1,0 +1,1 @@
+//! A simulated Asterisk Manager Interface (work in progress).

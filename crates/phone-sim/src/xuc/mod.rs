@@ -1,0 +1,1 @@
+//! A simulated XiVO xuc server (work in progress).

@@ -1,0 +1,1 @@
+//! A simulated Yealink phone: Action URI control and Action URL pushes (work in progress).
