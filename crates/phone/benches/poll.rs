@@ -1,7 +1,8 @@
 //! One poll round trip (`api-get_line_status` over HTTP on loopback, parsed into lines) against
 //! the simulated phone, with the connection pool warm, as the poller does it every interval.
 
-use callpop_phone::{ClientConfig, Credentials, CtiClient, Secret};
+use callpop_phone::backend::grandstream::{ClientConfig, CtiClient};
+use callpop_phone::{Credentials, Secret};
 use callpop_phone_sim::{PhoneSim, SimAuth, SimConfig};
 use criterion::{criterion_group, criterion_main, Criterion};
 

@@ -10,11 +10,11 @@
 //! `PUSH_BENCH_IDLE_SECS` (default 60) shorten a run.
 //! Method and results: BENCHMARKS.md, "Phone core: push and polling".
 
-use callpop_phone::push::{push_lines, Limits, ListenerConfig, PushListener};
+use callpop_phone::backend::grandstream::models::PhoneOperation;
+use callpop_phone::backend::grandstream::{ClientConfig, CtiClient, Grandstream};
+use callpop_phone::push::{push_lines, Limits, ListenerConfig, PushListener, PushRoute};
 use callpop_phone::tracker::{CallEvent, CallEventKind};
-use callpop_phone::{
-    ClientConfig, Connection, Credentials, CtiClient, Phone, PhoneOperation, PushState, Secret,
-};
+use callpop_phone::{Connection, Credentials, PushState, Secret, Session};
 use callpop_phone_sim::{PhoneSim, PushEvent, PushOutcome, RequestKind, SimAuth, SimConfig};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -25,6 +25,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 const PASSCODE: &str = "benchpass";
+/// The push route of the one phone in these tests.
+const ROUTE: &str = "phone";
 const TOKEN: &str = "benchTOKENbenchTOKENbench";
 const INTERVAL: Duration = Duration::from_secs(1);
 
@@ -78,7 +80,7 @@ struct Rig {
     sim: PhoneSim,
     /// When the simulator started, roughly: its request and push times count from here.
     sim_start: Instant,
-    phone: Phone,
+    phone: Session,
     _listener: Option<PushListener>,
     log: Log,
     /// When each valid push reached the listener, with the number it carried.
@@ -95,13 +97,20 @@ async fn start_rig(lines: u32, push: bool) -> Rig {
     .await
     .expect("simulated phone");
     let sim_start = Instant::now();
-    let phone = Phone::start(client(&sim), INTERVAL);
+    let phone = Session::start(
+        std::sync::Arc::new(Grandstream::new(client(&sim))),
+        INTERVAL,
+        None,
+    );
     let arrivals = Arc::new(Mutex::new(Vec::new()));
     let listener = if push {
         let listener = PushListener::bind(ListenerConfig {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            token: TOKEN.into(),
-            phone: vec![Ipv4Addr::LOCALHOST.into()],
+            routes: vec![PushRoute {
+                id: ROUTE.into(),
+                token: TOKEN.into(),
+                phone: vec![Ipv4Addr::LOCALHOST.into()],
+            }],
             // A busy test phone pushes far more than a desk phone: no rate limit in the way.
             limits: Limits {
                 per_second: 1000,
@@ -114,7 +123,7 @@ async fn start_rig(lines: u32, push: bool) -> Rig {
             let event: PushEvent = line.kind.as_str().parse().expect("event");
             sim.set_action_url(event, Some(line.url));
         }
-        phone.attach_push(&listener);
+        phone.attach_push(&listener, ROUTE);
         let mut rx = listener.subscribe();
         let arrivals = arrivals.clone();
         tokio::spawn(async move {
@@ -168,7 +177,7 @@ async fn record(mut rx: broadcast::Receiver<CallEvent>, log: Log) {
 }
 
 async fn wait_state(
-    phone: &Phone,
+    phone: &Session,
     within: Duration,
     what: impl Fn(&callpop_phone::PhoneState) -> bool,
 ) -> bool {

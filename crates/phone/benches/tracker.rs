@@ -1,7 +1,7 @@
 //! How fast the call tracker digests line snapshots: it runs on every poll and every push, so it
 //! must cost nothing next to the network round trip.
 
-use callpop_phone::models::{Line, LineState};
+use callpop_phone::model::{Line, LineState};
 use callpop_phone::tracker::CallTracker;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;

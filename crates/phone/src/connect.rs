@@ -1,37 +1,63 @@
-//! From the saved settings, the secret and any command-line overrides to a client config.
+//! From a phone's profile, its password and any command-line overrides to a backend.
 //!
 //! The app and the CLI both connect this way, so a phone that works in one works in the other.
 
+use crate::backend::grandstream::{ClientConfig, CtiClient, Grandstream};
+use crate::backend::{Backend, BackendKind};
 use crate::credentials::{Credentials, Secret};
-use crate::cti::{CertFingerprint, ClientConfig};
 use crate::error::PhoneError;
-use crate::settings::{Login, PhoneSettings};
+use crate::rejections::RejectedLogins;
+use crate::settings::{GrandstreamSettings, Login, PhoneProfile, PhoneSystem};
+use crate::tls::CertFingerprint;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What the command line may say instead of the settings.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
+    /// Another address for the phone (`--phone`).
     pub address: Option<String>,
     pub cert_sha256: Option<String>,
+    /// Log in as this user (`--user`; session firmware on Grandstream).
     pub session_user: Option<String>,
 }
 
-/// Whether this phone logs in with a user name (session firmware), for asking the right
-/// question ("passcode" or "password").
-pub fn login_user(phone: &PhoneSettings, overrides: &Overrides) -> Option<String> {
-    overrides.session_user.clone().or(match &phone.login {
-        Login::Passcode => None,
-        Login::Session { username } => Some(username.clone()),
-    })
+/// The backend for this phone, sharing `memory` of rejected logins with every other client
+/// (and every other callpop process).
+pub fn open(
+    profile: &PhoneProfile,
+    secret: Secret,
+    overrides: &Overrides,
+    memory: Arc<RejectedLogins>,
+) -> Result<Arc<dyn Backend>, PhoneError> {
+    match &profile.system {
+        PhoneSystem::Grandstream(phone) => {
+            let config = grandstream_config(phone, secret, overrides)?;
+            let client = CtiClient::with_rejection_memory(config, memory)?;
+            Ok(Arc::new(Grandstream::new(client)))
+        }
+        other => Err(not_yet(other.kind())),
+    }
 }
 
-pub fn client_config(
-    phone: &PhoneSettings,
+fn not_yet(kind: BackendKind) -> PhoneError {
+    PhoneError::NotSupported {
+        function: format!("the {} connection", kind.display_name()),
+    }
+}
+
+/// The Grandstream client configuration for these settings and overrides.
+pub fn grandstream_config(
+    phone: &GrandstreamSettings,
     secret: Secret,
     overrides: &Overrides,
 ) -> Result<ClientConfig, PhoneError> {
     let address = overrides.address.as_deref().unwrap_or(&phone.url);
-    let credentials = match login_user(phone, overrides) {
+    let user = overrides.session_user.clone().or(match &phone.login {
+        Login::Passcode => None,
+        Login::Session { username } => Some(username.clone()),
+    });
+    let credentials = match user {
         Some(username) => Credentials::Session {
             username,
             password: secret,
@@ -57,63 +83,4 @@ pub fn client_config(
             Duration::from_millis(phone.connect_timeout_ms),
             Duration::from_millis(phone.request_timeout_ms),
         ))
-}
-
-/// What "Test connection" found.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct ConnectionReport {
-    pub model: String,
-    pub lines: usize,
-    pub accounts: Vec<crate::models::Account>,
-    /// One sentence for the user: "Connected to GXP2170: 4 lines, 2 accounts".
-    pub message: String,
-}
-
-/// Checks a phone the way the settings' "Test connection" needs: the model first (no passcode
-/// travels, and an unknown HTTPS certificate is reported here), then a real authenticated read,
-/// then the accounts (optional: older firmware lacks them).
-pub async fn test_connection(client: &crate::CtiClient) -> Result<ConnectionReport, PhoneError> {
-    let model = match client.model().await {
-        Ok(m) => m.model,
-        // Some firmware hides the file; the authenticated read below still decides.
-        Err(PhoneError::NotSupported { .. }) | Err(PhoneError::UnexpectedAnswer { .. }) => {
-            String::new()
-        }
-        Err(e) => return Err(e),
-    };
-    let lines = client.line_status().await?;
-    let accounts = match client.accounts().await {
-        Ok(a) => a,
-        Err(PhoneError::NotSupported { .. } | PhoneError::CommandRefused { .. }) => Vec::new(),
-        Err(e) => return Err(e),
-    };
-    let name = if model.is_empty() {
-        "the phone".to_owned()
-    } else {
-        model.clone()
-    };
-    let plural = |n: usize, one: &str, many: &str| {
-        if n == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{n} {many}")
-        }
-    };
-    let mut message = format!(
-        "Connected to {name}: {}",
-        plural(lines.len(), "line", "lines")
-    );
-    if !accounts.is_empty() {
-        message.push_str(&format!(
-            ", {}",
-            plural(accounts.len(), "account", "accounts")
-        ));
-    }
-    message.push('.');
-    Ok(ConnectionReport {
-        model,
-        lines: lines.len(),
-        accounts,
-        message,
-    })
 }

@@ -12,7 +12,7 @@ pub enum PhoneError {
     #[error("The phone rejected the passcode{}. Check it in Settings; callpop will not try again until you change it.", tries_left_text(*.tries_left))]
     PasscodeRejected { tries_left: Option<u32> },
 
-    #[error("The phone has locked remote access after too many wrong passcodes{}. Wait, then check the passcode in Settings.", lock_text(*.minutes))]
+    #[error("The phone has locked remote access after too many wrong passcodes{}. callpop tries once more when the lock ends; if the passcode in Settings is wrong, correct it now.", lock_text(*.minutes))]
     LockedOut { minutes: Option<u32> },
 
     #[error("The phone refused remote control from this computer. On the phone's web page open Network > Remote Control, set \"Action URI Support\" to Enabled and add this computer's address to \"Action URI Allowed IP List\".")]
@@ -88,11 +88,16 @@ impl PhoneError {
         matches!(
             self,
             Self::PasscodeRejected { .. }
-                | Self::LockedOut { .. }
                 | Self::CertificateUnknown { .. }
                 | Self::CertificateChanged { .. }
                 | Self::BadAddress(..)
         )
+    }
+
+    /// The phone locked its remote access (maybe because of someone else's wrong passwords):
+    /// nothing is sent until the lock ends, then one try finds out whether the login is good.
+    pub fn is_lock_out(&self) -> bool {
+        matches!(self, Self::LockedOut { .. })
     }
 
     /// Errors that mean "the phone is not there right now": retried with back-off.

@@ -1,28 +1,32 @@
-//! callpop-phone: everything callpop knows about desk phones, with no GUI.
+//! callpop-phone: everything callpop knows about desk phones and phone systems, with no GUI.
 //!
 //! The desktop shell (`src-tauri`) and the command line are thin layers over this crate:
-//! the CTI client talks to the phone, the call tracker turns what the phone reports into
-//! call events, the poller keeps both running in the background, and the number rules turn
-//! what people paste into what the phone dials.
+//! a [`backend`] talks to one phone system (Grandstream today; Asterisk, XiVO and Yealink
+//! behind the same seam), the one call [`tracker`] turns what it reports into call events, a
+//! [`session`] keeps both running in the background and carries out actions, and the
+//! [`number`] rules turn what people paste into what the phone dials.
 
+pub mod address;
+pub mod backend;
 pub mod connect;
 pub mod credentials;
 pub mod crm;
-pub mod cti;
 pub mod error;
-pub mod models;
+pub mod model;
 pub mod number;
-pub mod phone;
-pub mod poller;
 pub mod push;
+pub mod rejections;
+pub mod session;
 pub mod settings;
+pub mod tls;
 pub mod tracker;
 
+pub use backend::{Action, ActionKind, Backend, BackendKind, Capabilities, DialMethod, Performed};
 pub use credentials::{Credentials, Secret};
-pub use cti::{CertFingerprint, ClientConfig, CtiClient, DialMethod};
 pub use error::PhoneError;
-pub use models::{Line, LineState, PhoneOperation, PhoneStatus};
-pub use phone::Phone;
-pub use poller::{Connection, PhoneState, PollerHandle, PushHealth, PushState, PushTiming};
-pub use push::{PushListener, PushedEvent};
-pub use tracker::{CallEvent, CallEventKind, CallId, CallTracker};
+pub use model::{CallHint, Direction, HintKind, Line, LineState};
+pub use push::{PushListener, ReceivedPush};
+pub use rejections::RejectedLogins;
+pub use session::{Connection, PhoneState, PushHealth, PushState, PushTiming, Session};
+pub use tls::CertFingerprint;
+pub use tracker::{CallEvent, CallEventKind, CallId, CallTracker, Outcome};

@@ -22,8 +22,7 @@
 //!   lost). [`CallTracker::awaits_confirmation`] tells the poller to take that second look
 //!   soon.
 
-use crate::models::{Line, LineState};
-use crate::push::{PushKind, PushedEvent};
+use crate::model::{CallHint, Direction, HintKind, Line, LineState};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
@@ -47,6 +46,13 @@ pub struct CallId(String);
 impl CallId {
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// A call id handed back by the windows (commands name calls by these strings).
+impl From<String> for CallId {
+    fn from(id: String) -> Self {
+        Self(id)
     }
 }
 
@@ -79,13 +85,24 @@ impl CallEventKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// How a call ended, on the final event (`ended` or `missed`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Direction {
-    Incoming,
-    Outgoing,
-    /// First seen already connected (callpop started mid-call, or the ring fell between polls).
-    Unknown,
+pub enum Outcome {
+    /// Connected, then hung up by either side.
+    Answered,
+    /// An incoming call rang and stopped unanswered.
+    Missed,
+    /// The desk worker declined it (from callpop, or the phone said so).
+    Rejected,
+    /// An outgoing call abandoned before anyone answered.
+    Cancelled,
+    /// An outgoing call the phone reported failed (busy, unreachable).
+    Failed,
+    /// Another phone of a ring group took it.
+    AnsweredElsewhere,
+    /// callpop lost sight of the phone for long enough that it cannot tell how the call ended.
+    Lost,
 }
 
 /// What happened to a call, with the details known at that moment.
@@ -99,6 +116,13 @@ pub struct CallEvent {
     pub name: String,
     pub direction: Direction,
     pub account: Option<u32>,
+    /// The phone system's own id for the call (a pushed `$call-id`, an AMI Linkedid, a xuc
+    /// `uniqueId`); empty when the source gave none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub source_call_id: String,
+    /// On the final event: how the call ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
 }
 
 /// Where a tracked call stands.
@@ -124,6 +148,12 @@ pub struct ActiveCall {
     /// Whether it was ever connected (or a push said it was answered or rejected): decides
     /// `ended` against `missed`.
     pub answered: bool,
+    /// The phone system's own id for the call, when known (see [`CallEvent::source_call_id`]).
+    pub source_call_id: String,
+    /// How it ended, when someone said so before the line went idle (the user rejected it, a
+    /// ring-group colleague took it).
+    #[serde(skip)]
+    pub end_hint: Option<Outcome>,
 }
 
 /// See the module documentation.
@@ -230,8 +260,8 @@ impl CallTracker {
         events
     }
 
-    /// Ends every call, e.g. when the phone rebooted or callpop lost it for good: the UI must
-    /// not keep showing a call window for a call nobody can see any more.
+    /// Ends every call, e.g. when the phone rebooted: the UI must not keep showing a call
+    /// window for a call nobody can see any more.
     pub fn clear(&mut self) -> Vec<CallEvent> {
         let lines: Vec<u32> = self.calls.keys().copied().collect();
         let mut events = Vec::new();
@@ -239,6 +269,24 @@ impl CallTracker {
             self.step(&Line::idle(index), &mut events);
         }
         events
+    }
+
+    /// Ends every call as [`Outcome::Lost`]: callpop has not heard from the phone for so long
+    /// that it cannot tell how they ended. Unlike [`Self::clear`], a ring does not turn into
+    /// a missed call (it may well have been answered on the phone meanwhile).
+    pub fn lose_all(&mut self) -> Vec<CallEvent> {
+        for call in self.calls.values_mut() {
+            call.end_hint = Some(Outcome::Lost);
+        }
+        self.clear()
+    }
+
+    /// The desk worker rejected this call from callpop: when it ends it is `rejected`, not
+    /// missed.
+    pub fn mark_rejected(&mut self, call: &CallId) {
+        if let Some(active) = self.calls.values_mut().find(|c| &c.call == call) {
+            active.end_hint = Some(Outcome::Rejected);
+        }
     }
 
     /// Adds details a push carried (the display name, often missing from line status while
@@ -259,9 +307,9 @@ impl CallTracker {
     ///
     /// Returns the events the push alone proves: a lone `missed` for a call no snapshot
     /// showed, once; nothing for a push about a known, finished or repeated call.
-    pub fn push(&mut self, push: &PushedEvent) -> Vec<CallEvent> {
+    pub fn push(&mut self, push: &CallHint) -> Vec<CallEvent> {
         let mut events = Vec::new();
-        if matches!(push.kind, PushKind::Other(_)) {
+        if matches!(push.kind, HintKind::Other(_)) {
             return events;
         }
         // Ids first (certain), then numbers (a best guess), for both calls in progress and
@@ -282,7 +330,7 @@ impl CallTracker {
         }
         if let Some(Err(index)) = found {
             if let Some(number) = self.finished_again(index, push) {
-                events.push(self.lone_missed(&number, &push.name));
+                events.push(self.lone_missed(&number, &push.name, &push.call_id));
             }
             return events;
         }
@@ -294,11 +342,13 @@ impl CallTracker {
             None => Pending::from(push),
         };
         match push.kind {
-            PushKind::Missed => {
-                events.push(self.lone_missed(&p.number, &p.name));
+            HintKind::Missed => {
+                events.push(self.lone_missed(&p.number, &p.name, &p.call_id));
                 self.remember(p.call_id, p.number, true, true);
             }
-            PushKind::Terminated => self.remember(p.call_id, p.number, false, false),
+            HintKind::Terminated | HintKind::Rejected | HintKind::AnsweredElsewhere => {
+                self.remember(p.call_id, p.number, false, false)
+            }
             _ => {
                 if self.pending.len() >= MAX_PENDING {
                     self.pending.remove(0);
@@ -312,12 +362,12 @@ impl CallTracker {
     /// A push about the finished call at `index`: ties it to the pushed id. Returns the
     /// number to show when that call is still to be shown as missed (only pushes knew of it,
     /// and a `terminated` came before its `missed`).
-    fn finished_again(&mut self, index: usize, push: &PushedEvent) -> Option<String> {
+    fn finished_again(&mut self, index: usize, push: &CallHint) -> Option<String> {
         let done = self.finished.get_mut(index)?;
         if done.call_id.is_empty() {
             done.call_id.clone_from(&push.call_id);
         }
-        if push.kind != PushKind::Missed || done.shown {
+        if push.kind != HintKind::Missed || done.shown {
             return None;
         }
         done.shown = true;
@@ -330,7 +380,7 @@ impl CallTracker {
     }
 
     /// The call in progress the push's call id is tied to.
-    fn active_by_id(&self, push: &PushedEvent) -> Option<u32> {
+    fn active_by_id(&self, push: &CallHint) -> Option<u32> {
         if push.call_id.is_empty() {
             return None;
         }
@@ -342,7 +392,7 @@ impl CallTracker {
 
     /// A call in progress not tied to a call id yet, with the pushed number; or, when numbers
     /// are missing, the only such call in a state that fits the push.
-    fn active_by_number(&self, push: &PushedEvent) -> Option<u32> {
+    fn active_by_number(&self, push: &CallHint) -> Option<u32> {
         let untied = || {
             self.calls
                 .values()
@@ -350,6 +400,12 @@ impl CallTracker {
         };
         if let Some(call) = untied().find(|c| same_number(&c.number, &push.number)) {
             return Some(call.line);
+        }
+        // A push that says a call is over must name it (by id or number): an anonymous
+        // `terminated` may be about a call callpop never saw, and taking it for the call in
+        // progress would end that call.
+        if push.kind.is_final() {
+            return None;
         }
         let mut loose = untied().filter(|c| {
             (c.number.is_empty() || push.number.is_empty()) && fits(c.phase, &push.kind)
@@ -360,7 +416,7 @@ impl CallTracker {
         }
     }
 
-    fn finished_by_id(&self, push: &PushedEvent) -> Option<usize> {
+    fn finished_by_id(&self, push: &CallHint) -> Option<usize> {
         if push.call_id.is_empty() {
             return None;
         }
@@ -371,10 +427,10 @@ impl CallTracker {
 
     /// For a final push: a recently finished call with the same number that ended the same
     /// way and that no push named by another id.
-    fn finished_by_number(&self, push: &PushedEvent) -> Option<usize> {
+    fn finished_by_number(&self, push: &CallHint) -> Option<usize> {
         let missed = match push.kind {
-            PushKind::Missed => true,
-            PushKind::Terminated => false,
+            HintKind::Missed => true,
+            HintKind::Terminated => false,
             _ => return None,
         };
         // A call named by another id is another call; without an id, numbers must do.
@@ -398,7 +454,7 @@ impl CallTracker {
         })
     }
 
-    fn take_pending(&mut self, push: &PushedEvent) -> Option<Pending> {
+    fn take_pending(&mut self, push: &CallHint) -> Option<Pending> {
         let index = self.pending.iter().position(|p| {
             if !push.call_id.is_empty() && !p.call_id.is_empty() {
                 p.call_id == push.call_id
@@ -412,7 +468,7 @@ impl CallTracker {
     /// Ties the call on `line` to the pushed call id and fills gaps from the push. A push that
     /// says the call was answered or rejected keeps it from counting as missed, and one that
     /// says it is over makes the next snapshot treat a busy line as another call.
-    fn link(&mut self, line: u32, push: &PushedEvent) {
+    fn link(&mut self, line: u32, push: &CallHint) {
         if !push.call_id.is_empty() {
             self.links.insert(line, push.call_id.clone());
         }
@@ -425,12 +481,22 @@ impl CallTracker {
             }
             if matches!(
                 push.kind,
-                PushKind::Established | PushKind::Hold | PushKind::Unhold | PushKind::Terminated
+                HintKind::Established | HintKind::Hold | HintKind::Unhold | HintKind::Terminated
             ) {
                 call.answered = true;
             }
+            match push.kind {
+                HintKind::Rejected if !call.answered => call.end_hint = Some(Outcome::Rejected),
+                HintKind::AnsweredElsewhere if !call.answered => {
+                    call.end_hint = Some(Outcome::AnsweredElsewhere)
+                }
+                _ => {}
+            }
+            if call.source_call_id.is_empty() && !push.call_id.is_empty() {
+                call.source_call_id.clone_from(&push.call_id);
+            }
         }
-        if matches!(push.kind, PushKind::Missed | PushKind::Terminated) {
+        if push.kind.is_final() {
             self.over.insert(line);
         }
     }
@@ -474,6 +540,9 @@ impl CallTracker {
             }
         }
         if !p.call_id.is_empty() {
+            if call.source_call_id.is_empty() {
+                call.source_call_id.clone_from(&p.call_id);
+            }
             self.links.insert(call.line, p.call_id);
         }
     }
@@ -525,7 +594,7 @@ impl CallTracker {
                 continue;
             }
             if missed {
-                events.push(self.lone_missed(&p.number, &p.name));
+                events.push(self.lone_missed(&p.number, &p.name, &p.call_id));
             }
             self.remember(p.call_id, p.number, missed, missed);
         }
@@ -538,7 +607,7 @@ impl CallTracker {
     }
 
     /// The one event of a missed call known only from pushes (line 0: pushes carry none).
-    fn lone_missed(&mut self, number: &str, name: &str) -> CallEvent {
+    fn lone_missed(&mut self, number: &str, name: &str, source_call_id: &str) -> CallEvent {
         self.next_id += 1;
         CallEvent {
             event: CallEventKind::Missed,
@@ -548,6 +617,8 @@ impl CallTracker {
             name: name.to_owned(),
             direction: Direction::Incoming,
             account: None,
+            source_call_id: source_call_id.to_owned(),
+            outcome: Some(Outcome::Missed),
         }
     }
 
@@ -570,7 +641,7 @@ impl CallTracker {
                 || is_another_call(call, line)
                 || self.announced_elsewhere(call, line)
             {
-                self.finish(line.index, events);
+                self.finish(line.index, false, events);
             }
         }
         let Some(call) = self.calls.get_mut(&line.index) else {
@@ -580,7 +651,8 @@ impl CallTracker {
         refresh_details(call, line);
         use CallPhase as P;
         match (&line.state, call.phase) {
-            (LineState::Idle | LineState::Failed, _) => self.finish(line.index, events),
+            (LineState::Idle, _) => self.finish(line.index, false, events),
+            (LineState::Failed, _) => self.finish(line.index, true, events),
             (LineState::Connected, P::Ringing | P::Dialing) => {
                 call.phase = P::Connected;
                 call.answered = true;
@@ -643,21 +715,33 @@ impl CallTracker {
             name: line.remote_name.clone(),
             account: line.account,
             answered: matches!(phase, CallPhase::Connected | CallPhase::Held),
+            source_call_id: line.call_id.clone(),
+            end_hint: None,
         };
         self.claim_pending(&mut call);
         events.extend(entry.iter().map(|kind| event_of(&call, *kind)));
         self.calls.insert(line.index, call);
     }
 
-    fn finish(&mut self, index: u32, events: &mut Vec<CallEvent>) {
+    /// Ends the call on `index`; `failed` when the line showed `failed` rather than idle.
+    fn finish(&mut self, index: u32, failed: bool, events: &mut Vec<CallEvent>) {
         if let Some(call) = self.calls.remove(&index) {
-            let missed = call.direction == Direction::Incoming && !call.answered;
+            let outcome = match call.end_hint {
+                Some(hint) => hint,
+                None if call.answered => Outcome::Answered,
+                None if call.direction == Direction::Incoming => Outcome::Missed,
+                None if failed => Outcome::Failed,
+                None => Outcome::Cancelled,
+            };
+            let missed = outcome == Outcome::Missed;
             let kind = if missed {
                 CallEventKind::Missed
             } else {
                 CallEventKind::Ended
             };
-            events.push(event_of(&call, kind));
+            let mut event = event_of(&call, kind);
+            event.outcome = Some(outcome);
+            events.push(event);
             self.over.remove(&index);
             let call_id = self.links.remove(&index).unwrap_or_default();
             self.remember(call_id, call.number, missed, true);
@@ -672,6 +756,13 @@ impl CallTracker {
 /// (the ring was missed). An outgoing call may well be answered by another number than the
 /// one dialled (a hunt group), and a connected call changes number on a transfer: those stay.
 fn is_another_call(call: &ActiveCall, line: &Line) -> bool {
+    if line.state.is_busy()
+        && !call.source_call_id.is_empty()
+        && !line.call_id.is_empty()
+        && call.source_call_id != line.call_id
+    {
+        return true;
+    }
     let other_number = !call.number.is_empty()
         && !line.remote_number.is_empty()
         && call.number != line.remote_number;
@@ -688,7 +779,7 @@ fn is_another_call(call: &ActiveCall, line: &Line) -> bool {
 }
 
 impl Pending {
-    fn from(push: &PushedEvent) -> Self {
+    fn from(push: &CallHint) -> Self {
         let mut p = Self {
             call_id: String::new(),
             number: String::new(),
@@ -703,7 +794,7 @@ impl Pending {
     }
 
     /// Adds what one more push about the same call says.
-    fn absorb(&mut self, push: &PushedEvent) {
+    fn absorb(&mut self, push: &CallHint) {
         if self.call_id.is_empty() {
             self.call_id.clone_from(&push.call_id);
         }
@@ -717,41 +808,48 @@ impl Pending {
             self.direction = push.direction.or_else(|| kind_direction(&push.kind));
         }
         match push.kind {
-            PushKind::Incoming => self.rang = true,
-            PushKind::Established | PushKind::Hold | PushKind::Unhold | PushKind::Terminated => {
-                self.handled = true
-            }
-            PushKind::Outgoing | PushKind::Missed | PushKind::Other(_) => {}
+            HintKind::Incoming => self.rang = true,
+            HintKind::Established
+            | HintKind::Hold
+            | HintKind::Unhold
+            | HintKind::Terminated
+            | HintKind::Rejected
+            | HintKind::AnsweredElsewhere => self.handled = true,
+            HintKind::Outgoing | HintKind::Missed | HintKind::Other(_) => {}
         }
     }
 }
 
 /// The direction an event implies by itself.
-fn kind_direction(kind: &PushKind) -> Option<Direction> {
+fn kind_direction(kind: &HintKind) -> Option<Direction> {
     match kind {
-        PushKind::Incoming | PushKind::Missed => Some(Direction::Incoming),
-        PushKind::Outgoing => Some(Direction::Outgoing),
+        HintKind::Incoming | HintKind::Missed => Some(Direction::Incoming),
+        HintKind::Outgoing => Some(Direction::Outgoing),
         _ => None,
     }
 }
 
 /// Whether a call in `phase` can be the subject of a push of `kind`.
-fn fits(phase: CallPhase, kind: &PushKind) -> bool {
+fn fits(phase: CallPhase, kind: &HintKind) -> bool {
     match kind {
-        PushKind::Incoming | PushKind::Missed => phase == CallPhase::Ringing,
-        PushKind::Outgoing => phase == CallPhase::Dialing,
-        PushKind::Hold | PushKind::Unhold => {
+        HintKind::Incoming | HintKind::Missed => phase == CallPhase::Ringing,
+        HintKind::Outgoing => phase == CallPhase::Dialing,
+        HintKind::Hold | HintKind::Unhold => {
             matches!(phase, CallPhase::Connected | CallPhase::Held)
         }
-        PushKind::Established | PushKind::Terminated | PushKind::Other(_) => true,
+        HintKind::Rejected | HintKind::AnsweredElsewhere => phase == CallPhase::Ringing,
+        HintKind::Established | HintKind::Terminated | HintKind::Other(_) => true,
     }
 }
 
-/// Whether two numbers from the same phone name the same party: equal, equal digits, or (for
-/// numbers of 6 digits or more) one ending in the other (`+15555550100` and `5555550100`).
-/// Empty numbers match nothing. Deliberately simpler than [`crate::number::same_number`]
-/// (address-book matching under the dialing rules): both texts come from the same phone, and
-/// this runs on every push.
+/// Whether two numbers from the same phone name the same party, however each source wrote
+/// it: line status, pushes and PBX events format one caller differently (`+442079460018`,
+/// `02079460018`, `sip:02079460018@10.0.0.1`). Compared are the digits of the number itself
+/// (the user part of a SIP or tel URI), without leading zeros (trunk and international
+/// prefixes); equal, or for 6 digits or more one ending in the other (`+15555550100` and
+/// `5555550100`). Empty numbers match nothing. Deliberately simpler than
+/// [`crate::number::same_number`] (address-book matching under the dialing rules): both texts
+/// come from the same phone, and this runs on every push.
 pub(crate) fn same_number(a: &str, b: &str) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
@@ -759,8 +857,7 @@ pub(crate) fn same_number(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-    let (a, b) = (digits(a), digits(b));
+    let (a, b) = (comparable_digits(a), comparable_digits(b));
     if a.is_empty() || b.is_empty() {
         return false;
     }
@@ -770,6 +867,22 @@ pub(crate) fn same_number(a: &str, b: &str) -> bool {
         (&b, &a)
     };
     short == long || (short.len() >= 6 && long.ends_with(short.as_str()))
+}
+
+/// The digits that identify a number: the user part of a `sip:`/`sips:`/`tel:` URI (not the
+/// host, whose digits are an IP address), without leading zeros.
+fn comparable_digits(text: &str) -> String {
+    let text = text.trim();
+    let lower = text.to_ascii_lowercase();
+    let user = ["sips:", "sip:", "tel:"]
+        .iter()
+        .find(|scheme| lower.starts_with(*scheme))
+        .map_or(text, |scheme| {
+            let rest = &text[scheme.len()..];
+            rest.split(['@', ';']).next().unwrap_or(rest)
+        });
+    let digits: String = user.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').to_owned()
 }
 
 /// Keeps the freshest details: names often arrive a poll after the ring; a transfer changes
@@ -795,6 +908,8 @@ fn event_of(call: &ActiveCall, kind: CallEventKind) -> CallEvent {
         name: call.name.clone(),
         direction: call.direction,
         account: call.account,
+        source_call_id: call.source_call_id.clone(),
+        outcome: None,
     }
 }
 
@@ -924,12 +1039,12 @@ mod tests {
         );
     }
 
-    fn pushed(kind: &str, number: &str, name: &str, id: &str) -> PushedEvent {
-        PushedEvent {
+    fn pushed(kind: &str, number: &str, name: &str, id: &str) -> CallHint {
+        CallHint {
             number: number.into(),
             name: name.into(),
             call_id: id.into(),
-            ..PushedEvent::new(PushKind::from_name(kind))
+            ..CallHint::new(HintKind::from_name(kind))
         }
     }
 
@@ -1066,6 +1181,98 @@ mod tests {
             (ev[0].number.as_str(), ev[1].number.as_str()),
             ("204", "555")
         );
+    }
+
+    #[test]
+    fn a_number_written_differently_by_push_and_line_status_is_one_call() {
+        // Line status shows the national form, the push the international one (a UK desk).
+        let mut t = CallTracker::with_id_prefix("t");
+        assert_eq!(
+            kinds(&t.observe(&[line(1, "ringing", "02079460018", "")])),
+            [Ringing]
+        );
+        assert_eq!(kinds(&t.observe(&[line(1, "idle", "", "")])), [Missed]);
+        // Its late missed push is the same call: no second missed call.
+        assert!(t.push(&pushed("miss", "+442079460018", "", "")).is_empty());
+        // A ring announced by push in one form and shown by line status in another is the
+        // call the push announced: answered, it is never reported missed afterwards.
+        assert!(t
+            .push(&pushed("in", "+44 20 7946 0019", "Bo", ""))
+            .is_empty());
+        let ev = t.observe(&[line(2, "ringing", "02079460019", "")]);
+        assert_eq!((kinds(&ev), ev[0].name.as_str()), (vec![Ringing], "Bo"));
+        t.observe(&[line(2, "connected", "02079460019", "")]);
+        t.observe(&[line(2, "idle", "", "")]);
+        for _ in 0..3 {
+            assert!(t.observe(&[line(2, "idle", "", "")]).is_empty());
+        }
+        // SIP URIs from pushes name the same number (the host's digits are not the number).
+        assert!(same_number("sip:203@10.0.0.1", "203"));
+        assert!(!same_number("sip:203@10.0.0.1", "2031000"));
+    }
+
+    #[test]
+    fn a_push_with_no_number_never_ends_the_call_in_progress() {
+        let mut t = CallTracker::with_id_prefix("t");
+        t.observe(&[line(1, "connected", "203", "")]);
+        assert!(t.push(&pushed("end", "", "", "")).is_empty());
+        assert!(t.observe(&[line(1, "connected", "203", "")]).is_empty());
+        assert!(t.push(&pushed("miss", "", "", "")).len() <= 1);
+        assert!(t.observe(&[line(1, "connected", "203", "")]).is_empty());
+        assert_eq!(t.calls().count(), 1);
+    }
+
+    #[test]
+    fn outcomes_say_how_calls_ended() {
+        let mut t = CallTracker::with_id_prefix("t");
+        let ring = t.observe(&[line(1, "ringing", "203", "")]);
+        t.mark_rejected(&ring[0].call);
+        let ev = t.observe(&[line(1, "idle", "", "")]);
+        assert_eq!(kinds(&ev), [Ended], "a rejected call is not a missed one");
+        assert_eq!(ev[0].outcome, Some(Outcome::Rejected));
+
+        t.observe(&[line(1, "calling", "204", "")]);
+        let ev = t.observe(&[line(1, "idle", "", "")]);
+        assert_eq!(ev[0].outcome, Some(Outcome::Cancelled));
+        t.observe(&[line(1, "calling", "204", "")]);
+        assert_eq!(
+            t.observe(&[line(1, "failed", "204", "")])[0].outcome,
+            Some(Outcome::Failed)
+        );
+        t.observe(&[line(1, "connected", "205", "")]);
+        assert_eq!(
+            t.observe(&[line(1, "idle", "", "")])[0].outcome,
+            Some(Outcome::Answered)
+        );
+        // A ring-group colleague took it: not missed either.
+        t.observe(&[line(1, "ringing", "206", "")]);
+        assert!(t.push(&pushed("else", "206", "", "")).is_empty());
+        let ev = t.observe(&[line(1, "idle", "", "")]);
+        assert_eq!(
+            (kinds(&ev), ev[0].outcome),
+            (vec![Ended], Some(Outcome::AnsweredElsewhere))
+        );
+        // Out of sight for too long: lost, never reported missed.
+        t.observe(&[line(1, "ringing", "207", "")]);
+        let ev = t.lose_all();
+        assert_eq!(
+            (kinds(&ev), ev[0].outcome),
+            (vec![Ended], Some(Outcome::Lost))
+        );
+    }
+
+    #[test]
+    fn a_new_call_id_on_a_busy_line_is_another_call() {
+        let mut t = CallTracker::with_id_prefix("t");
+        let with_id = |state: &str, id: &str| Line {
+            call_id: id.into(),
+            ..line(1, state, "203", "")
+        };
+        let first = t.observe(&[with_id("connected", "a")]);
+        assert_eq!(first[0].source_call_id, "a");
+        let ev = t.observe(&[with_id("connected", "b")]);
+        assert_eq!(kinds(&ev), [Ended, Connected]);
+        assert_eq!(ev[1].source_call_id, "b");
     }
 
     #[test]

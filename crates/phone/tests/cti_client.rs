@@ -1,11 +1,12 @@
 //! The CTI client against the simulated phone over real HTTP(S): every endpoint, every error a
 //! desk worker may meet, and the promises about the passcode (never shown, never retried).
 
-use callpop_phone::cti::{FactoryResetConfirmation, RejectedLogins};
-use callpop_phone::models::{Key, LineState, PhoneOperation, PhoneStatus};
-use callpop_phone::{
-    CertFingerprint, ClientConfig, Credentials, CtiClient, DialMethod, PhoneError, Secret,
-};
+use callpop_phone::backend::grandstream::models::{Key, PhoneOperation, PhoneStatus};
+use callpop_phone::backend::grandstream::FactoryResetConfirmation;
+use callpop_phone::backend::grandstream::{ClientConfig, CtiClient};
+use callpop_phone::model::LineState;
+use callpop_phone::RejectedLogins;
+use callpop_phone::{CertFingerprint, Credentials, DialMethod, PhoneError, Secret};
 use callpop_phone_sim::{Fault, LineState as SimState, PhoneSim, RequestKind, SimAuth, SimConfig};
 use std::sync::Arc;
 use std::time::Duration;
@@ -168,8 +169,8 @@ async fn dial_uses_make_call_with_both_passcode_fields() {
     let sim = sim().await;
     let client = client_for(&sim.url(), PASSCODE);
     assert_eq!(
-        client.dial("14165550123", None).await,
-        Ok(DialMethod::MakeCall)
+        client.dial("14165550123", None, false).await,
+        Ok(DialMethod::ClickToDial)
     );
     let call = cti_requests(&sim)
         .into_iter()
@@ -189,7 +190,10 @@ async fn dial_falls_back_to_keys_when_click_to_dial_is_off() {
     let sim = sim().await;
     sim.set_make_call(false);
     let client = client_for(&sim.url(), PASSCODE);
-    assert_eq!(client.dial("*97#", None).await, Ok(DialMethod::Keypad));
+    assert_eq!(
+        client.dial("*97#", None, false).await,
+        Ok(DialMethod::Keypad)
+    );
     let keys = cti_requests(&sim)
         .into_iter()
         .find(|r| r.function.as_deref() == Some("api-send_key"))
@@ -202,20 +206,83 @@ async fn dial_falls_back_to_keys_when_click_to_dial_is_off() {
         .iter()
         .any(|l| l.state == SimState::Calling && l.remote_number == "*97#"));
 
-    // Known unavailable now: the next dial goes straight to the keypad.
+    // A `false` may only mean "not now": the next dial asks click-to-dial again first.
     sim.clear_requests();
     client
         .send_keys(&[Key::new("ONHOOK").expect("key")])
         .await
         .expect("hang up");
-    assert_eq!(client.dial("203", None).await, Ok(DialMethod::Keypad));
+    assert_eq!(
+        client.dial("203", None, false).await,
+        Ok(DialMethod::Keypad)
+    );
+    assert!(cti_requests(&sim)
+        .iter()
+        .any(|r| r.function.as_deref() == Some("api-make_call")));
+
+    // A `+` cannot be pressed on a keypad: said, not sent.
+    let e = client
+        .dial("+14165550123", None, false)
+        .await
+        .expect_err("plus");
+    assert!(e.to_string().contains("Click-To-Dial"), "{e}");
+}
+
+#[tokio::test]
+async fn a_declined_click_to_dial_never_types_digits_into_a_call() {
+    let sim = sim().await;
+    let client = client_for(&sim.url(), PASSCODE);
+    sim.ring(Some(1), "204", "").expect("ring");
+    client
+        .operation(PhoneOperation::AcceptCall)
+        .await
+        .expect("answer");
+    sim.set_make_call(false);
+    sim.clear_requests();
+    let e = client
+        .dial("4165550123", None, true)
+        .await
+        .expect_err("refused during the call");
+    assert!(e.to_string().contains("tones"), "{e}");
+    assert!(cti_requests(&sim)
+        .iter()
+        .all(|r| r.function.as_deref() != Some("api-send_key")));
+    // Once the call is over, the same number goes through the keypad.
+    sim.set_make_call(false);
+    client
+        .operation(PhoneOperation::EndCall)
+        .await
+        .expect("hang up");
+    assert_eq!(
+        client.dial("4165550123", None, false).await,
+        Ok(DialMethod::Keypad)
+    );
+}
+
+#[tokio::test]
+async fn a_missing_click_to_dial_is_remembered() {
+    let sim = PhoneSim::start(SimConfig {
+        auth: SimAuth::Passcode(PASSCODE.into()),
+        key_interval: Duration::from_millis(5),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("sim");
+    // Firmware without click-to-dial answers 404 for it (the next request only).
+    sim.set_fault(Fault::Status(404), Some(1));
+    let client = client_for(&sim.url(), PASSCODE);
+    assert_eq!(
+        client.dial("203", None, false).await,
+        Ok(DialMethod::Keypad)
+    );
+    sim.clear_requests();
+    assert_eq!(
+        client.dial("204", None, false).await,
+        Ok(DialMethod::Keypad)
+    );
     assert!(cti_requests(&sim)
         .iter()
         .all(|r| r.function.as_deref() != Some("api-make_call")));
-
-    // A `+` cannot be pressed on a keypad: said, not sent.
-    let e = client.dial("+14165550123", None).await.expect_err("plus");
-    assert!(e.to_string().contains("Click-To-Dial"), "{e}");
 }
 
 #[tokio::test]
@@ -254,7 +321,7 @@ async fn wrong_passcode_is_sent_once_and_never_again() {
     for _ in 0..3 {
         assert_eq!(client.line_status().await, Err(first.clone()));
     }
-    assert_eq!(client.dial("203", None).await, Err(first.clone()));
+    assert_eq!(client.dial("203", None, false).await, Err(first.clone()));
     assert_eq!(
         client.operation(PhoneOperation::AcceptCall).await,
         Err(first.clone())
@@ -294,7 +361,7 @@ async fn concurrent_requests_with_a_wrong_passcode_cost_one_try() {
 #[tokio::test]
 async fn a_rejected_login_is_not_retried_by_the_next_client_either() {
     let sim = sim().await;
-    let memory = Arc::new(RejectedLogins::new());
+    let memory = Arc::new(RejectedLogins::in_memory());
     let config = |passcode: &str| {
         ClientConfig::new(&sim.url(), Credentials::Passcode(Secret::new(passcode))).expect("config")
     };
@@ -313,7 +380,83 @@ async fn a_rejected_login_is_not_retried_by_the_next_client_either() {
     // A different passcode is tried, and once accepted the old rejection is forgotten.
     let fixed = CtiClient::with_rejection_memory(config(PASSCODE), memory.clone()).expect("client");
     assert!(fixed.line_status().await.is_ok());
-    assert!(memory.check(&config("wrong")).is_none());
+    let again = CtiClient::with_rejection_memory(config("wrong"), memory.clone()).expect("client");
+    assert_eq!(again.rejection(), None);
+}
+
+#[tokio::test]
+async fn every_rejected_passcode_stays_rejected_for_every_process() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("state").join("rejected-logins.json");
+    let config = |passcode: &str| {
+        ClientConfig::new(&sim.url(), Credentials::Passcode(Secret::new(passcode))).expect("config")
+    };
+    // One process tests a wrong passcode, then another wrong one...
+    {
+        let memory = Arc::new(RejectedLogins::at(&file));
+        let first =
+            CtiClient::with_rejection_memory(config("first-typo"), memory.clone()).expect("client");
+        first.line_status().await.expect_err("rejected");
+        first.set_credentials(Credentials::Passcode(Secret::new("second-typo")));
+        first.line_status().await.expect_err("rejected");
+        // ...and back to the first one: known, not sent again.
+        first.set_credentials(Credentials::Passcode(Secret::new("first-typo")));
+        assert!(first.line_status().await.is_err());
+    }
+    assert_eq!(
+        cti_requests(&sim).len(),
+        2,
+        "each wrong passcode tried once"
+    );
+    // A new process (the app restarted, a CLI run) sends neither.
+    let later = Arc::new(RejectedLogins::at(&file));
+    for typo in ["first-typo", "second-typo"] {
+        let client = CtiClient::with_rejection_memory(config(typo), later.clone()).expect("client");
+        assert!(client.rejection().is_some(), "{typo} remembered");
+        assert!(client.line_status().await.is_err());
+    }
+    assert_eq!(
+        cti_requests(&sim).len(),
+        2,
+        "nothing more reached the phone"
+    );
+    // The file holds neither passcode and is private.
+    let text = std::fs::read_to_string(&file).expect("file");
+    assert!(!text.contains("typo"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&file).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o077, 0, "owner only: {mode:o}");
+    }
+}
+
+#[tokio::test]
+async fn a_lock_out_someone_else_caused_is_waited_out_not_remembered() {
+    let sim = sim().await;
+    let memory = Arc::new(RejectedLogins::in_memory());
+    let config = |passcode: &str| {
+        ClientConfig::new(&sim.url(), Credentials::Passcode(Secret::new(passcode))).expect("config")
+    };
+    // Someone else's typos lock the phone; callpop, with the right passcode, meets the lock.
+    for _ in 0..5 {
+        let _ = CtiClient::new(config("intruder"))
+            .expect("client")
+            .line_status()
+            .await;
+    }
+    let client =
+        CtiClient::with_rejection_memory(config(PASSCODE), memory.clone()).expect("client");
+    let e = client.line_status().await.expect_err("locked");
+    assert!(e.is_lock_out(), "{e}");
+    assert!(!e.needs_user(), "a lock-out ends by itself");
+    // Nothing is sent while the lock lasts, and the client knows when it ends.
+    let left = client.locked_for().expect("locked for a while");
+    assert!(left > Duration::from_secs(4 * 60) && left <= Duration::from_secs(5 * 60 + 2));
+    // The passcode itself was not rejected: no other client (or process) refuses it.
+    let next = CtiClient::with_rejection_memory(config(PASSCODE), memory).expect("client");
+    assert_eq!(next.rejection(), None);
 }
 
 #[tokio::test]
@@ -337,10 +480,13 @@ async fn lock_out_is_reported_with_its_duration() {
     assert_eq!(e, PhoneError::LockedOut { minutes: Some(5) });
     assert!(e.to_string().contains("5 minutes"), "{e}");
     assert_secret_free(&e, PASSCODE);
-    // And a lock-out is not retried either.
+    // And a lock-out is not retried while it lasts.
     let before = cti_requests(&sim).len();
     assert_eq!(client.phone_status().await, Err(e));
     assert_eq!(cti_requests(&sim).len(), before);
+    assert!(client
+        .locked_for()
+        .is_some_and(|d| d > Duration::from_secs(4 * 60)));
 }
 
 #[tokio::test]

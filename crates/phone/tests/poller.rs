@@ -2,8 +2,9 @@
 //! show at once, an unreachable phone is retried and found again, a rejected passcode stops
 //! everything until new credentials come.
 
+use callpop_phone::backend::grandstream::{ClientConfig, CtiClient, Grandstream};
 use callpop_phone::tracker::{CallEvent, CallEventKind};
-use callpop_phone::{ClientConfig, Connection, Credentials, CtiClient, Phone, PhoneError, Secret};
+use callpop_phone::{Action, Connection, Credentials, PhoneError, Secret, Session};
 use callpop_phone_sim::{Fault, PhoneSim, RequestKind, SimAuth, SimConfig};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -21,11 +22,15 @@ async fn sim() -> PhoneSim {
     .expect("sim")
 }
 
-fn phone(url: &str, passcode: &str, interval: Duration) -> Phone {
+fn phone(url: &str, passcode: &str, interval: Duration) -> Session {
     let config = ClientConfig::new(url, Credentials::Passcode(Secret::new(passcode)))
         .expect("config")
         .with_timeouts(Duration::from_millis(300), Duration::from_millis(500));
-    Phone::start(CtiClient::new(config).expect("client"), interval)
+    Session::start(
+        std::sync::Arc::new(Grandstream::new(CtiClient::new(config).expect("client"))),
+        interval,
+        None,
+    )
 }
 
 async fn next_event(rx: &mut broadcast::Receiver<CallEvent>, within: Duration) -> CallEvent {
@@ -36,7 +41,7 @@ async fn next_event(rx: &mut broadcast::Receiver<CallEvent>, within: Duration) -
 }
 
 async fn wait_for(
-    phone: &Phone,
+    phone: &Session,
     within: Duration,
     what: impl Fn(&Connection) -> bool,
 ) -> Connection {
@@ -77,11 +82,13 @@ async fn ring_answer_hold_hangup_flow_through_events() {
         ("hangup", CallEventKind::Ended),
     ];
     for (action, expected) in steps {
-        match action {
-            "answer" => phone.answer(None).await.expect("answer"),
-            "hold" | "resume" => phone.toggle_hold().await.expect("hold"),
-            _ => phone.hang_up().await.expect("hang up"),
-        }
+        let command = match action {
+            "answer" => Action::Answer,
+            "hold" => Action::Hold,
+            "resume" => Action::Resume,
+            _ => Action::HangUp,
+        };
+        phone.act(None, command).await.expect(action);
         // Shown well within the 400 ms interval: the command woke the poller.
         let event = next_event(&mut events, Duration::from_millis(250)).await;
         assert_eq!(event.event, expected, "after {action}");
@@ -119,7 +126,7 @@ async fn mute_is_refused_at_idle_and_toggles_in_a_call() {
     // At idle the phone's MUTE key would switch on Do Not Disturb: refused, nothing sent.
     sim.clear_requests();
     assert!(matches!(
-        phone.toggle_mute().await,
+        phone.toggle_mute(None).await,
         Err(PhoneError::Refused(_))
     ));
     assert!(sim
@@ -131,12 +138,12 @@ async fn mute_is_refused_at_idle_and_toggles_in_a_call() {
     let mut events = phone.subscribe();
     sim.ring(None, "203", "").expect("ring");
     next_event(&mut events, Duration::from_secs(1)).await;
-    phone.answer(None).await.expect("answer");
+    phone.act(None, Action::Answer).await.expect("answer");
     next_event(&mut events, Duration::from_secs(1)).await;
-    assert_eq!(phone.toggle_mute().await, Ok(true));
+    assert_eq!(phone.toggle_mute(None).await, Ok(true));
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(sim.lines().iter().any(|l| l.muted));
-    assert_eq!(phone.toggle_mute().await, Ok(false));
+    assert_eq!(phone.toggle_mute(None).await, Ok(false));
     phone.shutdown().await;
 }
 
@@ -190,8 +197,8 @@ async fn rejected_passcode_stops_polling_until_new_credentials() {
     );
     // Commands wake the poller; still nothing may be sent.
     for _ in 0..3 {
-        phone.poller().poll_now();
-        let _ = phone.answer(None).await;
+        phone.poll_now();
+        let _ = phone.act(None, Action::Answer).await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let attempts = sim
@@ -201,9 +208,7 @@ async fn rejected_passcode_stops_polling_until_new_credentials() {
         .count();
     assert_eq!(attempts, 1, "exactly one attempt with the wrong passcode");
 
-    phone
-        .poller()
-        .set_credentials(Credentials::Passcode(Secret::new(PASSCODE)));
+    phone.set_secret(Secret::new(PASSCODE));
     wait_for(&phone, Duration::from_secs(2), |c| *c == Connection::Online).await;
     phone.shutdown().await;
 }

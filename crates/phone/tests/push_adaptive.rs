@@ -2,12 +2,10 @@
 //! no call is on, fast again (and saying so) when a call change comes without its push or the
 //! listener cannot run.
 
-use callpop_phone::push::{push_lines, Limits, ListenerConfig, PushListener};
+use callpop_phone::backend::grandstream::{ClientConfig, CtiClient, Grandstream};
+use callpop_phone::push::{push_lines, Limits, ListenerConfig, PushListener, PushRoute};
 use callpop_phone::tracker::{CallEvent, CallEventKind};
-use callpop_phone::{
-    ClientConfig, Connection, Credentials, CtiClient, Phone, PhoneState, PushState, PushTiming,
-    Secret,
-};
+use callpop_phone::{Connection, Credentials, PhoneState, PushState, PushTiming, Secret, Session};
 use callpop_phone_sim::{PhoneSim, PushEvent, RequestKind, SimAuth, SimConfig};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -15,6 +13,8 @@ use tokio::sync::broadcast;
 use tokio::time::timeout;
 
 const PASSCODE: &str = "adaptpass";
+/// The push route of the one phone in these tests.
+const ROUTE: &str = "phone";
 const TOKEN: &str = "adaptiveTOKENadaptiveTOKEN";
 const FAST: Duration = Duration::from_millis(100);
 const TIMING: PushTiming = PushTiming {
@@ -35,8 +35,11 @@ async fn sim() -> PhoneSim {
 async fn listener() -> PushListener {
     PushListener::bind(ListenerConfig {
         listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        token: TOKEN.into(),
-        phone: vec![Ipv4Addr::LOCALHOST.into()],
+        routes: vec![PushRoute {
+            id: ROUTE.into(),
+            token: TOKEN.into(),
+            phone: vec![Ipv4Addr::LOCALHOST.into()],
+        }],
         limits: Limits::default(),
     })
     .await
@@ -53,16 +56,24 @@ fn set_urls(sim: &PhoneSim, listener: Option<&PushListener>) {
     }
 }
 
-fn phone(sim: &PhoneSim) -> Phone {
+fn phone(sim: &PhoneSim) -> Session {
     let config = ClientConfig::new(&sim.url(), Credentials::Passcode(Secret::new(PASSCODE)))
         .expect("config")
         .with_timeouts(Duration::from_millis(300), Duration::from_millis(500));
-    let phone = Phone::start(CtiClient::new(config).expect("client"), FAST);
+    let phone = Session::start(
+        std::sync::Arc::new(Grandstream::new(CtiClient::new(config).expect("client"))),
+        FAST,
+        None,
+    );
     phone.set_push_timing(TIMING);
     phone
 }
 
-async fn until(phone: &Phone, within: Duration, what: impl Fn(&PhoneState) -> bool) -> PhoneState {
+async fn until(
+    phone: &Session,
+    within: Duration,
+    what: impl Fn(&PhoneState) -> bool,
+) -> PhoneState {
     let mut state = phone.state();
     timeout(within, async {
         loop {
@@ -101,7 +112,7 @@ async fn waiting_then_healthy_then_silent_then_healthy_again() {
     set_urls(&sim, Some(&listener));
     let phone = phone(&sim);
     let mut events = phone.subscribe();
-    phone.attach_push(&listener);
+    phone.attach_push(&listener, ROUTE);
 
     // Before the first push: the normal interval.
     let s = until(&phone, Duration::from_secs(2), |s| {
@@ -216,7 +227,7 @@ async fn a_stopped_listener_turns_push_silent() {
     let sim = sim().await;
     let listener = listener().await;
     let phone = phone(&sim);
-    phone.attach_push(&listener);
+    phone.attach_push(&listener, ROUTE);
     until(&phone, Duration::from_secs(1), |s| {
         s.push.state == PushState::Waiting
     })

@@ -2,11 +2,13 @@
 //! placeholders) through the Action URLs callpop generates, and hostile input refused cheaply
 //! without ever reaching a subscriber.
 
+use callpop_phone::model::{Direction, HintKind};
 use callpop_phone::push::{
-    self, push_lines, Limits, ListenerConfig, PushKind, PushListener, ReceivedPush,
+    self, push_lines, Limits, ListenerConfig, PushListener, PushRoute, ReceivedPush,
 };
-use callpop_phone::settings::PushSettings;
-use callpop_phone::tracker::Direction;
+use callpop_phone::settings::{
+    GrandstreamSettings, PhoneId, PhoneProfile, PhoneSystem, PushSettings,
+};
 use callpop_phone_sim::{PhoneSim, PushEvent, PushOutcome, SimConfig};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -16,13 +18,18 @@ use tokio::sync::broadcast;
 use tokio::time::timeout;
 
 const TOKEN: &str = "listenerTOKEN0123456789abcdef";
+/// The push route of the one phone in these tests.
+const ROUTE: &str = "phone";
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
 async fn listener(phone: IpAddr, limits: Limits) -> PushListener {
     PushListener::bind(ListenerConfig {
         listen: SocketAddr::new(LOOPBACK, 0),
-        token: TOKEN.into(),
-        phone: vec![phone],
+        routes: vec![PushRoute {
+            id: ROUTE.into(),
+            token: TOKEN.into(),
+            phone: vec![phone],
+        }],
         limits,
     })
     .await
@@ -76,7 +83,7 @@ async fn the_simulated_phones_real_pushes_arrive_parsed() {
     sim.ring(Some(2), "+1555 0100", "John Doe Ünal")
         .expect("ring");
     let ring = next_push(&mut rx).await;
-    assert_eq!(ring.event.kind, PushKind::Incoming);
+    assert_eq!(ring.event.kind, HintKind::Incoming);
     assert_eq!(ring.event.number, "+1555 0100");
     assert_eq!(ring.event.name, "John Doe Ünal");
     assert_eq!(ring.event.direction, Some(Direction::Incoming));
@@ -88,7 +95,7 @@ async fn the_simulated_phones_real_pushes_arrive_parsed() {
     assert_eq!(ring.from, LOOPBACK);
     sim.remote_hangup(2).expect("hang up");
     let missed = next_push(&mut rx).await;
-    assert_eq!(missed.event.kind, PushKind::Missed);
+    assert_eq!(missed.event.kind, HintKind::Missed);
     assert_eq!(missed.event.call_id, ring.event.call_id);
 
     // No display name: the phone leaves `$display_remote` in place, which means "none".
@@ -273,7 +280,7 @@ async fn floods_are_capped() {
 async fn test_push_reports_the_next_push_or_what_went_wrong() {
     let listener = listener(LOOPBACK, Limits::default()).await;
     let addr = listener.local_addr();
-    let silence = push::test_push(&listener, Duration::from_millis(200))
+    let silence = push::test_push(&listener, ROUTE, Duration::from_millis(200))
         .await
         .expect_err("nothing came");
     assert!(silence.contains("Nothing reached callpop"), "{silence}");
@@ -288,7 +295,7 @@ async fn test_push_reports_the_next_push_or_what_went_wrong() {
         .await
     };
     let (result, _) = tokio::join!(
-        push::test_push(&listener, Duration::from_millis(400)),
+        push::test_push(&listener, ROUTE, Duration::from_millis(400)),
         wrong
     );
     let message = result.expect_err("only a wrong token came");
@@ -303,7 +310,10 @@ async fn test_push_reports_the_next_push_or_what_went_wrong() {
         )
         .await
     };
-    let (result, _) = tokio::join!(push::test_push(&listener, Duration::from_secs(2)), valid);
+    let (result, _) = tokio::join!(
+        push::test_push(&listener, ROUTE, Duration::from_secs(2)),
+        valid
+    );
     let push = result.expect("a push");
     assert_eq!(
         push::describe(&push),
@@ -313,33 +323,43 @@ async fn test_push_reports_the_next_push_or_what_went_wrong() {
 
 #[tokio::test]
 async fn listener_and_lines_from_the_settings() {
-    let settings = |listen: &str, token: &str| PushSettings {
-        enabled: true,
+    let settings = |listen: &str| PushSettings {
         listen: listen.into(),
-        token: token.into(),
+    };
+    let phone = |token: &str| PhoneProfile {
+        id: PhoneId::first(),
+        name: String::new(),
+        system: PhoneSystem::Grandstream(GrandstreamSettings {
+            url: "http://127.0.0.1".into(),
+            push: true,
+            push_token: token.into(),
+            ..GrandstreamSettings::default()
+        }),
     };
     // A port already taken is reported, not fatal.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = taken.local_addr().expect("addr").port();
-    let err = push::listener_from_settings(
-        &settings(&format!("127.0.0.1:{port}"), TOKEN),
-        "http://127.0.0.1",
-    )
-    .await
-    .expect_err("port in use");
+    let err = push::listener_for(&settings(&format!("127.0.0.1:{port}")), Vec::new())
+        .await
+        .expect_err("port in use");
     assert!(matches!(err, push::PushError::Bind { .. }), "{err}");
     assert!(err.to_string().contains("cannot listen"), "{err}");
-    let err = push::listener_from_settings(&settings("127.0.0.1:0", "short"), "http://127.0.0.1")
+    let err = push::route_for(&phone("short"))
         .await
         .expect_err("short token");
     assert_eq!(err, push::PushError::Token);
-    let ok = push::listener_from_settings(&settings("127.0.0.1:0", TOKEN), "http://127.0.0.1:8080")
+    let route = push::route_for(&phone(TOKEN))
+        .await
+        .expect("route")
+        .expect("a phone that pushes");
+    assert_eq!(route.id, "phone");
+    let ok = push::listener_for(&settings("127.0.0.1:0"), vec![route])
         .await
         .expect("listener");
     assert_ne!(ok.local_addr().port(), 0);
 
     // With a wildcard listen address, the lines use this computer's address towards the phone.
-    let lines = push::setup_lines(&settings("0.0.0.0:8787", TOKEN), "http://127.0.0.1")
+    let lines = push::setup_lines(&settings("0.0.0.0:8787"), &phone(TOKEN))
         .await
         .expect("lines");
     assert_eq!(lines.len(), 7);
@@ -350,7 +370,7 @@ async fn listener_and_lines_from_the_settings() {
         "{}",
         lines[0]
     );
-    let lines = push::setup_lines(&settings("10.1.2.3:9000", TOKEN), "http://127.0.0.1")
+    let lines = push::setup_lines(&settings("10.1.2.3:9000"), &phone(TOKEN))
         .await
         .expect("lines");
     assert!(
@@ -360,4 +380,56 @@ async fn listener_and_lines_from_the_settings() {
         "{}",
         lines[4]
     );
+}
+
+#[tokio::test]
+async fn one_listener_tells_two_phones_apart_by_their_tokens() {
+    const OTHER: &str = "zyxwvutsrqponmlkjihgfedcba543210";
+    let listener = PushListener::bind(ListenerConfig {
+        listen: SocketAddr::from((LOOPBACK, 0)),
+        routes: vec![
+            PushRoute {
+                id: "desk".into(),
+                token: TOKEN.into(),
+                phone: vec![LOOPBACK],
+            },
+            PushRoute {
+                id: "reception".into(),
+                token: OTHER.into(),
+                // The reception phone is elsewhere: its token from this address is refused.
+                phone: vec![IpAddr::from([10, 9, 9, 9])],
+            },
+        ],
+        limits: Limits::default(),
+    })
+    .await
+    .expect("listener");
+    let mut rx = listener.subscribe();
+    let addr = listener.local_addr();
+    let answer = exchange(
+        addr,
+        None,
+        format!("GET /cp/{TOKEN}/in?n=203 HTTP/1.1\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let push = timeout(Duration::from_secs(1), rx.recv())
+        .await
+        .expect("in time")
+        .expect("push");
+    assert_eq!(
+        (push.route.as_str(), push.event.number.as_str()),
+        ("desk", "203")
+    );
+    let answer = exchange(
+        addr,
+        None,
+        format!("GET /cp/{OTHER}/in?n=204 HTTP/1.1\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    assert_eq!(listener.stats().foreign_sender, 1);
+    assert!(timeout(Duration::from_millis(100), rx.recv())
+        .await
+        .is_err());
 }

@@ -2,11 +2,11 @@
 //! up once whichever source sees it first, twice, late or never, and a ring nobody polled is
 //! still one missed call.
 
-use callpop_phone::push::{push_lines, Limits, ListenerConfig, PushListener};
-use callpop_phone::tracker::{CallEvent, CallEventKind, Direction};
-use callpop_phone::{
-    ClientConfig, Connection, Credentials, CtiClient, Phone, PushState, PushTiming, Secret,
-};
+use callpop_phone::backend::grandstream::{ClientConfig, CtiClient, Grandstream};
+use callpop_phone::model::Direction;
+use callpop_phone::push::{push_lines, Limits, ListenerConfig, PushListener, PushRoute};
+use callpop_phone::tracker::{CallEvent, CallEventKind};
+use callpop_phone::{Action, Connection, Credentials, PushState, PushTiming, Secret, Session};
 use callpop_phone_sim::{PhoneSim, PushEvent, SimAuth, SimConfig};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -14,11 +14,13 @@ use tokio::sync::broadcast;
 use tokio::time::timeout;
 
 const PASSCODE: &str = "truthpass";
+/// The push route of the one phone in these tests.
+const ROUTE: &str = "phone";
 const TOKEN: &str = "oneTRUTHoneTRUTHoneTRUTH1";
 
 struct Rig {
     sim: PhoneSim,
-    phone: Phone,
+    phone: Session,
     events: broadcast::Receiver<CallEvent>,
     _listener: PushListener,
 }
@@ -35,8 +37,11 @@ async fn rig(interval: Duration, push_delay: Duration) -> Rig {
     .expect("sim");
     let listener = PushListener::bind(ListenerConfig {
         listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        token: TOKEN.into(),
-        phone: vec![Ipv4Addr::LOCALHOST.into()],
+        routes: vec![PushRoute {
+            id: ROUTE.into(),
+            token: TOKEN.into(),
+            phone: vec![Ipv4Addr::LOCALHOST.into()],
+        }],
         limits: Limits::default(),
     })
     .await
@@ -48,8 +53,12 @@ async fn rig(interval: Duration, push_delay: Duration) -> Rig {
     let config = ClientConfig::new(&sim.url(), Credentials::Passcode(Secret::new(PASSCODE)))
         .expect("config")
         .with_timeouts(Duration::from_millis(300), Duration::from_millis(500));
-    let phone = Phone::start(CtiClient::new(config).expect("client"), interval);
-    phone.attach_push(&listener);
+    let phone = Session::start(
+        std::sync::Arc::new(Grandstream::new(CtiClient::new(config).expect("client"))),
+        interval,
+        None,
+    );
+    phone.attach_push(&listener, ROUTE);
     let events = phone.subscribe();
     let mut state = phone.state();
     timeout(Duration::from_secs(2), async {
@@ -102,7 +111,7 @@ async fn push_first_pops_at_once_even_with_slow_polling() {
         (ring.line, ring.number.as_str(), ring.name.as_str()),
         (1, "+14165550123", "Ann Lee")
     );
-    rig.phone.answer(None).await.expect("answer");
+    rig.phone.act(None, Action::Answer).await.expect("answer");
     let connected = timeout(Duration::from_millis(500), rig.events.recv())
         .await
         .expect("connected in time")

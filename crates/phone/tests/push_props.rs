@@ -2,9 +2,9 @@
 //! random mixes of snapshots and pushes, and a model of a phone whose pushes are lost,
 //! duplicated and late, checked against what the user must see (one truth).
 
-use callpop_phone::models::{Line, LineState};
+use callpop_phone::model::{CallHint, HintKind};
+use callpop_phone::model::{Line, LineState};
 use callpop_phone::push::parse::{head_end, parse_push, request_target, MAX_HEAD};
-use callpop_phone::push::{PushKind, PushedEvent};
 use callpop_phone::tracker::{CallEvent, CallEventKind, CallTracker};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -87,11 +87,11 @@ fn to_lines(spec: &[(bool, usize, usize)]) -> Vec<Line> {
         .collect()
 }
 
-fn pushed(kind: &str, number: &str, id: &str) -> PushedEvent {
-    PushedEvent {
+fn pushed(kind: &str, number: &str, id: &str) -> CallHint {
+    CallHint {
         number: number.to_owned(),
         call_id: id.to_owned(),
-        ..PushedEvent::new(PushKind::from_name(kind))
+        ..CallHint::new(HintKind::from_name(kind))
     }
 }
 

@@ -5,16 +5,53 @@ use std::path::Path;
 
 use callpop_phone::crm::{CrmSettings, CrmWhen};
 use callpop_phone::number::DialingRules;
-use callpop_phone::settings::{self, Login, Settings, SettingsError};
+use callpop_phone::settings::{
+    self, AsteriskSettings, GrandstreamSettings, Login, PhoneId, PhoneProfile, PhoneSystem,
+    Settings, SettingsError,
+};
+
+/// The first phone's Grandstream settings.
+fn gs(s: &Settings) -> &GrandstreamSettings {
+    match s.phones.first().map(|p| &p.system) {
+        Some(PhoneSystem::Grandstream(g)) => g,
+        other => panic!("no Grandstream phone: {other:?}"),
+    }
+}
+
+fn gs_mut(s: &mut Settings) -> &mut GrandstreamSettings {
+    match s.phones.first_mut().map(|p| &mut p.system) {
+        Some(PhoneSystem::Grandstream(g)) => g,
+        _ => panic!("no Grandstream phone"),
+    }
+}
 
 fn customized() -> Settings {
     let mut s = Settings::default();
-    s.phone.url = "https://10.0.0.5:8443".into();
-    s.phone.login = Login::Session {
-        username: "user".into(),
-    };
-    s.phone.cert_sha256 = Some(vec!["0F"; 32].join(":"));
-    s.phone.poll_interval_ms = 750;
+    s.phones.push(PhoneProfile {
+        id: PhoneId::first(),
+        name: "Front desk".into(),
+        system: PhoneSystem::Grandstream(GrandstreamSettings {
+            url: "https://10.0.0.5:8443".into(),
+            login: Login::Session {
+                username: "user".into(),
+            },
+            cert_sha256: Some(vec!["0F"; 32].join(":")),
+            poll_interval_ms: 750,
+            push: true,
+            push_token: "abcdefghijklmnopqrstuvwxyz012345".into(),
+            ..GrandstreamSettings::default()
+        }),
+    });
+    s.phones.push(PhoneProfile {
+        id: PhoneId::new("phone-2"),
+        name: "PBX line".into(),
+        system: PhoneSystem::Asterisk(AsteriskSettings {
+            host: "pbx.example.com".into(),
+            username: "callpop".into(),
+            device: "PJSIP/201".into(),
+            ..AsteriskSettings::default()
+        }),
+    });
     s.dialing = DialingRules {
         country: "DE".into(),
         outside_line_prefix: "0".into(),
@@ -25,8 +62,6 @@ fn customized() -> Settings {
         template: "https://crm.example.com/search?phone={e164}".into(),
         when: CrmWhen::Answer,
     };
-    s.push.enabled = true;
-    s.push.token = "abcdefghijklmnopqrstuvwxyz012345".into();
     s.start_at_login = true;
     s
 }
@@ -54,22 +89,12 @@ fn round_trip() {
 }
 
 #[test]
-fn missing_file_gives_defaults_and_a_new_push_token() {
+fn missing_file_gives_defaults_without_phones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let loaded = settings::load(&dir.path().join("settings.toml"));
     assert_eq!(loaded.problem, None);
-    assert!(
-        loaded.needs_save,
-        "a generated token must be saved to stay the same"
-    );
-    let token = &loaded.settings.push.token;
-    assert!(token.len() >= settings::MIN_PUSH_TOKEN_LEN);
-    assert!(token
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
-    let mut expected = Settings::default();
-    expected.push.token = token.clone();
-    assert_eq!(loaded.settings, expected);
+    assert!(!loaded.needs_save);
+    assert_eq!(loaded.settings, Settings::default());
     assert!(files_in(dir.path()).is_empty(), "loading writes nothing");
 }
 
@@ -106,7 +131,7 @@ fn invalid_settings_are_not_saved_and_the_old_file_stays() {
     let before = fs::read_to_string(&path).expect("read");
 
     let mut bad = customized();
-    bad.phone.poll_interval_ms = 10;
+    gs_mut(&mut bad).poll_interval_ms = 10;
     let err = bad.save(&path).expect_err("refused");
     assert!(matches!(err, SettingsError::PollInterval { ms: 10 }));
     assert!(err.to_string().contains("250 ms"), "{err}");
@@ -141,10 +166,7 @@ fn broken_toml_is_kept_aside_and_reported_with_its_line() {
         "{problem}"
     );
 
-    let mut expected = Settings::default();
-    expected.push.token = loaded.settings.push.token.clone();
-    assert_eq!(loaded.settings, expected);
-    assert!(loaded.needs_save);
+    assert_eq!(loaded.settings, Settings::default());
 }
 
 #[test]
@@ -177,7 +199,7 @@ fn wrong_type_is_refused() {
         "{}",
         problem.reason
     );
-    assert_eq!(loaded.settings.phone.url, "");
+    assert!(loaded.settings.phones.is_empty());
 }
 
 #[test]
@@ -203,16 +225,13 @@ fn unknown_keys_are_tolerated() {
     let loaded = settings::load(&path);
     assert_eq!(loaded.problem, None);
     assert_eq!(loaded.settings.hotkey, "Ctrl+Alt+X");
-    assert_eq!(
-        loaded.settings.phone_url().map(String::from),
-        Some("http://10.0.0.7/".to_owned())
-    );
+    assert_eq!(gs(&loaded.settings).url, "10.0.0.7");
 }
 
 #[test]
 fn passcode_in_the_url_is_refused() {
     let mut s = customized();
-    s.phone.url = "http://10.0.0.5/cgi-bin/api-get_line_status?passcode=hunter2".into();
+    gs_mut(&mut s).url = "http://10.0.0.5/cgi-bin/api-get_line_status?passcode=hunter2".into();
     let err = s.validate().expect_err("refused");
     let message = err.to_string();
     assert!(
@@ -239,7 +258,6 @@ fn passcode_in_the_url_is_refused() {
         problem.reason
     );
     assert!(!problem.reason.contains("hunter2"), "{}", problem.reason);
-    assert_eq!(s.phone_url(), None);
 }
 
 #[test]
@@ -252,7 +270,7 @@ fn a_passcode_key_in_the_file_is_never_loaded() {
     let loaded = settings::load(&path);
     assert_eq!(loaded.problem, None);
     assert_eq!(
-        loaded.settings.phone.login,
+        gs(&loaded.settings).login,
         Login::Session {
             username: "user".into()
         }
@@ -297,7 +315,49 @@ fn push_on_without_a_token_gets_one_instead_of_being_set_aside() {
     let outcome = callpop_phone::settings::load(&path);
     assert!(outcome.problem.is_none(), "{:?}", outcome.problem);
     assert!(outcome.needs_save);
-    assert!(outcome.settings.push.enabled);
-    assert!(outcome.settings.push.token.len() >= callpop_phone::settings::MIN_PUSH_TOKEN_LEN);
-    assert_eq!(outcome.settings.phone.url, "http://10.0.0.5");
+    assert!(gs(&outcome.settings).push);
+    assert!(gs(&outcome.settings).push_token.len() >= callpop_phone::settings::MIN_PUSH_TOKEN_LEN);
+    assert_eq!(gs(&outcome.settings).url, "http://10.0.0.5");
+}
+
+#[test]
+fn a_one_phone_file_from_callpop_0_1_is_read_and_saved_in_the_new_layout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("settings.toml");
+    let old = "hotkey = \"Ctrl+Alt+D\"\n\n[phone]\nurl = \"http://10.0.0.5\"\npoll_interval_ms = 750\n\n[phone.login]\nmethod = \"passcode\"\n\n[push]\nenabled = true\nlisten = \"0.0.0.0:8787\"\ntoken = \"abcdefghijklmnopqrstuvwxyz012345\"\n";
+    fs::write(&path, old).expect("write");
+    let loaded = settings::load(&path);
+    assert_eq!(loaded.problem, None);
+    assert!(loaded.needs_save, "converted once, then saved");
+    let phone = &loaded.settings.phones[0];
+    // The id the old passcode is stored under in the keyring.
+    assert_eq!(phone.id.as_str(), "phone");
+    let g = gs(&loaded.settings);
+    assert_eq!(
+        (g.url.as_str(), g.poll_interval_ms, g.push),
+        ("http://10.0.0.5", 750, true)
+    );
+    assert_eq!(g.push_token, "abcdefghijklmnopqrstuvwxyz012345");
+    loaded.settings.save(&path).expect("save");
+    let saved = fs::read_to_string(&path).expect("read");
+    assert!(
+        saved.contains("[[phones]]") && saved.contains("kind = \"grandstream\""),
+        "{saved}"
+    );
+    let again = settings::load(&path);
+    assert!(!again.needs_save);
+    assert_eq!(again.settings, loaded.settings);
+}
+
+#[test]
+fn a_phone_system_this_callpop_does_not_know_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("settings.toml");
+    fs::write(
+        &path,
+        "version = 2\n\n[[phones]]\nid = \"phone\"\nkind = \"snom\"\nurl = \"http://10.0.0.9\"\n",
+    )
+    .expect("write");
+    let problem = settings::load(&path).problem.expect("reported");
+    assert!(problem.reason.contains("snom"), "{}", problem.reason);
 }

@@ -4,7 +4,7 @@
 //! every ring ends exactly once (`ended` after `connected`, or `missed`), no call rings twice,
 //! no event follows a call's end, and no event is made up for a line that was never busy.
 
-use callpop_phone::models::{Line, LineState};
+use callpop_phone::model::{Line, LineState};
 use callpop_phone::tracker::{CallEvent, CallEventKind, CallTracker};
 use proptest::prelude::*;
 use std::collections::BTreeMap;

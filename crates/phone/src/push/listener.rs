@@ -10,10 +10,14 @@
 //! 3. the request head must arrive within [`Limits::read_timeout`] (slow senders are dropped)
 //!    and fit in [`MAX_HEAD`] bytes (else `431`);
 //! 4. the parser ([`super::parse`]) checks the request line, the token (else `404`) and the
-//!    event. A valid push is published before `200 OK` is written.
+//!    event; the token names the phone (one listener serves every phone of the user, each
+//!    with its own token, see [`PushRoute`]), and the sender must be that phone. A valid push
+//!    is published, tagged with its route, before `200 OK` is written.
 
 use super::event::ReceivedPush;
-use super::parse::{head_end, parse_push, Refusal, MAX_HEAD};
+use super::parse::{
+    head_end, parse_target, presented_token, request_target, same_secret, Refusal, MAX_HEAD,
+};
 use super::PushError;
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
@@ -45,14 +49,32 @@ impl Default for Limits {
     }
 }
 
+/// One phone whose pushes the listener takes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PushRoute {
+    /// Tags the pushes of this phone ([`ReceivedPush::route`]): the phone's id.
+    pub id: String,
+    /// The secret path segment of this phone's Action URLs.
+    pub token: String,
+    /// The phone's addresses: the only senders accepted for this token.
+    pub phone: Vec<IpAddr>,
+}
+
+impl std::fmt::Debug for PushRoute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushRoute")
+            .field("id", &self.id)
+            .field("phone", &self.phone)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Everything a listener is started with.
 #[derive(Clone, Debug)]
 pub struct ListenerConfig {
     pub listen: SocketAddr,
-    /// The secret path segment of the Action URLs.
-    pub token: String,
-    /// The phone's addresses: the only senders accepted.
-    pub phone: Vec<IpAddr>,
+    /// The phones it takes pushes from.
+    pub routes: Vec<PushRoute>,
     pub limits: Limits,
 }
 
@@ -107,19 +129,45 @@ enum Outcome {
 }
 
 struct Shared {
-    token: String,
-    phone: RwLock<Vec<IpAddr>>,
+    routes: RwLock<Vec<PushRoute>>,
     limits: Limits,
     stats: Mutex<ListenerStats>,
     events: broadcast::Sender<ReceivedPush>,
 }
 
 impl Shared {
+    /// Whether `ip` is one of the phones' addresses (checked before reading a byte).
     fn is_phone(&self, ip: IpAddr) -> bool {
-        self.phone
+        self.routes
             .read()
-            .map(|p| p.iter().any(|a| a.to_canonical() == ip))
+            .map(|routes| {
+                routes
+                    .iter()
+                    .any(|r| r.phone.iter().any(|a| a.to_canonical() == ip))
+            })
             .unwrap_or(false)
+    }
+
+    /// The route whose token was presented, when `from` is that route's phone.
+    fn route_for(&self, given: &str, from: IpAddr) -> Result<PushRoute, Outcome> {
+        let routes = self
+            .routes
+            .read()
+            .map_err(|_| Outcome::Refused(Refusal::NotFound))?;
+        // Every token is compared, so timing does not tell which phone a token belongs to.
+        let mut found = None;
+        for route in routes.iter() {
+            if same_secret(given, &route.token) && found.is_none() {
+                found = Some(route);
+            }
+        }
+        let route = found.ok_or(Outcome::Refused(Refusal::NotFound))?;
+        if route.phone.iter().any(|a| a.to_canonical() == from) {
+            Ok(route.clone())
+        } else {
+            // The right token from another phone's address: not this phone's push.
+            Err(Outcome::Foreign)
+        }
     }
 
     fn count(&self, from: IpAddr, outcome: Outcome) {
@@ -162,7 +210,7 @@ pub struct PushListener {
 impl PushListener {
     /// Binds and starts serving. Must be called inside a tokio runtime.
     pub async fn bind(config: ListenerConfig) -> Result<Self, PushError> {
-        if config.token.is_empty() {
+        if config.routes.iter().any(|r| r.token.is_empty()) {
             return Err(PushError::Token);
         }
         let bind_error = |e: std::io::Error| PushError::Bind {
@@ -173,8 +221,7 @@ impl PushListener {
         let addr = listener.local_addr().map_err(bind_error)?;
         let (events, _) = broadcast::channel(64);
         let shared = Arc::new(Shared {
-            token: config.token,
-            phone: RwLock::new(config.phone),
+            routes: RwLock::new(config.routes),
             limits: config.limits,
             stats: Mutex::new(ListenerStats::default()),
             events,
@@ -207,10 +254,10 @@ impl PushListener {
             .unwrap_or_default()
     }
 
-    /// The phone's addresses changed (DHCP, a new phone).
-    pub fn set_phone_addresses(&self, phone: Vec<IpAddr>) {
-        if let Ok(mut p) = self.shared.phone.write() {
-            *p = phone;
+    /// The phones changed (a phone added or removed, a new address after DHCP).
+    pub fn set_routes(&self, routes: Vec<PushRoute>) {
+        if let Ok(mut r) = self.shared.routes.write() {
+            *r = routes;
         }
     }
 
@@ -326,8 +373,17 @@ async fn serve(
             return;
         }
     };
-    match parse_push(&head, &shared.token) {
-        Ok(event) => {
+    let parsed = request_target(&head)
+        .map_err(Outcome::Refused)
+        .and_then(|(_, target)| {
+            let given = presented_token(target).ok_or(Outcome::Refused(Refusal::NotFound))?;
+            let route = shared.route_for(given, from)?;
+            parse_target(target, &route.token)
+                .map(|event| (event, route.id))
+                .map_err(Outcome::Refused)
+        });
+    match parsed {
+        Ok((event, route)) => {
             tracing::debug!(kind = %event.kind, %from, "push received");
             if let Ok(mut stats) = shared.stats.lock() {
                 stats.accepted += 1;
@@ -335,13 +391,18 @@ async fn serve(
             let _ = shared.events.send(ReceivedPush {
                 event,
                 from,
+                route,
                 at: Instant::now(),
             });
             answer(&mut stream, 200).await;
         }
-        Err(refusal) => {
-            shared.count(from, Outcome::Refused(refusal));
-            answer(&mut stream, refusal.status()).await;
+        Err(outcome) => {
+            shared.count(from, outcome);
+            let status = match outcome {
+                Outcome::Refused(refusal) => refusal.status(),
+                _ => 404,
+            };
+            answer(&mut stream, status).await;
         }
     }
 }

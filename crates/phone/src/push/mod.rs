@@ -20,12 +20,14 @@ pub mod listener;
 pub mod parse;
 pub mod urls;
 
-pub use event::{PushKind, PushedEvent, ReceivedPush};
-pub use listener::{Limits, ListenerConfig, ListenerStats, PushListener, RefusedRequest};
+pub use event::ReceivedPush;
+pub use listener::{
+    Limits, ListenerConfig, ListenerStats, PushListener, PushRoute, RefusedRequest,
+};
 pub use urls::{pc_address_for, push_lines, PushLine};
 
-use crate::cti::parse_phone_url;
-use crate::settings::{PushSettings, MIN_PUSH_TOKEN_LEN};
+use crate::address::parse_phone_url;
+use crate::settings::{PhoneProfile, PushSettings, MIN_PUSH_TOKEN_LEN};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 use thiserror::Error;
@@ -81,8 +83,8 @@ fn listen_addr(push: &PushSettings) -> Result<SocketAddr, PushError> {
         .map_err(|_| PushError::Listen(push.listen.chars().take(60).collect()))
 }
 
-fn checked_token(push: &PushSettings) -> Result<&str, PushError> {
-    let token = push.token.trim();
+fn checked_token(token: &str) -> Result<&str, PushError> {
+    let token = token.trim();
     let ok = token.len() >= MIN_PUSH_TOKEN_LEN
         && token
             .chars()
@@ -94,29 +96,41 @@ fn checked_token(push: &PushSettings) -> Result<&str, PushError> {
     }
 }
 
-/// Starts the listener the settings describe, accepting pushes from the phone at `phone_url`
-/// only. (Whether push is enabled at all is the caller's decision.)
-pub async fn listener_from_settings(
-    push: &PushSettings,
-    phone_url: &str,
-) -> Result<PushListener, PushError> {
-    let token = checked_token(push)?.to_owned();
-    let listen = listen_addr(push)?;
-    let phone = phone_addresses(phone_url).await?;
-    PushListener::bind(ListenerConfig {
-        listen,
+/// The route for a phone that pushes (see [`PushRoute`]): its id, token and addresses.
+pub async fn route_for(profile: &PhoneProfile) -> Result<Option<PushRoute>, PushError> {
+    let Some(token) = profile.push_token() else {
+        return Ok(None);
+    };
+    let token = checked_token(token)?.to_owned();
+    let phone = phone_addresses(&profile.system.address()).await?;
+    Ok(Some(PushRoute {
+        id: profile.id.to_string(),
         token,
         phone,
+    }))
+}
+
+/// Starts the one listener for every phone that pushes (`routes`, possibly none yet).
+pub async fn listener_for(
+    push: &PushSettings,
+    routes: Vec<PushRoute>,
+) -> Result<PushListener, PushError> {
+    PushListener::bind(ListenerConfig {
+        listen: listen_addr(push)?,
+        routes,
         limits: Limits::default(),
     })
     .await
 }
 
-/// The Action URL lines for these settings (before a listener runs, e.g. on the settings
-/// page). See [`lines_for`].
-pub async fn setup_lines(push: &PushSettings, phone_url: &str) -> Result<Vec<PushLine>, PushError> {
-    let token = checked_token(push)?;
-    lines_for(listen_addr(push)?, token, phone_url).await
+/// The Action URL lines for a phone (before a listener runs, e.g. on the settings page).
+/// See [`lines_for`].
+pub async fn setup_lines(
+    push: &PushSettings,
+    profile: &PhoneProfile,
+) -> Result<Vec<PushLine>, PushError> {
+    let token = checked_token(profile.push_token().unwrap_or_default())?;
+    lines_for(listen_addr(push)?, token, &profile.system.address()).await
 }
 
 /// The Action URL lines for a listener on `listen` (its actual address once bound): the
@@ -140,16 +154,21 @@ pub async fn lines_for(
     Ok(push_lines(SocketAddr::new(pc, listen.port()), token))
 }
 
-/// Waits up to `within` for the next valid push (the user calls the desk phone, or lifts the
+/// Waits up to `within` for the next valid push from the phone `route` (the user calls the desk phone, or lifts the
 /// handset and dials). `Ok` tells what arrived; `Err` says, in words for the user, what the
 /// listener saw instead.
-pub async fn test_push(listener: &PushListener, within: Duration) -> Result<ReceivedPush, String> {
+pub async fn test_push(
+    listener: &PushListener,
+    route: &str,
+    within: Duration,
+) -> Result<ReceivedPush, String> {
     let before = listener.stats();
     let mut rx = listener.subscribe();
     let wait = async {
         loop {
             match rx.recv().await {
-                Ok(push) => return Some(push),
+                Ok(push) if push.route == route => return Some(push),
+                Ok(_) => continue,
                 Err(RecvError::Lagged(_)) => continue,
                 Err(RecvError::Closed) => return None,
             }

@@ -14,8 +14,7 @@
 //! UTF-8 in the request line, and any path that is not `/cp/<token>/<event>` with the right
 //! token (compared in constant time).
 
-use super::event::{PushKind, PushedEvent};
-use crate::tracker::Direction;
+use crate::model::{CallHint, Direction, HintKind};
 use percent_encoding::percent_decode_str;
 use sha2::{Digest, Sha256};
 
@@ -127,14 +126,14 @@ pub fn request_target(head: &[u8]) -> Result<(&str, &str), Refusal> {
 }
 
 /// Parses a complete request head into the event it pushes, checking the token.
-pub fn parse_push(head: &[u8], token: &str) -> Result<PushedEvent, Refusal> {
+pub fn parse_push(head: &[u8], token: &str) -> Result<CallHint, Refusal> {
     let (_, target) = request_target(head)?;
     parse_target(target, token)
 }
 
 /// Parses a request target (`/cp/TOKEN/in?n=...`, or the absolute form
 /// `http://host:port/cp/...`) into the event it pushes, checking the token.
-pub fn parse_target(target: &str, token: &str) -> Result<PushedEvent, Refusal> {
+pub fn parse_target(target: &str, token: &str) -> Result<CallHint, Refusal> {
     let target = strip_origin(target);
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let rest = path.strip_prefix(PATH_PREFIX).ok_or(Refusal::NotFound)?;
@@ -152,7 +151,7 @@ pub fn parse_target(target: &str, token: &str) -> Result<PushedEvent, Refusal> {
     if event_word.is_empty() {
         return Err(Refusal::NoEvent);
     }
-    let mut event = PushedEvent::new(PushKind::from_name(&event_word));
+    let mut event = CallHint::new(HintKind::from_name(&event_word));
     event.number = params
         .get(&["n", "num", "number", "remote"])
         .unwrap_or_default();
@@ -169,6 +168,14 @@ pub fn parse_target(target: &str, token: &str) -> Result<PushedEvent, Refusal> {
         .get(&["r", "dir", "direction", "calldirection"])
         .and_then(|d| direction(&d));
     Ok(event)
+}
+
+/// The token a request target presents (`/cp/<token>/...`), before it is checked.
+pub fn presented_token(target: &str) -> Option<&str> {
+    let target = strip_origin(target);
+    let path = target.split('?').next().unwrap_or(target);
+    let rest = path.strip_prefix(PATH_PREFIX)?;
+    Some(rest.split('/').next().unwrap_or(rest))
 }
 
 /// `http://host:port/path` → `/path` (a proxy-style request line).
@@ -189,7 +196,7 @@ fn strip_origin(target: &str) -> &str {
 
 /// Compares a presented token with the real one without leaking, through timing, how much of
 /// it matched (or how long it is): both are hashed, then the digests are compared in full.
-fn same_secret(given: &str, real: &str) -> bool {
+pub(crate) fn same_secret(given: &str, real: &str) -> bool {
     let a = Sha256::digest(given.as_bytes());
     let b = Sha256::digest(real.as_bytes());
     a.iter()
@@ -283,7 +290,7 @@ mod tests {
 
     const TOKEN: &str = "T0kenT0kenT0kenT0kenT0ken";
 
-    fn push(line: &str) -> Result<PushedEvent, Refusal> {
+    fn push(line: &str) -> Result<CallHint, Refusal> {
         parse_push(format!("{line}\r\nHost: pc\r\n\r\n").as_bytes(), TOKEN)
     }
 
@@ -293,7 +300,7 @@ mod tests {
             "GET /cp/{TOKEN}/in?n=+1555 0100&d=John Doe&c=abc-1@pbx&u=$local HTTP/1.1"
         ))
         .expect("valid");
-        assert_eq!(e.kind, PushKind::Incoming);
+        assert_eq!(e.kind, HintKind::Incoming);
         assert_eq!(e.number, "+1555 0100");
         assert_eq!(e.name, "John Doe");
         assert_eq!(e.call_id, "abc-1@pbx");
@@ -302,7 +309,7 @@ mod tests {
             "GET /cp/{TOKEN}/miss?n=%2B49%2030&d=$display_remote&c=$call-id HTTP/1.0"
         ))
         .expect("valid");
-        assert_eq!((e.kind, e.number.as_str()), (PushKind::Missed, "+49 30"));
+        assert_eq!((e.kind, e.number.as_str()), (HintKind::Missed, "+49 30"));
         assert_eq!((e.name.as_str(), e.call_id.as_str()), ("", ""));
     }
 
@@ -312,7 +319,7 @@ mod tests {
             "GET /cp/{TOKEN}/incoming_call?remote=203&display_remote=Виталик Ш&call_id=77&calldirection=incoming HTTP/1.1"
         ))
         .expect("valid");
-        assert_eq!(e.kind, PushKind::Incoming);
+        assert_eq!(e.kind, HintKind::Incoming);
         assert_eq!((e.number.as_str(), e.name.as_str()), ("203", "Виталик Ш"));
         assert_eq!(e.call_id, "77");
         assert_eq!(e.direction, Some(Direction::Incoming));
@@ -320,12 +327,12 @@ mod tests {
             "GET /cp/{TOKEN}?event=call_terminated&call-id=9 HTTP/1.1"
         ))
         .expect("event in the query");
-        assert_eq!((e.kind, e.call_id.as_str()), (PushKind::Terminated, "9"));
+        assert_eq!((e.kind, e.call_id.as_str()), (HintKind::Terminated, "9"));
         let e = push(&format!(
             "GET http://10.0.0.2:8787/cp/{TOKEN}/offhook HTTP/1.1"
         ))
         .expect("absolute form");
-        assert_eq!(e.kind, PushKind::Other("offhook".into()));
+        assert_eq!(e.kind, HintKind::Other("offhook".into()));
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! uses: `$remote` (number), `$display_remote` (name), `$call-id` (ties one call's pushes
 //! together) and `$calldirection`.
 
-use super::event::PushKind;
 use super::parse::PATH_PREFIX;
+use crate::model::HintKind;
 use serde::Serialize;
 use std::fmt;
 use std::io;
@@ -18,7 +18,7 @@ const VARIABLES: &str = "n=$remote&d=$display_remote&c=$call-id&r=$calldirection
 /// One Action URL to set on the phone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PushLine {
-    pub kind: PushKind,
+    pub kind: HintKind,
     /// The field's name in the phone's web UI.
     pub label: &'static str,
     /// Grandstream's P-value of the field, for provisioning files.
@@ -34,14 +34,14 @@ impl fmt::Display for PushLine {
 }
 
 /// The phone's fields for the seven call events: event, label in the web UI, P-value.
-const FIELDS: [(PushKind, &str, u16); 7] = [
-    (PushKind::Incoming, "Incoming Call", 8310),
-    (PushKind::Outgoing, "Outgoing Call", 8311),
-    (PushKind::Established, "Established Call", 8313),
-    (PushKind::Terminated, "Terminated Call", 8314),
-    (PushKind::Missed, "Missed Call", 8312),
-    (PushKind::Hold, "Hold", 8324),
-    (PushKind::Unhold, "Unhold", 8325),
+const FIELDS: [(HintKind, &str, u16); 7] = [
+    (HintKind::Incoming, "Incoming Call", 8310),
+    (HintKind::Outgoing, "Outgoing Call", 8311),
+    (HintKind::Established, "Established Call", 8313),
+    (HintKind::Terminated, "Terminated Call", 8314),
+    (HintKind::Missed, "Missed Call", 8312),
+    (HintKind::Hold, "Hold", 8324),
+    (HintKind::Unhold, "Unhold", 8325),
 ];
 
 /// The URLs for the seven call events, for a listener the phone reaches at `pc`.

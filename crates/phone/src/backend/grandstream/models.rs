@@ -1,142 +1,40 @@
-//! What a phone reports, as typed values.
+//! What a Grandstream phone reports, as typed values.
 //!
 //! Grandstream answers are loosely typed (`acct` is `0`, `2` or `""`, `active` a number, lines
 //! come and go with the model), so parsing is lenient here and strict everywhere after: the rest
-//! of callpop only ever sees these types.
+//! of callpop only ever sees the neutral [`crate::model`] types.
 
-use serde::{Deserialize, Serialize};
+use crate::model::{Line, LineState};
+use serde::Serialize;
 use serde_json::Value;
 
-/// The state of one line, as the phone names it.
-///
-/// `Other` keeps the phone's own word for states we do not know (Android models report
-/// `transfer`, `conference`, `ending`, ...): they must never crash anything, and showing the
-/// phone's word is more honest than guessing.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum LineState {
-    Idle,
-    /// An incoming call is ringing.
-    Ringing,
-    /// An outgoing call is ringing at the other end (ringback).
-    Calling,
-    /// Digits are being entered for an outgoing call.
-    Dialing,
-    Connected,
-    OnHold,
-    Failed,
-    Other(String),
-}
-
-impl LineState {
-    /// Maps the phone's word; unknown words are kept as they are, trimmed and lower-cased.
-    pub fn from_phone(word: &str) -> Self {
-        let word = word.trim().to_ascii_lowercase();
-        match word.as_str() {
-            "idle" | "" => Self::Idle,
-            "ringing" | "incoming" => Self::Ringing,
-            "calling" | "ringback" => Self::Calling,
-            "dialing" => Self::Dialing,
-            "connected" | "talking" => Self::Connected,
-            "onhold" | "hold" | "held" => Self::OnHold,
-            "failed" | "fail" => Self::Failed,
-            _ => Self::Other(word),
+/// Parses one element of the `api-get_line_status` body. `None` when the object carries no
+/// usable line number: such an entry cannot be tracked, so it is skipped.
+pub(crate) fn parse_line(value: &Value, position: usize) -> Option<Line> {
+    let obj = value.as_object()?;
+    let index = match obj.get("line") {
+        Some(v) => lenient_u32(v)?,
+        // Some firmware omits `line`: fall back to the position in the array.
+        None => u32::try_from(position + 1).ok()?,
+    };
+    let text = |key: &str| -> String {
+        match obj.get(key) {
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
         }
-    }
-
-    /// The word callpop prints (`status --json`, the UI), the phone's own for `Other`.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Idle => "idle",
-            Self::Ringing => "ringing",
-            Self::Calling => "calling",
-            Self::Dialing => "dialing",
-            Self::Connected => "connected",
-            Self::OnHold => "onhold",
-            Self::Failed => "failed",
-            Self::Other(word) => word,
-        }
-    }
-
-    /// True when a call occupies the line in any way.
-    pub fn is_busy(&self) -> bool {
-        !matches!(self, Self::Idle)
-    }
-}
-
-impl Serialize for LineState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for LineState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let word = String::deserialize(d)?;
-        Ok(Self::from_phone(&word))
-    }
-}
-
-/// One line of the phone, as reported by `api-get_line_status`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Line {
-    /// 1-based line number as the phone counts it.
-    #[serde(rename = "line")]
-    pub index: u32,
-    pub state: LineState,
-    /// The other party's display name; often empty while ringing; may be any UTF-8.
-    #[serde(rename = "name")]
-    pub remote_name: String,
-    #[serde(rename = "number")]
-    pub remote_number: String,
-    /// Account index as the phone reports it (0- or 1-based depending on the model), absent
-    /// when the phone sends `""`.
-    pub account: Option<u32>,
-    /// The line with focus: phone operations act on it.
-    pub active: bool,
-    /// In a conference (newer firmware only; false when not reported).
-    pub conference: bool,
-}
-
-impl Line {
-    /// An idle line with nothing on it.
-    pub fn idle(index: u32) -> Self {
-        Self {
-            index,
-            state: LineState::Idle,
-            remote_name: String::new(),
-            remote_number: String::new(),
-            account: None,
-            active: false,
-            conference: false,
-        }
-    }
-
-    /// Parses one element of the `api-get_line_status` body. `None` when the object carries
-    /// no usable line number: such an entry cannot be tracked, so it is skipped.
-    pub(crate) fn from_json(value: &Value, position: usize) -> Option<Self> {
-        let obj = value.as_object()?;
-        let index = match obj.get("line") {
-            Some(v) => lenient_u32(v)?,
-            // Some firmware omits `line`: fall back to the position in the array.
-            None => u32::try_from(position + 1).ok()?,
-        };
-        let text = |key: &str| -> String {
-            match obj.get(key) {
-                Some(Value::String(s)) => s.trim().to_owned(),
-                Some(Value::Number(n)) => n.to_string(),
-                _ => String::new(),
-            }
-        };
-        Some(Self {
-            index,
-            state: LineState::from_phone(&text("state")),
-            remote_name: text("remotename"),
-            remote_number: text("remotenumber"),
-            account: obj.get("acct").and_then(lenient_u32),
-            active: obj.get("active").map(lenient_bool).unwrap_or(false),
-            conference: obj.get("conf").map(lenient_bool).unwrap_or(false),
-        })
-    }
+    };
+    Some(Line {
+        index,
+        state: LineState::from_phone(&text("state")),
+        remote_name: text("remotename"),
+        remote_number: text("remotenumber"),
+        account: obj.get("acct").and_then(lenient_u32),
+        active: obj.get("active").map(lenient_bool).unwrap_or(false),
+        conference: obj.get("conf").map(lenient_bool).unwrap_or(false),
+        // Line status carries no call id; pushes may tie one to the call (see the tracker).
+        call_id: String::new(),
+    })
 }
 
 /// Reads `3`, `"3"`; anything else (including `""`) is absent.
@@ -344,16 +242,16 @@ mod tests {
         let a = json!({"line":1,"conf":0,"state":"ringing","acct":0,"active":0,"remotename":"","remotenumber":"+15555550100"});
         let b = json!({"line":2,"state":"connected","acct":2,"active":1,"remotename":"Виталик","remotenumber":"203"});
         let c = json!({"line":"3","state":"transfer","acct":"","active":"1","remotename":7,"remotenumber":203});
-        let a = Line::from_json(&a, 0).expect("line a");
+        let a = parse_line(&a, 0).expect("line a");
         assert_eq!(a.state, LineState::Ringing);
         assert_eq!(a.remote_number, "+15555550100");
         assert_eq!(a.account, Some(0));
         assert!(!a.active);
-        let b = Line::from_json(&b, 1).expect("line b");
+        let b = parse_line(&b, 1).expect("line b");
         assert_eq!(b.remote_name, "Виталик");
         assert_eq!(b.account, Some(2));
         assert!(b.active);
-        let c = Line::from_json(&c, 2).expect("line c");
+        let c = parse_line(&c, 2).expect("line c");
         assert_eq!(c.index, 3);
         assert_eq!(c.state, LineState::Other("transfer".into()));
         assert_eq!(c.account, None);
@@ -362,10 +260,10 @@ mod tests {
 
     #[test]
     fn line_without_number_uses_position_and_non_object_is_skipped() {
-        let l = Line::from_json(&json!({"state":"idle"}), 4).expect("line");
+        let l = parse_line(&json!({"state":"idle"}), 4).expect("line");
         assert_eq!(l.index, 5);
-        assert!(Line::from_json(&json!("idle"), 0).is_none());
-        assert!(Line::from_json(&json!({"line":-1}), 0).is_none());
+        assert!(parse_line(&json!("idle"), 0).is_none());
+        assert!(parse_line(&json!({"line":-1}), 0).is_none());
     }
 
     #[test]

@@ -1,31 +1,24 @@
 //! The Grandstream CTI client: one HTTP connection pool, every endpoint, both login styles.
 
+use super::super::models::{parse_line, Account, Key, PhoneModel, PhoneOperation, PhoneStatus};
 use super::answer::{interpret, is_truthy, Answer, Context};
 use super::config::ClientConfig;
-use super::rejections::RejectedLogins;
-use super::tls::{pinned_tls_config, CertFingerprint, PinningVerifier};
+use crate::backend::DialMethod;
 use crate::credentials::Credentials;
 use crate::error::PhoneError;
-use crate::models::{Account, Key, Line, PhoneModel, PhoneOperation, PhoneStatus};
+use crate::model::Line;
+use crate::rejections::{LoginTarget, RejectedLogins};
+use crate::tls::{pinned_tls_config, CertFingerprint, PinningVerifier};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 use url::Url;
 
 /// Answers larger than this are cut off: a phone's JSON is a few kilobytes, and a hostile or
 /// broken peer must not make callpop buffer without bound.
 const MAX_ANSWER_BYTES: usize = 256 * 1024;
-
-/// How a number was dialled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DialMethod {
-    /// `api-make_call` accepted it.
-    MakeCall,
-    /// The phone has no (or a disabled) click-to-dial: the digits were pressed as keys.
-    Keypad,
-}
 
 /// Proof that the caller means to erase the phone. `api-sys_operation?request=RESET` is a
 /// factory reset: a desk worker's app must never do it by accident, so the only way to get
@@ -48,20 +41,36 @@ pub struct CtiClient {
     /// The web-session id on session firmware.
     sid: tokio::sync::Mutex<Option<String>>,
     /// Set when the phone rejected the login or locked us out. While set, no request is sent:
-    /// retrying a rejected passcode on our own would lock the phone for everyone.
-    rejected: Mutex<Option<PhoneError>>,
+    /// retrying a rejected passcode on our own would lock the phone for everyone. A lock-out
+    /// ends by itself (someone else may have caused it); a rejection only with new credentials.
+    rejected: Mutex<Option<Rejection>>,
     /// Until the phone has accepted the current credentials once, requests go one at a time:
     /// two concurrent requests with a wrong passcode would cost two of the phone's five tries.
     auth_gate: tokio::sync::Mutex<()>,
     credentials_verified: AtomicBool,
-    /// Remembered once `api-make_call` proved absent or switched off, so each later dial goes
-    /// straight to the keypad instead of paying a failed round trip first.
+    /// Remembered once `api-make_call` proved absent from the firmware (HTTP 404), so each
+    /// later dial goes straight to the keypad instead of paying a failed round trip first. A
+    /// `false` answer is not remembered: it may only mean "not now".
     make_call_unavailable: AtomicBool,
     tls: Option<Arc<PinningVerifier>>,
     request_timeout: std::time::Duration,
-    /// Shared with the app's other clients, so no client retries a login another saw rejected.
-    rejections: Option<(Arc<RejectedLogins>, String)>,
+    /// Shared with the app's other clients and other callpop processes, so no client retries
+    /// a login another saw rejected.
+    rejections: Option<Arc<RejectedLogins>>,
 }
+
+/// A latched refusal to send anything.
+#[derive(Clone, Debug)]
+struct Rejection {
+    error: PhoneError,
+    /// When a lock-out ends; `None` for a rejected login, which only new credentials lift.
+    until: Option<Instant>,
+}
+
+/// A little longer than the phone says, so the first try after a lock-out is not refused.
+const LOCK_MARGIN: Duration = Duration::from_secs(2);
+/// How long to wait out a lock-out whose length the phone did not say.
+const DEFAULT_LOCK: Duration = Duration::from_secs(5 * 60);
 
 impl std::fmt::Debug for CtiClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -85,13 +94,16 @@ impl CtiClient {
         config: ClientConfig,
         memory: Arc<RejectedLogins>,
     ) -> Result<Self, PhoneError> {
-        let known = memory.check(&config);
-        let phone = super::rejections::phone_key(&config);
         let mut client = Self::new(config)?;
+        let credentials = client.credentials();
+        let known = memory.check(
+            &client.login_target(&credentials),
+            credentials.secret().expose(),
+        );
         if let (Some(error), Ok(rejected)) = (known, client.rejected.get_mut()) {
-            *rejected = Some(error);
+            *rejected = Some(Rejection { error, until: None });
         }
-        client.rejections = Some((memory, phone));
+        client.rejections = Some(memory);
         Ok(client)
     }
 
@@ -102,6 +114,9 @@ impl CtiClient {
             .timeout(config.request_timeout)
             .pool_max_idle_per_host(2)
             .redirect(reqwest::redirect::Policy::none())
+            // Never through an HTTP(S)_PROXY from the environment: the passcode travels in the
+            // URL, and a desk phone is on the local network anyway.
+            .no_proxy()
             .user_agent(concat!("callpop/", env!("CARGO_PKG_VERSION")));
         // reqwest is built without a default TLS provider: every client gets the pinning
         // configuration (on plain HTTP it is simply never used).
@@ -133,13 +148,20 @@ impl CtiClient {
         &self.host
     }
 
-    /// New credentials from the user: the only thing that lifts a rejection.
+    /// New credentials from the user: the only thing that lifts a rejection (unless these
+    /// very credentials were rejected before, by this or another callpop).
     pub fn set_credentials(&self, credentials: Credentials) {
+        let known = self.rejections.as_ref().and_then(|memory| {
+            memory.check(
+                &self.login_target(&credentials),
+                credentials.secret().expose(),
+            )
+        });
         if let Ok(mut c) = self.credentials.write() {
             *c = credentials;
         }
         if let Ok(mut r) = self.rejected.lock() {
-            *r = None;
+            *r = known.map(|error| Rejection { error, until: None });
         }
         self.credentials_verified.store(false, Ordering::SeqCst);
         if let Ok(mut sid) = self.sid.try_lock() {
@@ -147,9 +169,35 @@ impl CtiClient {
         }
     }
 
-    /// The rejection that currently blocks all requests, if any.
+    /// The rejection that currently blocks all requests, if any. A lock-out stops blocking
+    /// once it has run out: then one request may find out whether the login is good.
     pub fn rejection(&self) -> Option<PhoneError> {
-        self.rejected.lock().ok().and_then(|r| r.clone())
+        let mut rejected = self.rejected.lock().ok()?;
+        if rejected
+            .as_ref()
+            .is_some_and(|r| r.until.is_some_and(|until| Instant::now() >= until))
+        {
+            *rejected = None;
+        }
+        rejected.as_ref().map(|r| r.error.clone())
+    }
+
+    /// How long a lock-out still lasts, when one blocks requests.
+    pub fn locked_for(&self) -> Option<Duration> {
+        let rejected = self.rejected.lock().ok()?;
+        let until = rejected.as_ref()?.until?;
+        Some(until.saturating_duration_since(Instant::now()))
+    }
+
+    /// The key this client's login is remembered under.
+    fn login_target(&self, credentials: &Credentials) -> LoginTarget {
+        LoginTarget {
+            phone: format!("grandstream {}", self.base.origin().ascii_serialization()),
+            user: match credentials {
+                Credentials::Passcode(_) => String::new(),
+                Credentials::Session { username, .. } => username.clone(),
+            },
+        }
     }
 
     /// The pinned certificate, on HTTPS.
@@ -171,7 +219,7 @@ impl CtiClient {
         let mut lines: Vec<Line> = items
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| Line::from_json(v, i))
+            .filter_map(|(i, v)| parse_line(v, i))
             .collect();
         lines.sort_by_key(|l| l.index);
         lines.dedup_by_key(|l| l.index);
@@ -273,9 +321,16 @@ impl CtiClient {
     /// Dials `number` (already normalized: digits, `*`, `#`, maybe a leading `+`).
     ///
     /// `api-make_call` first (sending both `passcode` and `password`, since firmware differs);
-    /// when it is absent, switched off or answers `false`, the digits are pressed as keys.
-    /// Success means the phone accepted the request; the poller confirms the call.
-    pub async fn dial(&self, number: &str, account: Option<u32>) -> Result<DialMethod, PhoneError> {
+    /// when it is absent or answers `false`, the digits are pressed as keys, but only while no
+    /// call is in progress (`call_in_progress`): during a call the phone would send the keys
+    /// into that call as tones instead of dialling. Success means the phone accepted the
+    /// request; the session confirms the call.
+    pub async fn dial(
+        &self,
+        number: &str,
+        account: Option<u32>,
+        call_in_progress: bool,
+    ) -> Result<DialMethod, PhoneError> {
         if number.is_empty() {
             return Err(PhoneError::Refused(
                 "There is no number to dial.".to_owned(),
@@ -289,13 +344,23 @@ impl CtiClient {
                 params.push(("password", secret));
             }
             match self.call("api-make_call", &params).await {
-                Ok(Answer::Success(body)) if is_truthy(&body) => return Ok(DialMethod::MakeCall),
-                Ok(_) | Err(PhoneError::NotSupported { .. }) => {
-                    tracing::info!("click-to-dial unavailable on this phone, dialing by keypad");
+                Ok(Answer::Success(body)) if is_truthy(&body) => {
+                    return Ok(DialMethod::ClickToDial)
+                }
+                Ok(_) => tracing::info!("click-to-dial declined this number, trying the keypad"),
+                Err(PhoneError::NotSupported { .. }) => {
+                    tracing::info!("this phone has no click-to-dial, dialing by keypad");
                     self.make_call_unavailable.store(true, Ordering::Relaxed);
                 }
                 Err(e) => return Err(e),
             }
+        }
+        if call_in_progress {
+            return Err(PhoneError::Refused(format!(
+                "The phone did not take {number} by click-to-dial, and pressing the digits now \
+                 would send them into the call in progress as tones. Dial it after this call, \
+                 or turn on \"Click-To-Dial Feature\" on the phone."
+            )));
         }
         let keys = Key::dial_sequence(number).ok_or_else(|| {
             PhoneError::Refused(format!(
@@ -338,21 +403,40 @@ impl CtiClient {
         if let Some(rejection) = self.rejection() {
             return Err(rejection);
         }
+        let credentials = self.credentials();
         let result = self.call_with_login(function, params).await;
         match &result {
-            Err(e @ (PhoneError::PasscodeRejected { .. } | PhoneError::LockedOut { .. })) => {
+            Err(e @ PhoneError::PasscodeRejected { .. }) => {
                 if let Ok(mut r) = self.rejected.lock() {
-                    *r = Some(e.clone());
+                    *r = Some(Rejection {
+                        error: e.clone(),
+                        until: None,
+                    });
                 }
-                if let Some((memory, phone)) = &self.rejections {
-                    memory.record(phone, &self.credentials(), e);
+                if let Some(memory) = &self.rejections {
+                    memory.record(
+                        &self.login_target(&credentials),
+                        credentials.secret().expose(),
+                        e,
+                    );
+                }
+            }
+            Err(e @ PhoneError::LockedOut { minutes }) => {
+                let lock = minutes
+                    .map(|m| Duration::from_secs(u64::from(m) * 60))
+                    .unwrap_or(DEFAULT_LOCK);
+                if let Ok(mut r) = self.rejected.lock() {
+                    *r = Some(Rejection {
+                        error: e.clone(),
+                        until: Some(Instant::now() + lock + LOCK_MARGIN),
+                    });
                 }
             }
             // The phone understood the request: the login is good.
             Ok(_) | Err(PhoneError::NotSupported { .. } | PhoneError::CommandRefused { .. }) => {
                 if !self.credentials_verified.swap(true, Ordering::SeqCst) {
-                    if let Some((memory, phone)) = &self.rejections {
-                        memory.forget_phone(phone);
+                    if let Some(memory) = &self.rejections {
+                        memory.forget(&self.login_target(&credentials));
                     }
                 }
             }
@@ -541,7 +625,7 @@ impl CtiClient {
         PhoneError::Unreachable { host, reason }
     }
 
-    fn credentials(&self) -> Credentials {
+    pub(crate) fn credentials(&self) -> Credentials {
         match self.credentials.read() {
             Ok(c) => c.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
@@ -605,5 +689,47 @@ fn root_cause(error: &reqwest::Error) -> String {
             "the phone closed the connection without answering".to_owned()
         }
         _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_out_stops_blocking_once_it_has_run_out() {
+        let config = ClientConfig::new(
+            "http://10.0.0.5",
+            Credentials::Passcode(crate::Secret::new("x")),
+        )
+        .expect("config");
+        let client = CtiClient::new(config).expect("client");
+        let locked = PhoneError::LockedOut { minutes: Some(5) };
+        if let Ok(mut r) = client.rejected.lock() {
+            *r = Some(Rejection {
+                error: locked.clone(),
+                until: Some(Instant::now() + Duration::from_secs(60)),
+            });
+        }
+        assert_eq!(client.rejection(), Some(locked.clone()));
+        if let Ok(mut r) = client.rejected.lock() {
+            *r = Some(Rejection {
+                error: locked,
+                until: Instant::now().checked_sub(Duration::from_millis(1)),
+            });
+        }
+        assert_eq!(client.rejection(), None);
+        assert_eq!(client.locked_for(), None);
+        // A rejected passcode, by contrast, blocks until new credentials come.
+        let wrong = PhoneError::PasscodeRejected {
+            tries_left: Some(2),
+        };
+        if let Ok(mut r) = client.rejected.lock() {
+            *r = Some(Rejection {
+                error: wrong.clone(),
+                until: None,
+            });
+        }
+        assert_eq!(client.rejection(), Some(wrong));
     }
 }

@@ -1,0 +1,236 @@
+//! How a Grandstream phone is made to act on one particular call.
+//!
+//! `api-phone_operation` takes no line: it acts on the line with focus, or when that line is
+//! in no fitting state, on the first line that is (see `phone-apis.md`, "Call control quirks").
+//! With two calls on the phone, sending `rejectcall` for the call on line 2 would reject the
+//! one on line 1. So before anything is sent, this module predicts which line the phone will
+//! pick from the latest line snapshot, and only sends the operation when that is the call the
+//! person meant. Where a line key reaches the call instead (pressing a ringing line's key
+//! answers it; a held line's key resumes it and holds the other call, as on the phone
+//! itself), the key is pressed. Otherwise callpop refuses and says what to do, rather than act
+//! on the wrong call.
+
+use super::models::{Key, PhoneOperation, KEY_MUTE};
+use crate::backend::Action;
+use crate::error::PhoneError;
+use crate::model::{Line, LineState};
+use crate::tracker::{ActiveCall, CallPhase};
+
+/// What to send to the phone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Plan {
+    Operation(PhoneOperation),
+    Keys(Vec<Key>),
+}
+
+/// Plans `action` for `call` given the phone's `lines`. Dialing is not planned here (it needs
+/// no call).
+pub(crate) fn plan(action: &Action, call: &ActiveCall, lines: &[Line]) -> Result<Plan, PhoneError> {
+    use LineState::{Calling, Connected, OnHold, Ringing};
+    let line = call.line;
+    let picks = |wanted: &[LineState]| phone_pick(lines, wanted) == Some(line);
+    let other_focused = lines
+        .iter()
+        .any(|l| l.active && l.index != line && l.state.is_busy());
+    match action {
+        Action::Answer => {
+            if !other_focused && picks(&[Ringing]) {
+                Ok(Plan::Operation(PhoneOperation::AcceptCall))
+            } else {
+                // Pressing a ringing line's key answers it (the phone holds the other call).
+                Ok(Plan::Keys(vec![Key::line(line)]))
+            }
+        }
+        Action::Reject => {
+            if picks(&[Ringing]) {
+                Ok(Plan::Operation(PhoneOperation::RejectCall))
+            } else {
+                Err(not_reachable(
+                    line,
+                    "reject",
+                    "Reject it on the phone, or answer it.",
+                ))
+            }
+        }
+        Action::HangUp => match call.phase {
+            CallPhase::Ringing => plan(&Action::Reject, call, lines),
+            CallPhase::Dialing if picks(&[Ringing, Calling]) => {
+                Ok(Plan::Operation(PhoneOperation::Cancel))
+            }
+            _ if picks(&[Connected, OnHold, Calling]) => {
+                Ok(Plan::Operation(PhoneOperation::EndCall))
+            }
+            _ => Err(not_reachable(
+                line,
+                "hang up",
+                "Resume it first (the call you are in goes on hold), then hang up.",
+            )),
+        },
+        Action::Hold => {
+            if picks(&[Connected, OnHold]) {
+                Ok(Plan::Operation(PhoneOperation::HoldCall))
+            } else {
+                Err(not_reachable(
+                    line,
+                    "put on hold",
+                    "Use the phone's Hold key.",
+                ))
+            }
+        }
+        Action::Resume => {
+            if picks(&[Connected, OnHold]) {
+                // Hold is a toggle on these phones: the same operation resumes.
+                Ok(Plan::Operation(PhoneOperation::HoldCall))
+            } else {
+                // The line key resumes a held call and holds the one in progress, as on the
+                // phone: a person can only talk to one caller at a time.
+                Ok(Plan::Keys(vec![Key::line(line)]))
+            }
+        }
+        Action::Mute | Action::Unmute => {
+            if picks(&[Connected, OnHold, Calling]) {
+                let key = Key::new(KEY_MUTE).ok_or_else(|| PhoneError::Refused("mute".into()))?;
+                Ok(Plan::Keys(vec![key]))
+            } else {
+                Err(not_reachable(line, "mute", "Use the phone's Mute key."))
+            }
+        }
+        Action::Dial { .. }
+        | Action::Transfer { .. }
+        | Action::ConsultTransfer { .. }
+        | Action::CompleteTransfer
+        | Action::CancelTransfer
+        | Action::SetDnd { .. } => Err(PhoneError::Refused(format!(
+            "A Grandstream phone cannot {} from callpop.",
+            action.kind().words()
+        ))),
+    }
+}
+
+/// The line the phone acts on for an operation that fits lines in `wanted` states: the line
+/// with focus when it fits, else the first line in the first wanted state any line is in.
+pub(crate) fn phone_pick(lines: &[Line], wanted: &[LineState]) -> Option<u32> {
+    if let Some(focused) = lines.iter().find(|l| l.active) {
+        if wanted.contains(&focused.state) {
+            return Some(focused.index);
+        }
+    }
+    wanted
+        .iter()
+        .find_map(|state| lines.iter().find(|l| l.state == *state))
+        .map(|l| l.index)
+}
+
+fn not_reachable(line: u32, verb: &str, instead: &str) -> PhoneError {
+    PhoneError::Refused(format!(
+        "The phone would {verb} another call than the one on line {line}: it only acts on the call it shows first. {instead}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Direction;
+    use crate::tracker::CallId;
+
+    fn line(index: u32, state: LineState, active: bool) -> Line {
+        Line {
+            state,
+            active,
+            ..Line::idle(index)
+        }
+    }
+
+    fn call(line: u32, phase: CallPhase) -> ActiveCall {
+        ActiveCall {
+            call: CallId::from(format!("c{line}")),
+            line,
+            phase,
+            direction: Direction::Incoming,
+            number: String::new(),
+            name: String::new(),
+            account: None,
+            answered: false,
+            source_call_id: String::new(),
+            end_hint: None,
+        }
+    }
+
+    #[test]
+    fn rejecting_the_second_ringing_call_never_rejects_the_first() {
+        let lines = [
+            line(1, LineState::Ringing, false),
+            line(2, LineState::Ringing, false),
+        ];
+        assert_eq!(
+            plan(&Action::Reject, &call(1, CallPhase::Ringing), &lines),
+            Ok(Plan::Operation(PhoneOperation::RejectCall))
+        );
+        let refused = plan(&Action::Reject, &call(2, CallPhase::Ringing), &lines);
+        assert!(matches!(refused, Err(PhoneError::Refused(ref m)) if m.contains("line 2")));
+        // Answering the second one presses its line key, which answers exactly it.
+        assert_eq!(
+            plan(&Action::Answer, &call(2, CallPhase::Ringing), &lines),
+            Ok(Plan::Keys(vec![Key::line(2)]))
+        );
+    }
+
+    #[test]
+    fn a_call_waiting_is_answered_by_its_line_key() {
+        let lines = [
+            line(1, LineState::Connected, true),
+            line(2, LineState::Ringing, false),
+        ];
+        assert_eq!(
+            plan(&Action::Answer, &call(2, CallPhase::Ringing), &lines),
+            Ok(Plan::Keys(vec![Key::line(2)]))
+        );
+        // Rejecting it: the phone's pick for rejectcall is the only ringing line.
+        assert_eq!(
+            plan(&Action::Reject, &call(2, CallPhase::Ringing), &lines),
+            Ok(Plan::Operation(PhoneOperation::RejectCall))
+        );
+    }
+
+    #[test]
+    fn hold_hang_up_and_resume_with_two_calls() {
+        let lines = [
+            line(1, LineState::OnHold, false),
+            line(2, LineState::Connected, true),
+        ];
+        let held = call(1, CallPhase::Held);
+        let talking = call(2, CallPhase::Connected);
+        assert_eq!(
+            plan(&Action::HangUp, &talking, &lines),
+            Ok(Plan::Operation(PhoneOperation::EndCall))
+        );
+        assert_eq!(
+            plan(&Action::Hold, &talking, &lines),
+            Ok(Plan::Operation(PhoneOperation::HoldCall))
+        );
+        assert!(plan(&Action::HangUp, &held, &lines).is_err());
+        assert_eq!(
+            plan(&Action::Resume, &held, &lines),
+            Ok(Plan::Keys(vec![Key::line(1)]))
+        );
+        assert!(plan(&Action::Mute, &held, &lines).is_err());
+        assert!(matches!(
+            plan(&Action::Mute, &talking, &lines),
+            Ok(Plan::Keys(_))
+        ));
+    }
+
+    #[test]
+    fn an_outgoing_call_is_cancelled_and_a_lone_held_call_resumed_by_toggle() {
+        let lines = [line(1, LineState::Calling, true)];
+        assert_eq!(
+            plan(&Action::HangUp, &call(1, CallPhase::Dialing), &lines),
+            Ok(Plan::Operation(PhoneOperation::Cancel))
+        );
+        let lines = [line(1, LineState::OnHold, true)];
+        assert_eq!(
+            plan(&Action::Resume, &call(1, CallPhase::Held), &lines),
+            Ok(Plan::Operation(PhoneOperation::HoldCall))
+        );
+    }
+}

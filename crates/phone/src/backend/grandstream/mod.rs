@@ -1,0 +1,119 @@
+//! Grandstream GXP/GRP/DP/WP phones through their CTI HTTP API (see `phone-apis.md` §1).
+//!
+//! A polled backend: line status is read on a schedule, and the phone's Action URL pushes
+//! (optional, see [`crate::push`]) only make the session read it at once. Call control goes
+//! through `api-phone_operation` and key presses, planned per call in [`actions`] because the
+//! phone acts on the line with focus, not on a line callpop names.
+
+mod actions;
+mod check;
+pub mod cti;
+pub mod models;
+
+pub use cti::{ClientConfig, CtiClient, FactoryResetConfirmation};
+
+use crate::backend::{
+    Action, Backend, BackendKind, Capabilities, ConnectionReport, Feed, Performed, Target,
+};
+use crate::credentials::{Credentials, Secret};
+use crate::error::PhoneError;
+use crate::model::Line;
+use actions::Plan;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// A Grandstream phone. Cheap to share; the CTI client inside keeps one connection pool.
+#[derive(Debug)]
+pub struct Grandstream {
+    client: Arc<CtiClient>,
+    /// The account dialled from (0-based), when the settings name one.
+    account: Option<u32>,
+}
+
+impl Grandstream {
+    pub fn new(client: CtiClient) -> Self {
+        Self {
+            client: Arc::new(client),
+            account: None,
+        }
+    }
+
+    /// The CTI client, for Grandstream-only commands (reboot, the phone's own status word).
+    pub fn client(&self) -> &Arc<CtiClient> {
+        &self.client
+    }
+}
+
+#[async_trait]
+impl Backend for Grandstream {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Grandstream
+    }
+
+    fn label(&self) -> String {
+        self.client.host().to_owned()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            dial: true,
+            answer: true,
+            reject: true,
+            hang_up: true,
+            hold: true,
+            mute: true,
+            // The CTI API has no transfer, and the phone's Do Not Disturb cannot be read back
+            // (its only switch is the mute key at idle, a blind toggle).
+            transfer: false,
+            attended_transfer: false,
+            dnd: false,
+        }
+    }
+
+    fn feed(&self) -> Feed {
+        Feed::Poll
+    }
+
+    async fn read_lines(&self) -> Result<Vec<Line>, PhoneError> {
+        self.client.line_status().await
+    }
+
+    async fn perform(&self, action: &Action, target: &Target<'_>) -> Result<Performed, PhoneError> {
+        if let Action::Dial { number } = action {
+            let busy = target.lines.iter().any(|l| l.state.is_busy());
+            let method = self.client.dial(number, self.account, busy).await?;
+            return Ok(Performed::Dialed { method });
+        }
+        let call = target
+            .call
+            .ok_or_else(|| PhoneError::Refused("There is no call to do that to.".to_owned()))?;
+        match actions::plan(action, call, target.lines)? {
+            Plan::Operation(op) => self.client.operation(op).await?,
+            Plan::Keys(keys) => self.client.send_keys(&keys).await?,
+        }
+        Ok(Performed::Done)
+    }
+
+    async fn check(&self) -> Result<ConnectionReport, PhoneError> {
+        check::test_connection(&self.client).await
+    }
+
+    fn rejection(&self) -> Option<PhoneError> {
+        self.client.rejection()
+    }
+
+    fn locked_for(&self) -> Option<std::time::Duration> {
+        self.client.locked_for()
+    }
+
+    fn set_secret(&self, secret: Secret) {
+        let credentials = match self.client.credentials() {
+            Credentials::Passcode(_) => Credentials::Passcode(secret),
+            Credentials::Session { username, .. } => Credentials::Session {
+                username,
+                password: secret,
+            },
+        };
+        self.client.set_credentials(credentials);
+    }
+}
