@@ -226,6 +226,36 @@ pub fn same_number(a: &str, b: &str, rules: &DialingRules) -> bool {
             .ends_with(&kb.digits[kb.digits.len() - shortest..])
 }
 
+/// How many trailing digits [`match_key`] keeps for a number the numbering plan does not
+/// understand: enough to tell subscribers apart, few enough to ignore how the prefix before
+/// them was written (`0`, `9`, a country code).
+const MATCH_KEY_DIGITS: usize = 8;
+
+/// The key that groups calls and finds contacts for a number as a phone or person wrote it:
+/// the E.164 form when the numbering plan understands the number (`+14165550123`), else the
+/// last 8 digits (fewer if it has fewer, e.g. an extension `203`), else None (no digits).
+///
+/// The E.164 form comes from [`normalize`], so `+1 (416) 555-0123`, `4165550123` and
+/// `001 416 555 0123` share a key at a US desk, and `030 1234567` and `+49 30 1234567` at a
+/// German one. The fallback reads only the digits of the number found in the text (the user
+/// part of a `sip:` address, not its host), so `sip:203@10.0.0.5` gives `203`.
+pub fn match_key(raw: &str, rules: &DialingRules) -> Option<String> {
+    let digits_of = |text: &str| -> String { text.chars().filter(char::is_ascii_digit).collect() };
+    let digits = match normalize(raw, rules) {
+        Ok(target) => match target.e164 {
+            Some(e164) => return Some(e164),
+            None => digits_of(&target.dial),
+        },
+        Err(_) => scan(&fold(raw))
+            .into_iter()
+            .find_map(|found| found.parsed.ok())
+            .map(|candidate| digits_of(&candidate.body))
+            .unwrap_or_default(),
+    };
+    let skip = digits.len().saturating_sub(MATCH_KEY_DIGITS);
+    (!digits.is_empty()).then(|| digits[skip..].to_owned())
+}
+
 // ---------------------------------------------------------------------------------------------
 // The desk's numbering plan.
 
