@@ -122,3 +122,45 @@ impl Failure {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::{Connection, OpenFlags};
+
+    #[test]
+    fn a_full_disk_is_reported_as_such() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("h.sqlite3");
+        let conn = Connection::open(&path).expect("open");
+        // A page limit makes SQLite answer exactly as it does on a full disk (SQLITE_FULL).
+        conn.execute_batch("CREATE TABLE t (x); PRAGMA max_page_count = 3;")
+            .expect("setup");
+        let error = (0..1000)
+            .find_map(|_| {
+                conn.execute("INSERT INTO t VALUES (randomblob(1000))", [])
+                    .err()
+            })
+            .expect("the page limit is reached");
+        let error = HistoryError::from_sqlite(&path, error);
+        assert!(matches!(error, HistoryError::DiskFull { .. }), "{error:?}");
+        assert!(error.to_string().contains("Free some space"));
+    }
+
+    #[test]
+    fn a_read_only_file_is_reported_as_such() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("h.sqlite3");
+        Connection::open(&path)
+            .expect("open")
+            .execute_batch("CREATE TABLE t (x);")
+            .expect("setup");
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open read-only");
+        let error = conn
+            .execute("INSERT INTO t VALUES (1)", [])
+            .expect_err("read-only");
+        let error = HistoryError::from_sqlite(&path, error);
+        assert!(matches!(error, HistoryError::ReadOnly { .. }), "{error:?}");
+    }
+}

@@ -32,6 +32,9 @@
 //!   resolution), unfinished calls (start-up).
 //! - FTS triggers fire only when an indexed column really changes: most events only move the
 //!   call's state and should not rewrite the search index.
+//! - The word index reads through a view that folds "ё" to "е" (unicode61 removes diacritics
+//!   from Latin letters only, and Russian writers use "е" for "ё" freely); searches fold the
+//!   same way. Reading through a view keeps FTS5's `rebuild` and `integrity-check` exact.
 //! - The `contact`/`contact_phone`/`source_state` tables belong to the contacts crate.
 
 use rusqlite::Connection;
@@ -93,9 +96,17 @@ CREATE INDEX call_unresolved  ON call(started_at) WHERE outcome = 'missed' AND r
 CREATE INDEX call_unfinished  ON call(ended_at) WHERE ended_at IS NULL;
 CREATE INDEX call_resolved_by ON call(resolved_by) WHERE resolved_by IS NOT NULL;
 
+-- What the word index sees: the searchable columns with ё folded to е. Russian writes "е"
+-- for "ё" all the time, and unicode61 only removes diacritics from Latin letters.
+CREATE VIEW call_search AS
+  SELECT id, remote_number,
+         replace(replace(remote_name, 'ё', 'е'), 'Ё', 'Е') AS remote_name,
+         replace(replace(contact_name, 'ё', 'е'), 'Ё', 'Е') AS contact_name,
+         replace(replace(note, 'ё', 'е'), 'Ё', 'Е') AS note
+  FROM call;
 CREATE VIRTUAL TABLE call_fts USING fts5(
   remote_number, remote_name, contact_name, note,
-  content = 'call', content_rowid = 'id',
+  content = 'call_search', content_rowid = 'id',
   tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE call_digits USING fts5(
@@ -104,19 +115,26 @@ CREATE VIRTUAL TABLE call_digits USING fts5(
   tokenize = 'trigram'
 );
 
+-- Index entries are removed with the values they were made from, read through the view while
+-- the row still holds them (BEFORE), and added from the view once the row is written (AFTER).
 CREATE TRIGGER call_fts_insert AFTER INSERT ON call BEGIN
   INSERT INTO call_fts(rowid, remote_number, remote_name, contact_name, note)
-    VALUES (new.id, new.remote_number, new.remote_name, new.contact_name, new.note);
+    SELECT id, remote_number, remote_name, contact_name, note FROM call_search WHERE id = new.id;
   INSERT INTO call_digits(rowid, search_digits) VALUES (new.id, new.search_digits);
 END;
-CREATE TRIGGER call_fts_update AFTER UPDATE OF remote_number, remote_name, contact_name, note ON call
+CREATE TRIGGER call_fts_unindex BEFORE UPDATE OF remote_number, remote_name, contact_name, note ON call
 WHEN old.remote_number IS NOT new.remote_number OR old.remote_name IS NOT new.remote_name
   OR old.contact_name IS NOT new.contact_name OR old.note IS NOT new.note
 BEGIN
   INSERT INTO call_fts(call_fts, rowid, remote_number, remote_name, contact_name, note)
-    VALUES ('delete', old.id, old.remote_number, old.remote_name, old.contact_name, old.note);
+    SELECT 'delete', id, remote_number, remote_name, contact_name, note FROM call_search WHERE id = old.id;
+END;
+CREATE TRIGGER call_fts_reindex AFTER UPDATE OF remote_number, remote_name, contact_name, note ON call
+WHEN old.remote_number IS NOT new.remote_number OR old.remote_name IS NOT new.remote_name
+  OR old.contact_name IS NOT new.contact_name OR old.note IS NOT new.note
+BEGIN
   INSERT INTO call_fts(rowid, remote_number, remote_name, contact_name, note)
-    VALUES (new.id, new.remote_number, new.remote_name, new.contact_name, new.note);
+    SELECT id, remote_number, remote_name, contact_name, note FROM call_search WHERE id = new.id;
 END;
 CREATE TRIGGER call_digits_update AFTER UPDATE OF search_digits ON call
 WHEN old.search_digits IS NOT new.search_digits
@@ -124,9 +142,9 @@ BEGIN
   INSERT INTO call_digits(call_digits, rowid, search_digits) VALUES ('delete', old.id, old.search_digits);
   INSERT INTO call_digits(rowid, search_digits) VALUES (new.id, new.search_digits);
 END;
-CREATE TRIGGER call_fts_delete AFTER DELETE ON call BEGIN
+CREATE TRIGGER call_fts_delete BEFORE DELETE ON call BEGIN
   INSERT INTO call_fts(call_fts, rowid, remote_number, remote_name, contact_name, note)
-    VALUES ('delete', old.id, old.remote_number, old.remote_name, old.contact_name, old.note);
+    SELECT 'delete', id, remote_number, remote_name, contact_name, note FROM call_search WHERE id = old.id;
   INSERT INTO call_digits(call_digits, rowid, search_digits) VALUES ('delete', old.id, old.search_digits);
 END;
 "#;

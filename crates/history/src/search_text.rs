@@ -13,6 +13,8 @@
 //! digits and punctuation is a digit run, any other word a text word; all must match. A digit
 //! run also matches as a word prefix, so "4711" finds a note "ticket 4711".
 //!
+//! "ё" is searched as "е" on both sides, so "Семен" and "Семён" find each other.
+//!
 //! Every word is quoted for FTS5, so nothing typed is ever read as query syntax (`AND`, `*`,
 //! `"`, `:` are just text).
 
@@ -39,6 +41,8 @@ impl SearchTerms {
 }
 
 pub(crate) fn parse(typed: &str) -> SearchTerms {
+    let typed = fold_yo(typed);
+    let typed = typed.as_str();
     let mut terms = SearchTerms::default();
     if is_phone_like(typed) {
         terms.digit_runs.push(digits_of(typed));
@@ -62,6 +66,11 @@ pub(crate) fn prefix_phrase(word: &str) -> String {
 /// An FTS5 string literal for `text`.
 pub(crate) fn exact_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// "ё" as "е", as the word index stores it (see the `call_search` view in the schema).
+fn fold_yo(text: &str) -> String {
+    text.replace('ё', "е").replace('Ё', "Е")
 }
 
 fn is_phone_like(text: &str) -> bool {
