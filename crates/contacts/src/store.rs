@@ -459,18 +459,6 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Forgets the sync state of a source so the next sync fetches everything again (used
-    /// when the server no longer accepts the stored sync token).
-    pub fn clear_sync_state(&self, source: &str) -> Result<(), ContactsError> {
-        self.writer()
-            .execute(
-                "UPDATE source_state SET sync_token = NULL, ctag = NULL WHERE source = ?1",
-                params![source],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
-    }
-
     /// Drops contacts and state of sources no longer configured.
     pub fn retain_sources(&self, keep: &[String]) -> Result<(), ContactsError> {
         let mut conn = self.writer();
