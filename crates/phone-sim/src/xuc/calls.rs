@@ -222,6 +222,7 @@ impl World {
             .clone();
         self.hold_others(&login, Some(id));
         self.set_state(id, CallState::Established);
+        self.demo_call_established(id);
         Ok(())
     }
 
@@ -229,6 +230,7 @@ impl World {
     pub(crate) fn remote_answer(&mut self, id: CallId) -> Result<(), XucSimError> {
         self.expect_state(id, &[CallState::Dialing], "remote-answer")?;
         self.set_state(id, CallState::Established);
+        self.demo_call_established(id);
         Ok(())
     }
 
@@ -287,7 +289,8 @@ impl World {
     pub(crate) fn on_timer(&mut self, timer: Timer) {
         let outcome = match timer {
             Timer::RemoteAnswer(id) => self.remote_answer(id),
-            Timer::NoAnswerForward(id) => self.caller_gives_up(id),
+            Timer::NoAnswerForward(id) | Timer::CallerGivesUp(id) => self.caller_gives_up(id),
+            Timer::RemoteHangup(id) => self.release(id).map(|_| ()),
         };
         if let Err(e) = outcome {
             tracing::trace!("timer {timer:?} had nothing to do: {e}");

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::demo::XucDemo;
 use super::error::XucSimError;
 
 /// A XiVO user who may log in to the CTI: a login, a password and the line (DN) of the desk
@@ -84,6 +85,9 @@ pub struct XucSimConfig {
     /// With "forward on no answer" enabled, an unanswered incoming call is forwarded (the
     /// user's phone sees EventReleased) after this long.
     pub no_answer_forward_after: Duration,
+    /// Demo mode: demo callers ring users who have the CTI open, and answered calls end by
+    /// themselves (see [`XucDemo`]). `None` (the default): calls happen only when asked for.
+    pub demo: Option<XucDemo>,
 }
 
 impl Default for XucSimConfig {
@@ -95,6 +99,7 @@ impl Default for XucSimConfig {
             idle_timeout: Duration::from_secs(30),
             remote_answer_after: Some(Duration::from_secs(2)),
             no_answer_forward_after: Duration::from_secs(20),
+            demo: None,
         }
     }
 }

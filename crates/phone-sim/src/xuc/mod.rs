@@ -50,6 +50,7 @@ mod calls;
 mod commands;
 mod config;
 mod control;
+mod demo;
 mod error;
 mod faults;
 mod messages;
@@ -61,6 +62,7 @@ mod sim;
 mod world;
 
 pub use config::{default_users, XucSimConfig, XucUser};
+pub use demo::XucDemo;
 pub use error::XucSimError;
 pub use faults::{LoginRefusal, MALFORMED_MESSAGE};
 pub use model::{

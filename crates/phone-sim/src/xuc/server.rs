@@ -123,6 +123,7 @@ pub(crate) async fn start(config: XucSimConfig) -> Result<Arc<Core>, super::XucS
     let listener = TcpListener::bind(bind).await.map_err(bind_error)?;
     let addr = listener.local_addr().map_err(bind_error)?;
     let (restarts, restart_rx) = mpsc::unbounded_channel();
+    let demo = config.demo.clone();
     let core = Arc::new(Core {
         idle_timeout: config.idle_timeout,
         world: Mutex::new(World::new(config)),
@@ -133,6 +134,9 @@ pub(crate) async fn start(config: XucSimConfig) -> Result<Arc<Core>, super::XucS
     });
     let app = router(Arc::clone(&core));
     core.tasks.spawn(serve(listener, addr, app, restart_rx));
+    if let Some(demo) = demo {
+        core.tasks.spawn(super::demo::run(Arc::clone(&core), demo));
+    }
     Ok(core)
 }
 

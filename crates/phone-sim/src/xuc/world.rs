@@ -36,6 +36,10 @@ pub(crate) enum Timer {
     RemoteAnswer(CallId),
     /// An unanswered incoming call is forwarded (forward on no answer).
     NoAnswerForward(CallId),
+    /// A demo caller stops waiting.
+    CallerGivesUp(CallId),
+    /// The other party of a demo call hangs up.
+    RemoteHangup(CallId),
 }
 
 /// One user's settings and phone.

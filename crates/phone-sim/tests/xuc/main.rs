@@ -5,6 +5,7 @@ mod auth;
 mod calls;
 mod common;
 mod control;
+mod demo;
 mod faults;
 mod session;
 mod settings;
