@@ -1,10 +1,10 @@
 //! CardDAV: an address book synced into the local cache, so a ringing call never waits for
 //! the server.
 //!
-//! A sync asks the address book for its ctag and sync token (one small PROPFIND). Unchanged
-//! → done. Otherwise it asks what changed: with a stored sync token through the
-//! `sync-collection` report (RFC 6578), else by listing every card's etag (PROPFIND, Depth
-//! 1) and comparing with the cached etags. Only new and changed cards are fetched, 100 at a
+//! A sync asks the address book for its ctag and sync token (one small PROPFIND); when they
+//! are unchanged, that is all. Otherwise it asks what changed: with a stored sync token
+//! through the `sync-collection` report (RFC 6578), else by listing every card's etag
+//! (PROPFIND with depth 1) and comparing with the cached etags. Only new and changed cards are fetched, 100 at a
 //! time with `addressbook-multiget` (RFC 6352); deleted ones are dropped. The new token,
 //! ctag and etags are stored in the same transaction as the cards, so after a restart (or an
 //! interrupted sync) nothing is fetched twice. A token the server no longer accepts falls

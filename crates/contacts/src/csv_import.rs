@@ -369,7 +369,9 @@ fn tidy(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn summary(contacts: &[ParsedContact]) -> Vec<(String, Vec<(String, Option<String>)>)> {
+    type Numbers = Vec<(String, Option<String>)>;
+
+    fn summary(contacts: &[ParsedContact]) -> Vec<(String, Numbers)> {
         contacts
             .iter()
             .map(|c| {

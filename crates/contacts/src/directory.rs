@@ -272,8 +272,7 @@ impl Directory {
         // Remote sources ranked above the best local answer are asked (or their cached or
         // running answer used).
         let mut waiting = JoinSet::new();
-        for index in 0..best_local {
-            let source = &inner.sources[index];
+        for (index, source) in inner.sources.iter().enumerate().take(best_local) {
             if !source.enabled || !matches!(source.backend, Backend::Ldap(_) | Backend::Crm(_)) {
                 continue;
             }

@@ -1,18 +1,19 @@
 //! When a contact's number is the caller's number.
 //!
 //! The same number is written `+49 30 123456`, `0049 30 123456`, `030 123456` or
-//! `+49 (0)30 12 34 56`. The phone crate's number rules turn each into a *match key*: the
+//! `+49 (0)30 12 34 56`. The phone crate's number rules turn each into a *match key*
+//! ([`callpop_phone::number::match_key`], the key the call history groups calls by): the
 //! E.164 form when the number is understood, else its last 8 digits. Two numbers match when
 //! both have an E.164 form and those are equal, or, when either side has none, when their
 //! last 8 digits are equal (all digits for shorter numbers such as extensions). Two
 //! understood numbers that differ never match, even if their last digits agree: `+49 89
 //! 30123456` is not `+49 30 123456`.
 
-use callpop_phone::number::DialingRules;
+use callpop_phone::number::{match_key, DialingRules};
 
-/// How many trailing digits identify a number that is not understood. 8 covers subscriber
-/// numbers with their area code's last digits in most plans while staying clear of
-/// country/trunk prefixes people write differently.
+/// How many trailing digits identify a number that is not understood, as in `match_key`: 8
+/// covers subscriber numbers with their area code's last digits in most plans while staying
+/// clear of country/trunk prefixes people write differently.
 pub(crate) const TAIL_DIGITS: usize = 8;
 
 /// A number reduced to what matching compares.
@@ -23,8 +24,9 @@ pub struct PhoneKey {
     /// The last [`TAIL_DIGITS`] digits (of the E.164 form when there is one), or all digits
     /// of a shorter number.
     pub tail: String,
-    /// All digits, reversed (of the E.164 form when there is one): the cache finds numbers
-    /// ending in `tail` with a prefix range over this column.
+    /// The digits of the E.164 form reversed, or of the key's last digits for a number not
+    /// understood: the cache finds numbers ending in `tail` with a prefix range over this
+    /// column.
     pub digits_rev: String,
 }
 
@@ -33,27 +35,20 @@ impl PhoneKey {
     /// text without digits (`anonymous`, a SIP name).
     pub fn of(raw: &str, rules: &DialingRules) -> Option<Self> {
         let key = match_key(raw, rules)?;
-        if key.starts_with('+') {
-            let digits = digits_of(&key);
-            if digits.is_empty() {
-                return None;
-            }
-            Some(Self {
-                tail: last_digits(&digits, TAIL_DIGITS).to_owned(),
-                digits_rev: digits.chars().rev().collect(),
-                e164: Some(key),
-            })
+        let digits = if key.starts_with('+') {
+            digits_of(&key)
         } else {
-            let digits = digits_of(raw);
-            if digits.is_empty() {
-                return None;
-            }
-            Some(Self {
-                tail: last_digits(&digits, TAIL_DIGITS).to_owned(),
-                digits_rev: digits.chars().rev().collect(),
-                e164: None,
-            })
+            // Not understood: the key is already the last (up to 8) digits of the number.
+            key.clone()
+        };
+        if digits.is_empty() {
+            return None;
         }
+        Some(Self {
+            tail: last_digits(&digits, TAIL_DIGITS).to_owned(),
+            digits_rev: digits.chars().rev().collect(),
+            e164: key.starts_with('+').then_some(key),
+        })
     }
 
     /// Rebuilds a key from what the cache stores.
@@ -87,20 +82,6 @@ pub(crate) fn digits_of(text: &str) -> String {
 fn last_digits(digits: &str, n: usize) -> &str {
     // Digits are ASCII, so byte offsets are char offsets.
     &digits[digits.len().saturating_sub(n)..]
-}
-
-/// E.164 when the number rules understand `raw`, else its last 8 digits.
-///
-/// A private copy of `callpop_phone::number::match_key` (same documented contract), kept
-/// until that function is on main; then this delegates to it.
-fn match_key(raw: &str, rules: &DialingRules) -> Option<String> {
-    if let Ok(target) = callpop_phone::number::normalize(raw, rules) {
-        if let Some(e164) = target.e164 {
-            return Some(e164);
-        }
-    }
-    let digits = digits_of(raw);
-    (!digits.is_empty()).then(|| last_digits(&digits, TAIL_DIGITS).to_owned())
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod fake_crm;
+
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
