@@ -64,6 +64,7 @@ fn kind(err: &NumberError) -> &'static str {
         NumberError::Invalid { .. } => "invalid",
         NumberError::UnknownCountryCode { .. } => "unknown country code",
         NumberError::NotANumber { .. } => "not a number",
+        NumberError::Disguised { .. } => "disguised",
         NumberError::UnknownCountry { .. } => "unknown country",
         NumberError::BadOutsideLinePrefix { .. } => "bad outside line prefix",
         NumberError::BadInternationalPrefix { .. } => "bad international prefix",
