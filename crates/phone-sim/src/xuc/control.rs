@@ -2,41 +2,7 @@
 //! [`super::XucSim`] methods for e2e tests and the demo, which drive the simulator from another
 //! process.
 //!
-//! **Unauthenticated by design**, for loopback tests and demos only.
-//!
-//! Every action accepts GET and POST; parameters come from the query string, a form body or
-//! a JSON object body (`{"user": "alice", "number": "0612", "user_data": {"USR_x": "1"}}`).
-//! In query and form, user data is given as `data.KEY=VALUE` pairs. Answers are JSON:
-//! `{"ok": true, ...}`, or `{"ok": false, "error": "..."}` with 400 for bad parameters, 404 for
-//! an unknown user, call or action, 409 when the state forbids the action.
-//!
-//! | action | parameters | effect |
-//! |---|---|---|
-//! | `ring` | `user`, `number`, `name`?, `queue`?, user data | incoming call; answers `call`, `linked_id`, `unique_id` |
-//! | `answer` | `call` | the user picks up at the phone |
-//! | `dial` | `user`, `number` | the user dials at the phone; answers `call` |
-//! | `remote-answer` | `call` | the far end answers an outgoing call |
-//! | `hold` / `resume` | `call` | the user holds / resumes at the phone |
-//! | `hangup` | `call` | the user hangs up at the phone |
-//! | `remote-hangup` | `call` | the far end hangs up |
-//! | `give-up` | `call` | the caller gives up before an answer |
-//! | `dnd` | `user`, `enabled` | DND set at the phone |
-//! | `phone-available` | `user`, `enabled` | the phone (un)registers: INDISPONIBLE |
-//! | `calls` | | calls in progress (array of [`super::XucCall`]) |
-//! | `users` | | users (array of [`super::XucUserState`]) |
-//! | `state` | | `{"users", "calls", "open_sessions"}` |
-//! | `refuse-logins` | `mode`=none\|credentials\|error | login refusal fault |
-//! | `refuse-sessions` | `enabled` | websockets get `LoggedOnError` |
-//! | `drop-sessions` | | every websocket drops now |
-//! | `drop-after` | `count`? (absent: off) | websockets drop after `count` messages |
-//! | `pings` | `enabled` | whether pings are answered |
-//! | `send-raw` | `text` | text frame to every websocket; answers `sessions` |
-//! | `malformed` | | a truncated JSON frame to every websocket; answers `sessions` |
-//! | `expire-tokens` | | every token issued so far expires |
-//! | `restart` | `ms`? | restart: sockets drop, calls and tokens vanish, port closed `ms` |
-//! | `auth-records` | | authentication requests (array of [`super::XucAuthRecord`]) |
-//! | `sessions` | | websocket sessions (array of [`super::XucSessionRecord`]) |
-//! | `clear-records` | | forgets both |
+//! The routes and their parameters are listed in the module docs of [`super`].
 
 use std::str::FromStr;
 use std::sync::Arc;

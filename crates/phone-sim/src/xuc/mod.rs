@@ -28,8 +28,73 @@
 //!   `UserConfigUpdate` after `dnd` / forwards, `PhoneStatusUpdate` when the phone's status
 //!   changes, `PhoneHintStatusEvent` for subscribed numbers, `CurrentCallsPhoneEvents` on
 //!   request, `Error` for what cannot be understood, and a reply to each ping.
-//! - `/control/{action}`: steering for other processes (see the table in `control.rs`, also
-//!   in this crate's docs of [`XucSim`]'s methods, which it mirrors).
+//! - `/control/{action}`: steering for other processes, mirroring [`XucSim`]'s methods (see
+//!   "Control API" below).
+//!
+//! # Wire shapes
+//!
+//! HTTP (`U` = UNCONFIRMED status code or error code, see below):
+//! - login: 200 `{"login":"alice","token":"<32 hex>","TTL":3600}`; errors
+//!   `{"error":"<code>","message":"..."}`: 401 `InvalidCredentials`, 400 `InvalidJson`,
+//!   500 `UnhandledError` (statuses U).
+//! - check: 200 as login, with a new token (U); 401 `AuthorizationHeaderNotFound`,
+//!   `InvalidToken`, `TokenExpired` (U).
+//! - websocket with a missing, unknown or expired token: the same 401 bodies, no upgrade (U).
+//!
+//! Websocket, every message `{"msgType":"<type>","ctiMessage":{...}}`:
+//! - `LoggedOn` `{}` (body U); `LoggedOnError` `{"Error":"loggedOnFailed"}`, then close.
+//! - `UserConfigUpdate` `{"userId","dndEnabled","naFwdEnabled","naFwdDestination",
+//!   "uncFwdEnabled","uncFwdDestination","busyFwdEnabled","busyFwdDestination","firstName",
+//!   "lastName","fullName","mobileNumber","agentId","lineIds","voiceMailId",
+//!   "voiceMailEnabled"}`; in partial updates the identity fields and unchanged forward
+//!   destinations are `null`.
+//! - `PhoneStatusUpdate` `{"status":"AVAILABLE"|"RINGING"|"CALLING"|"ONHOLD"|
+//!   "BUSY_AND_RINGING"|"INDISPONIBLE"}`.
+//! - `PhoneEvent` `{"eventType","DN","otherDN","otherDName","linkedId","uniqueId",
+//!   "queueName"?,"callDirection":"Incoming"|"Outgoing","userData":{...}}`.
+//! - `CurrentCallsPhoneEvents` `{"events":[<PhoneEvent bodies>]}`.
+//! - `PhoneHintStatusEvent` `{"number":"1000","status":0}`.
+//! - `Error` `{"Error":"<text>"}` (body U); `Pong` `{}` after each ping (U).
+//! - An idle socket is closed with code 1000, reason `idle timeout` (U); faults, restarts and
+//!   shutdown drop the connection without a close frame.
+//!
+//! # Control API
+//!
+//! **Unauthenticated by design**, for loopback tests and demos only.
+//!
+//! Every action accepts GET and POST; parameters come from the query string, a form body or
+//! a JSON object body (`{"user": "alice", "number": "0612", "user_data": {"USR_x": "1"}}`).
+//! In query and form, user data is given as `data.KEY=VALUE` pairs. Answers are JSON:
+//! `{"ok": true, ...}`, or `{"ok": false, "error": "..."}` with 400 for bad parameters, 404 for
+//! an unknown user, call or action, 409 when the state forbids the action.
+//!
+//! | action | parameters | effect |
+//! |---|---|---|
+//! | `ring` | `user`, `number`, `name`?, `queue`?, user data | incoming call; answers `call`, `linked_id`, `unique_id` |
+//! | `answer` | `call` | the user picks up at the phone |
+//! | `dial` | `user`, `number` | the user dials at the phone; answers `call` |
+//! | `remote-answer` | `call` | the far end answers an outgoing call |
+//! | `hold` / `resume` | `call` | the user holds / resumes at the phone |
+//! | `hangup` | `call` | the user hangs up at the phone |
+//! | `remote-hangup` | `call` | the far end hangs up |
+//! | `give-up` | `call` | the caller gives up before an answer |
+//! | `dnd` | `user`, `enabled` | DND set at the phone |
+//! | `phone-available` | `user`, `enabled` | the phone (un)registers: INDISPONIBLE |
+//! | `calls` | | calls in progress (array of [`XucCall`]) |
+//! | `users` | | users (array of [`XucUserState`]) |
+//! | `state` | | `{"users", "calls", "open_sessions"}` |
+//! | `refuse-logins` | `mode`=none\|credentials\|error | login refusal fault |
+//! | `refuse-sessions` | `enabled` | websockets get `LoggedOnError` |
+//! | `drop-sessions` | | every websocket drops now |
+//! | `drop-after` | `count`? (absent: off) | websockets drop after `count` messages |
+//! | `pings` | `enabled` | whether pings are answered |
+//! | `send-raw` | `text` | text frame to every websocket; answers `sessions` |
+//! | `malformed` | | a truncated JSON frame to every websocket; answers `sessions` |
+//! | `expire-tokens` | | every token issued so far expires |
+//! | `restart` | `ms`? | restart: sockets drop, calls and tokens vanish, port closed `ms` |
+//! | `auth-records` | | authentication requests (array of [`XucAuthRecord`]) |
+//! | `sessions` | | websocket sessions (array of [`XucSessionRecord`]) |
+//! | `clear-records` | | forgets both |
 //!
 //! # Sources
 //!
