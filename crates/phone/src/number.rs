@@ -494,11 +494,19 @@ fn resolve_all(text: &str, rules: &DialingRules) -> Result<Vec<Resolved>, Number
         }
     }
 
+    let results: Vec<_> = found.iter().map(|item| build_found(item, &desk)).collect();
+    let in_pieces = wrapped_pieces(&folded.chars, &found, &results);
     let mut outside: Vec<(bool, Resolved)> = Vec::new();
     let mut internal = Vec::new();
     let mut errors = Vec::new();
-    for item in found.iter().filter(|item| !item.hash_label) {
-        match build_found(item, &desk) {
+    let usable = found
+        .iter()
+        .zip(results)
+        .zip(in_pieces)
+        .filter(|((item, _), in_pieces)| !item.hash_label && !in_pieces)
+        .map(|(pair, _)| pair);
+    for (item, result) in usable {
+        match result {
             Ok(pieces) => {
                 for resolved in pieces {
                     if !resolved.target.internal {
@@ -542,6 +550,45 @@ fn resolve_all(text: &str, rules: &DialingRules) -> Result<Vec<Resolved>, Number
         .into_iter()
         .find(|(item, err)| item.digit_count >= 7 || matches!(err, NumberError::NotANumber { .. }))
         .map_or_else(|| Err(no_number()), |(_, err)| Err(err))
+}
+
+/// Which candidates may be pieces of one number wrapped across lines (`416-555-⏎0123`,
+/// `030 12345⏎67`): two neighbours with only spaces, separators and a line break between
+/// them, unless both are valid outside numbers on their own (one number per line). Such
+/// pieces are not offered at all: the first may be someone else's number, the second an
+/// extension that does not exist.
+fn wrapped_pieces(
+    chars: &[char],
+    found: &[Found],
+    results: &[Result<Vec<Resolved>, NumberError>],
+) -> Vec<bool> {
+    let outside_only = |result: &Result<Vec<Resolved>, NumberError>| {
+        result
+            .as_ref()
+            .is_ok_and(|pieces| pieces.iter().all(|resolved| !resolved.target.internal))
+    };
+    let mut in_pieces = vec![false; found.len()];
+    for k in 1..found.len() {
+        let between = chars
+            .get(found[k - 1].end..found[k].start)
+            .unwrap_or_default();
+        let wrapped = between.iter().any(|&c| is_line_break(c))
+            && between
+                .iter()
+                .all(|&c| c.is_whitespace() || is_separator(c));
+        if wrapped && !(outside_only(&results[k - 1]) && outside_only(&results[k])) {
+            in_pieces[k - 1] = true;
+            in_pieces[k] = true;
+        }
+    }
+    in_pieces
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{000B}' | '\u{000C}' | '\u{0085}' | '\u{2028}' | '\u{2029}'
+    )
 }
 
 /// How many words the text has besides this number: a label (`Tel.:`, `Mobile`) is fine for

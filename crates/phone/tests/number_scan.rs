@@ -6,7 +6,7 @@
 //! IP addresses, prices, IBANs, versions) or that are disguised (direction overrides, digits
 //! from different scripts). Each case here is a concrete text and what must (not) be dialled.
 
-use callpop_phone::number::{normalize, DialingRules, NumberError, MAX_SCAN_CHARS};
+use callpop_phone::number::{find_all, normalize, DialingRules, NumberError, MAX_SCAN_CHARS};
 
 fn rules(country: &str, outside: &str, international: &str) -> DialingRules {
     DialingRules {
@@ -328,4 +328,271 @@ fn the_refusal_says_what_to_do() {
         !message.contains('\u{202E}'),
         "no control characters quoted: {message:?}"
     );
+}
+
+/// What `find_all` lists, as E.164 forms or `internal <dial>`.
+fn listed(text: &str, rules: &DialingRules) -> Result<Vec<String>, String> {
+    find_all(text, rules)
+        .map(|all| {
+            all.into_iter()
+                .map(|t| t.e164.unwrap_or(format!("internal {}", t.dial)))
+                .collect()
+        })
+        .map_err(|err| err.to_string())
+}
+
+#[test]
+fn find_all_lists_every_number_best_first() {
+    let us = us();
+    let de = de();
+    let rows: &[(&str, &DialingRules, &[&str])] = &[
+        // Outside numbers before internal ones; the same number written twice counts once.
+        (
+            "Order 12345, room 204: call 416-555-0123 or 416.555.0123, or 212 555 0199",
+            &us,
+            &[TORONTO, "+12125550199", "internal 12345", "internal 204"],
+        ),
+        (
+            "Call 416-555-0123 or extension 203",
+            &us,
+            &[TORONTO, "internal 203"],
+        ),
+        // A fax number is listed, but after the number to talk to.
+        (
+            "Fax: +49 30 1234568, Tel.: +49 30 1234567",
+            &de,
+            &["+49301234567", "+49301234568"],
+        ),
+        (
+            "T: 030 1234567 F: 030 1234568",
+            &de,
+            &[BERLIN, "+49301234568"],
+        ),
+        // At a German desk, a valid number written without the trunk 0 is more likely an
+        // order or customer number than the phone number.
+        (
+            "Bestellung 40123456, Tel 030 1234567",
+            &de,
+            &[BERLIN, "+4940123456"],
+        ),
+        // Two numbers run together.
+        ("030 1234567 030 7654321", &de, &[BERLIN, "+49307654321"]),
+        (
+            "+49 30 1234567, 0049 30 1234567, 030 1234567",
+            &de,
+            &[BERLIN],
+        ),
+        // Links count like written numbers.
+        ("tel:+14165550123 or 416-555-0123", &us, &[TORONTO]),
+        // Dates, times and amounts are never listed.
+        (
+            "[2025-06-15 14:02] $1,234.56 due, call 416-555-0123",
+            &us,
+            &[TORONTO],
+        ),
+    ];
+    let failures: Vec<String> = rows
+        .iter()
+        .filter_map(|(text, rules, want)| {
+            let got = listed(text, rules);
+            let want: Vec<String> = want.iter().map(|s| (*s).to_owned()).collect();
+            (got.as_ref() != Ok(&want)).then(|| format!("{text:?}: want {want:?}, got {got:?}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn find_all_fails_as_normalize_fails() {
+    let us = us();
+    for text in [
+        "",
+        "hello",
+        "2025-06-15",
+        "555-0199",
+        "sip:alice@pbx",
+        "call \u{202E}3210",
+    ] {
+        assert_eq!(
+            find_all(text, &us).map(|all| all.len()),
+            normalize(text, &us).map(|_| 1),
+            "{text:?}"
+        );
+    }
+    let extension = find_all("212-555-0199 x12", &us).expect("valid");
+    assert_eq!(extension.len(), 1);
+    assert_eq!(extension[0].extension.as_deref(), Some("12"));
+}
+
+/// A number wrapped across two lines (hard-wrapped e-mail) must not be dialled in pieces:
+/// `416-555-` is no extension and `030 12345` is someone else's number.
+#[test]
+fn a_number_wrapped_across_lines_is_not_dialled_in_pieces() {
+    let us = us();
+    let de = de();
+    check_nothing_dialled(&[
+        ("Call me at 416-555-\n0123 thanks", &us),
+        ("Call me at 416 555\n0123 thanks", &us),
+        ("Bitte 030 12345\n67 anrufen", &de),
+        ("Bitte 030 12345\r\n67 anrufen", &de),
+    ]);
+    // Numbers on lines of their own, and extensions with their names, are still found.
+    assert_eq!(
+        listed("030 1234567\n030 7654321", &de),
+        Ok(vec![BERLIN.to_owned(), "+49307654321".to_owned()])
+    );
+    assert_eq!(
+        listed("Anna 203\nBob 204", &de),
+        Ok(vec!["internal 203".to_owned(), "internal 204".to_owned()])
+    );
+    // One number on one line, a date on the next: the date is not a piece of it.
+    check(&[("Call 416-555-0123\n2025-06-15", &us, TORONTO)]);
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Numbers as people write them, with their E.164 form, and the desk they are dialled from.
+    const WRITTEN: &[(&str, &str, &str)] = &[
+        ("US", "416-555-0123", TORONTO),
+        ("US", "(416) 555-0123", TORONTO),
+        ("US", "+1 416 555 0123", TORONTO),
+        ("US", "416.555.0123", TORONTO),
+        ("US", "1-416-555-0123", TORONTO),
+        ("US", "+44 20 7946 0018", "+442079460018"),
+        ("DE", "030 1234567", BERLIN),
+        ("DE", "+49 30 1234567", BERLIN),
+        ("DE", "(030) 123 45 67", BERLIN),
+        ("DE", "0049 30 1234567", BERLIN),
+        ("DE", "+49 (0)30 1234567", BERLIN),
+        ("DE", "030/1234567", BERLIN),
+        ("DE", "0171 1234567", "+491711234567"),
+        ("FR", "01 42 68 53 00", "+33142685300"),
+        ("FR", "06.12.34.56.78", "+33612345678"),
+        ("GB", "020 7946 0018", "+442079460018"),
+        ("GB", "+44 (0)20 7946 0018", "+442079460018"),
+    ];
+
+    fn written() -> impl Strategy<Value = (DialingRules, &'static str, &'static str)> {
+        proptest::sample::select(WRITTEN)
+            .prop_map(|(country, text, e164)| (rules(country, "0", ""), text, e164))
+    }
+
+    /// Prose without digits: words, punctuation, line breaks.
+    fn prose() -> impl Strategy<Value = String> {
+        proptest::collection::vec("[a-zA-ZéüÄß]{1,9}[,.;:!?]?", 0..8)
+            .prop_map(|words| words.join(" "))
+    }
+
+    /// What stands between a number and the text next to it.
+    fn joiner() -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(&[" ", "  ", ", ", " - ", "\n", " | ", ": ", "\t"][..])
+    }
+
+    /// Dates and times in the shapes chat logs, e-mails and documents use.
+    fn date_or_time() -> impl Strategy<Value = String> {
+        (
+            1990u32..2036,
+            1u32..13,
+            1u32..29,
+            0u32..24,
+            0u32..60,
+            0u32..60,
+            0usize..15,
+        )
+            .prop_map(|(y, m, d, h, min, s, shape)| {
+                let yy = y % 100;
+                let h12 = if h % 12 == 0 { 12 } else { h % 12 };
+                let pm = if h < 12 { "AM" } else { "PM" };
+                match shape {
+                    0 => format!("{y}-{m:02}-{d:02}"),
+                    1 => format!("{y}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}Z"),
+                    2 => format!("{y}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}+02:00"),
+                    3 => format!("{y}-{m:02}-{d:02} {h:02}:{min:02}"),
+                    4 => format!("{d:02}.{m:02}.{y}"),
+                    5 => format!("{d}.{m}.{yy:02}"),
+                    6 => format!("{m:02}/{d:02}/{y}"),
+                    7 => format!("{d:02}/{m:02}/{y}"),
+                    8 => format!("{h}:{min:02}"),
+                    9 => format!("{h:02}:{min:02}:{s:02}"),
+                    10 => format!("{h12}:{min:02} {pm}"),
+                    11 => format!("[{d:02}.{m:02}.{yy:02} {h:02}:{min:02}]"),
+                    12 => format!("{d:02}.{m:02}."),
+                    13 => format!("{d:02}-{m:02}-{y} {h:02}:{min:02}:{s:02}"),
+                    _ => format!("[{m}/{d}/{yy:02}, {h12}:{min:02}:{s:02} {pm}]"),
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(192))]
+
+        /// Whatever prose surrounds a valid number, that number and only it is found.
+        #[test]
+        fn prose_around_a_number((rules, number, e164) in written(), before in prose(),
+                before_join in joiner(), after_join in joiner(), after in prose()) {
+            let text = format!("{before}{before_join}{number}{after_join}{after}");
+            let all = find_all(&text, &rules).map_err(|err| err.to_string());
+            let want = vec![e164.to_owned()];
+            prop_assert_eq!(
+                all.map(|all| all.into_iter().filter_map(|t| t.e164).collect::<Vec<_>>()),
+                Ok(want),
+                "{:?}", text
+            );
+        }
+
+        /// A date or time next to a number never contributes digits to what is dialled.
+        #[test]
+        fn dates_and_times_never_join((rules, number, e164) in written(), date in date_or_time(),
+                join in joiner(), date_first in any::<bool>(), other in date_or_time()) {
+            let text = if date_first {
+                format!("{date}{join}{number}{join}{other}")
+            } else {
+                format!("{other}{join}{number}{join}{date}")
+            };
+            let got = normalize(&text, &rules).map(|t| t.e164).map_err(|err| err.to_string());
+            prop_assert_eq!(got, Ok(Some(e164.to_owned())), "{:?}", text);
+        }
+
+        /// Wherever the scan limit cuts through or near a number, what is dialled is that
+        /// whole number or nothing.
+        #[test]
+        fn the_scan_limit_never_shortens((rules, number, e164) in written(),
+                cut_into in 0usize..24, filler in prose(), after in prose()) {
+            let padding = MAX_SCAN_CHARS - cut_into;
+            let mut text: String = filler.chars().cycle().take(padding.saturating_sub(1)).collect();
+            if filler.is_empty() {
+                text = "a".repeat(padding - 1);
+            }
+            text.push(' ');
+            text.push_str(number);
+            text.push(' ');
+            text.push_str(&after);
+            if let Ok(target) = normalize(&text, &rules) {
+                prop_assert_eq!(target.e164.as_deref(), Some(e164), "cut {} chars in", cut_into);
+            }
+        }
+
+        /// The app shows the first of `find_all` as what `normalize` dials.
+        #[test]
+        fn normalize_is_the_first_found(text in "\\PC{0,60}|[a-z +()./:,#*x0-9-]{0,40}") {
+            for rules in [us(), de(), rules("GB", "9", ""), rules("FR", "0", "")] {
+                let first = normalize(&text, &rules);
+                let all = find_all(&text, &rules);
+                match (&first, &all) {
+                    (Ok(first), Ok(all)) => prop_assert_eq!(Some(first), all.first()),
+                    (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                    _ => prop_assert!(false, "{:?}: {:?} vs {:?}", text, first, all),
+                }
+                if let Ok(all) = &all {
+                    let mut e164s: Vec<_> = all.iter().filter_map(|t| t.e164.clone()).collect();
+                    let count = e164s.len();
+                    e164s.sort();
+                    e164s.dedup();
+                    prop_assert_eq!(e164s.len(), count, "each number once: {:?}", all);
+                }
+            }
+        }
+    }
 }
