@@ -220,14 +220,15 @@ impl Pbx {
                         c.app_data = "(Outgoing Line)".to_owned();
                     });
                     self.emit_chan("Newchannel", leg);
+                    // Captures 03/07/09: the caller's identity is both the CID presented to
+                    // the far end and its connected line, already in `NewCallerid`.
                     let (id, num) = (caller_id.clone(), number.clone());
                     self.chan_mut(leg, |c| {
+                        c.connected = id.clone();
                         c.caller = id;
                         c.exten = num;
                     });
                     self.emit_new_callerid(leg);
-                    let id = caller_id.clone();
-                    self.chan_mut(leg, |c| c.connected = id);
                     self.emit_chan("NewConnectedLine", leg);
                     let dial_string = format!("{number}@{}", self.cfg.trunk);
                     self.dial_event("DialBegin", Some(caller), leg, ("DialString", &dial_string));

@@ -140,14 +140,17 @@ async fn run(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
     }
     loop {
         session.sync_fault();
+        // Events already queued go out before the next action is read, so an action's
+        // response always follows the events that happened before it arrived.
         let flow = tokio::select! {
-            read = reader.next() => match read {
-                Read::Message(message) => session.handle(message).await,
-                Read::Closed => Flow::Close,
-            },
+            biased;
             out = rx.recv() => match out {
                 Some(out) => session.deliver(out).await,
                 None => Flow::Close,
+            },
+            read = reader.next() => match read {
+                Read::Message(message) => session.handle(message).await,
+                Read::Closed => Flow::Close,
             },
         };
         if flow == Flow::Close {

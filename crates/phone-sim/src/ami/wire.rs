@@ -88,9 +88,14 @@ pub(crate) enum Read {
 }
 
 /// Reads messages from a client, one at a time.
+///
+/// `next` is cancel-safe (it is raced against outgoing events): a partly read line or
+/// message stays in the reader and the next call continues it.
 pub(crate) struct MessageReader<R> {
     inner: BufReader<R>,
     line: Vec<u8>,
+    partial: Message,
+    size: usize,
 }
 
 impl<R: AsyncRead + Unpin> MessageReader<R> {
@@ -99,42 +104,42 @@ impl<R: AsyncRead + Unpin> MessageReader<R> {
         MessageReader {
             inner: BufReader::new(read),
             line: Vec::with_capacity(256),
+            partial: Message::default(),
+            size: 0,
         }
     }
 
     /// The next complete message, or `Closed` at end of stream or on a read error.
     pub(crate) async fn next(&mut self) -> Read {
-        let mut message = Message::default();
-        let mut size = 0usize;
         loop {
-            self.line.clear();
             match self.inner.read_until(b'\n', &mut self.line).await {
                 Ok(0) | Err(_) => return Read::Closed,
-                Ok(n) => size += n,
+                Ok(_) => {}
             }
             if self.line.last() != Some(&b'\n') {
                 // End of stream in the middle of a line.
                 return Read::Closed;
             }
-            self.line.pop();
-            if self.line.last() == Some(&b'\r') {
-                self.line.pop();
+            let mut line = std::mem::take(&mut self.line);
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
             }
-            if self.line.is_empty() {
-                if message.headers.is_empty() {
+            if line.is_empty() {
+                self.size = 0;
+                if self.partial.headers.is_empty() {
                     // Stray blank lines between messages are ignored.
-                    size = 0;
                     continue;
                 }
-                return Read::Message(message);
+                return Read::Message(std::mem::take(&mut self.partial));
             }
-            if size > MAX_MESSAGE_BYTES {
+            self.size += line.len();
+            if self.size > MAX_MESSAGE_BYTES {
                 // Keep reading until the blank line but stop storing headers.
                 continue;
             }
-            self.line.truncate(MAX_LINE);
-            let text = String::from_utf8_lossy(&self.line);
-            message.push_line(&text);
+            line.truncate(MAX_LINE);
+            self.partial.push_line(&String::from_utf8_lossy(&line));
         }
     }
 }

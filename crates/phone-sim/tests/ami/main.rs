@@ -1,0 +1,6 @@
+//! Integration tests of the simulated Asterisk Manager Interface, over real TCP (and HTTP for
+//! the control API), one binary for a fast build.
+
+mod capture;
+mod client;
+mod fidelity;
