@@ -27,6 +27,8 @@ use std::time::Duration;
 
 const CHILD_DB: &str = "CALLPOP_HISTORY_KILL_SAFETY_DB";
 const ROUNDS: usize = 24;
+/// The writer stops by itself after this long, in case the test died without killing it.
+const WRITER_LIFETIME: Duration = Duration::from_secs(60);
 /// What the writer prints once it is recording (the test harness may print before it on the
 /// same line).
 const READY: &str = "kill-safety writer ready";
@@ -143,12 +145,14 @@ fn kill_safety_writer() {
     println!("{READY}");
 
     let mut rng = rand::rng();
+    let running_since = std::time::Instant::now();
     let mut start = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
         .as_millis() as i64;
     let mut in_flight: Vec<(Plan, usize)> = Vec::new();
-    loop {
+    // Never outlive a test that failed before killing us.
+    while running_since.elapsed() < WRITER_LIFETIME {
         if in_flight.len() < 3 {
             start += 1 + rng.random_range(0..3_000);
             in_flight.push((plan(rng.random(), start), 0));
@@ -202,20 +206,22 @@ fn a_kill_at_any_moment_leaves_every_call_whole() {
     let mut rng = rand::rng();
 
     for round in 0..ROUNDS {
-        let mut child = Command::new(&me)
-            .args([
-                "--exact",
-                "kill_safety_writer",
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD_DB, &path)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the writer");
-        let stdout = child.stdout.take().expect("stdout");
+        let mut child = KillOnDrop(
+            Command::new(&me)
+                .args([
+                    "--exact",
+                    "kill_safety_writer",
+                    "--ignored",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env(CHILD_DB, &path)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start the writer"),
+        );
+        let stdout = child.0.stdout.take().expect("stdout");
         let (ready_tx, ready_rx) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -236,15 +242,15 @@ fn a_kill_at_any_moment_leaves_every_call_whole() {
             Duration::from_millis(rng.random_range(20..400))
         };
         std::thread::sleep(delay);
-        if let Some(status) = child.try_wait().expect("poll") {
-            let output = child.wait_with_output().expect("output");
-            panic!(
-                "the writer stopped by itself ({status}):\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
+        if let Some(status) = child.0.try_wait().expect("poll") {
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.0.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+            }
+            panic!("the writer stopped by itself ({status}):\n{stderr}");
         }
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reap");
+        child.0.kill().expect("SIGKILL");
+        child.0.wait().expect("reap");
 
         if path.exists() {
             check(&path, round);
@@ -267,6 +273,16 @@ fn a_kill_at_any_moment_leaves_every_call_whole() {
         "kill safety: {calls} calls over {ROUNDS} kills, {} left open by the last",
         closed.len()
     );
+}
+
+/// The writer process, killed and reaped however the test ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// What a call looks like after a whole number of its planned events.
