@@ -863,6 +863,11 @@ fn classify(candidate: &Candidate, desk: &Desk<'_>) -> Result<Classified, Number
         return international(digits, zero, &raw);
     }
     if body.len() <= MAX_INTERNAL_DIGITS && !candidate.vanity {
+        // A short number in groups is a piece of a number (`55-0123`), a range of hours or a
+        // local number without its area code, not an extension.
+        if candidate.grouped {
+            return Err(NumberError::TooShort { number: raw });
+        }
         return Ok(Classified::Internal(body.to_owned()));
     }
     if let Some(len) = desk.international_prefix_len(body) {
@@ -1041,6 +1046,9 @@ struct Candidate {
     extension: Option<String>,
     /// Letters were turned into digits (`1-800-FLOWERS`).
     vanity: bool,
+    /// The digits are written in more than one group (`9-17`, `55-0123`), which no one does
+    /// with an extension.
+    grouped: bool,
 }
 
 /// The searched part of a selection, folded (see [`fold`]).
@@ -1075,9 +1083,9 @@ fn is_rtl_control(c: char) -> bool {
 /// Takes the first [`MAX_SCAN_CHARS`] characters and normalizes those that look like digits
 /// or number punctuation but are not ASCII (full-width `０３０`, Arabic-Indic digits,
 /// full-width `＋`). Invisible formatting characters that chat and office programs wrap around
-/// numbers (left-to-right marks and embeddings, zero-width spaces, soft hyphens) are dropped,
-/// since the number shows as if they were not there; the right-to-left ones are kept, as
-/// stops the scanner sees (see [`is_rtl_control`]).
+/// numbers (left-to-right marks and embeddings, zero-width spaces, soft hyphens, the frame of
+/// keycap emoji) are dropped, since the number shows as if they were not there; the
+/// right-to-left ones are kept, as stops the scanner sees (see [`is_rtl_control`]).
 fn fold(text: &str) -> Folded {
     let mut chars = Vec::with_capacity(text.len().min(MAX_SCAN_CHARS));
     let mut scripts = Vec::with_capacity(chars.capacity());
@@ -1106,8 +1114,12 @@ fn fold(text: &str) -> Folded {
             | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}' => continue,
-            '\u{FF0B}' => '+',
+            | '\u{FEFF}'
+            // Emoji presentation and the keycap frame: 4️⃣ is a 4.
+            | '\u{FE0E}'
+            | '\u{FE0F}'
+            | '\u{20E3}' => continue,
+            '\u{FF0B}' | '\u{FE62}' | '\u{207A}' | '\u{208A}' | '\u{2795}' => '+',
             '\u{FF0A}' => '*',
             '\u{FF03}' => '#',
             '\u{FF08}' => '(',
@@ -1137,6 +1149,19 @@ fn mixes_scripts(folded: &Folded, start: usize, end: usize) -> bool {
         }
     }
     false
+}
+
+/// Marks drawn over or under the character before them (strike-through, accents). A digit
+/// with one (`7̶`) is not a plain digit, and the number it belongs to not plainly written.
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
 }
 
 /// Letters and digits that make a word: a number cannot start or end glued to one. Scripts
@@ -1212,7 +1237,8 @@ fn scan(folded: &Folded) -> Vec<Found> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < chars.len() && found.len() < MAX_CANDIDATES {
-        let at_boundary = i == 0 || !is_word_char(chars[i - 1]);
+        let at_boundary =
+            i == 0 || !(is_word_char(chars[i - 1]) || is_combining_mark(chars[i - 1]));
         if at_boundary && !masked[i] {
             let read = read_uri(chars, i).or_else(|| read_number(chars, &masked, i));
             if let Some(read) = read {
@@ -1830,12 +1856,14 @@ fn read_number(chars: &[char], masked: &[bool], start: usize) -> Option<Read> {
     }
     let mut end = last_significant;
     let extension = read_extension(chars, end);
-    // Letters right after the number, or after a dash: `4165550123abc`, `1-800-Flowers`. An
-    // extension marker without its digits (`416-555-0123x`) is not a word.
+    // Letters right after the number, or after a dash: `4165550123abc`, `1-800-Flowers`; or a
+    // digit that is not read as one (`030 123456⁷`) or a mark over the last digit (`7̶`): the
+    // number shown is not the one that would be dialled. An extension marker without its
+    // digits (`416-555-0123x`) is not a word.
     let letter_at = |k: usize| {
         chars
             .get(k)
-            .is_some_and(|&c| c.is_alphabetic() && is_word_char(c))
+            .is_some_and(|&c| is_word_char(c) || is_combining_mark(c))
     };
     let bare_marker = EXTENSION_MARKERS
         .iter()
@@ -1848,6 +1876,11 @@ fn read_number(chars: &[char], masked: &[bool], start: usize) -> Option<Read> {
         end = ext_end;
     }
     candidate.raw = chars[start..last_significant].iter().collect();
+    candidate.grouped = candidate
+        .raw
+        .trim_matches(['(', ')'])
+        .chars()
+        .any(|c| !c.is_ascii_digit());
     let hash_label = candidate
         .body
         .strip_prefix('#')

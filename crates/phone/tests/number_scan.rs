@@ -449,6 +449,47 @@ fn a_number_wrapped_across_lines_is_not_dialled_in_pieces() {
     check(&[("Call 416-555-0123\n2025-06-15", &us, TORONTO)]);
 }
 
+/// Characters that look like digits, pluses or part of a number but are not read as such
+/// must not leave a different number behind.
+#[test]
+fn look_alike_characters_never_leave_another_number() {
+    let us = us();
+    let de = de();
+    check_nothing_dialled(&[
+        // A superscript or struck-through last digit: not part of what is dialled, so the
+        // rest (a valid, different number at a German desk) must not be dialled either.
+        ("030 123456⁷", &de),
+        ("030 1234567\u{0336}", &de),
+        ("030 12345\u{0336}67", &de),
+        ("416-555-012³", &us),
+        ("416-555-0l23", &us),
+        // A number copied from a spreadsheet in scientific notation.
+        ("4.16555E+09", &us),
+        // Part of a number, a range of hours, a local number in groups: no extension.
+        ("55-0123", &us),
+        ("Open 9-17", &us),
+        ("12-34-56", &de),
+    ]);
+    check(&[
+        // Keycap digits (4️⃣1️⃣6️⃣…) and plus signs from other blocks are what they show.
+        (
+            "4\u{FE0F}\u{20E3}1\u{FE0F}\u{20E3}6\u{FE0F}\u{20E3} 555 0123",
+            &us,
+            TORONTO,
+        ),
+        ("\u{FE62}1 416 555 0123", &de, TORONTO),
+        ("\u{2795}1 416 555 0123", &de, TORONTO),
+    ]);
+    // Extensions written as one group (in brackets too) are still dialled.
+    for text in ["203", "(203)", "Bob (203)", "ext. 203"] {
+        assert_eq!(
+            normalize(text, &us).map(|t| t.dial).as_deref(),
+            Ok("203"),
+            "{text:?}"
+        );
+    }
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;
