@@ -12,18 +12,6 @@ pub struct Capture {
     pub client: Vec<Msg>,
 }
 
-impl Capture {
-    /// Server messages from the first one after the message where `pred` holds.
-    pub fn server_after(&self, pred: impl Fn(&Msg) -> bool) -> Vec<Msg> {
-        let start = self
-            .server
-            .iter()
-            .position(pred)
-            .expect("marker in capture");
-        self.server[start + 1..].to_vec()
-    }
-}
-
 pub fn load(name: &str) -> Capture {
     let path = format!("{}/tests/ami/captures/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("capture readable");

@@ -124,11 +124,16 @@ impl Client {
     async fn read_inner(&mut self) -> Option<Msg> {
         let mut raw = String::new();
         loop {
-            let mut line = String::new();
-            match self.reader.read_line(&mut line).await {
+            // Bytes, not read_line: fault tests send invalid UTF-8.
+            let mut bytes = Vec::new();
+            match self.reader.read_until(b'\n', &mut bytes).await {
                 Ok(0) | Err(_) => return None,
                 Ok(_) => {}
             }
+            if bytes.last() != Some(&b'\n') {
+                return None;
+            }
+            let line = String::from_utf8_lossy(&bytes).into_owned();
             if line == "\r\n" {
                 if raw.is_empty() {
                     continue;
@@ -233,8 +238,4 @@ pub async fn logged_in(config: AmiSimConfig, events: &str) -> (AmiSim, Client) {
 /// Only the events among `msgs`.
 pub fn events(msgs: &[Msg]) -> Vec<&Msg> {
     msgs.iter().filter(|m| m.has("Event")).collect()
-}
-
-pub fn names(msgs: &[Msg]) -> Vec<&str> {
-    msgs.iter().map(Msg::event).collect()
 }

@@ -4,6 +4,8 @@
 mod actions;
 mod capture;
 mod client;
+mod control;
+mod faults;
 mod fidelity;
 mod login;
 mod scenarios;
