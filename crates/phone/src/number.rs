@@ -2006,6 +2006,35 @@ mod tests {
         assert_eq!(candidate.extension.as_deref(), Some("12"));
     }
 
+    /// The masked part of `text`, as `^` under each masked char.
+    fn mask_of(text: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        not_numbers(&chars)
+            .into_iter()
+            .map(|masked| if masked { '^' } else { ' ' })
+            .collect::<String>()
+            .trim_end()
+            .to_owned()
+    }
+
+    #[test]
+    fn masks_cover_exactly_what_is_not_a_number() {
+        for (text, mask) in [
+            ("2025-06-15T14:02:00+02:00 416", "^^^^^^^^^^ ^^^^^^^^^^^^^^"),
+            ("[15.06.25 14:02] 030", " ^^^^^^^^ ^^^^^"),
+            ("am 15.06. 030 1234567", "   ^^^^^^"),
+            ("$1,234.56 or 12 € or 10%", " ^^^^^^^^    ^^      ^^"),
+            ("10.0.0.5:5060 v1.2.3", "^^^^^^^^^^^^^  ^^^^^"),
+            ("14.30 Uhr 030", "^^^^^^^^^"),
+            // Short runs stand alone, or they are read with the digits next to them.
+            ("2.4.1", "^^^^^"),
+            ("01/12 34 56", ""),
+            ("030 123-45 01.23.45.67.89 416.555.0123", ""),
+        ] {
+            assert_eq!(mask_of(text), mask, "{text:?}");
+        }
+    }
+
     #[test]
     fn preview_shows_each_prefix() {
         assert_eq!(
