@@ -162,12 +162,14 @@ pub fn normalize(text: &str, rules: &DialingRules) -> Result<DialTarget, NumberE
 /// [`normalize`] returns; the list is never empty (when nothing can be dialled, the error is
 /// the one [`normalize`] gives).
 ///
-/// Order: valid outside numbers, in text order, except that numbers after a fax label and, in
-/// countries where people write the trunk `0`, numbers written without it or a `+` (which are
-/// more often order or customer numbers than phone numbers) come after the others; then
-/// internal numbers and feature codes. Two numbers with the same E.164 form count once (the
-/// first as written), as do internal numbers with the same dial string. Only the first
-/// [`MAX_SCAN_CHARS`] characters are searched.
+/// Order: valid outside numbers, in text order, except that numbers after a fax label or a
+/// reference label (`Order`, `Ticket`, `Customer`, `Rechnung Nr.`…) and, in countries where
+/// people write the trunk `0`, numbers written without it or a `+` (which are more often
+/// order or customer numbers than phone numbers) come after the others; then internal
+/// numbers and feature codes, except those after a reference label. Numbers after `PIN`,
+/// `Passcode`, `TAN` and the like are never listed. Two numbers with the same E.164 form count
+/// once (the first as written), as do internal numbers with the same dial string. Only the
+/// first [`MAX_SCAN_CHARS`] characters are searched, and at most 16 candidates.
 pub fn find_all(text: &str, rules: &DialingRules) -> Result<Vec<DialTarget>, NumberError> {
     resolve_all(text, rules).map(|all| all.into_iter().map(|resolved| resolved.target).collect())
 }
@@ -489,7 +491,8 @@ fn resolve_all(text: &str, rules: &DialingRules) -> Result<Vec<Resolved>, Number
     // `#123` with words around it is how people number orders and tickets, though.
     if found.len() == 1 {
         let words = words_around(&folded.chars, &found[0]);
-        if words <= 1 && !(found[0].hash_label && words > 0) {
+        let secret = is_secret(&folded.chars, &found[0]);
+        if words <= 1 && !(found[0].hash_label && words > 0) && !secret {
             return build_found(&found[0], &desk);
         }
     }
@@ -506,19 +509,26 @@ fn resolve_all(text: &str, rules: &DialingRules) -> Result<Vec<Resolved>, Number
         .filter(|((item, _), in_pieces)| !item.hash_label && !in_pieces)
         .map(|(pair, _)| pair);
     for (item, result) in usable {
+        if is_secret(&folded.chars, item) {
+            continue;
+        }
+        // A feature code after "code" stays a feature code.
+        let label = label_before(&folded.chars, item.start).filter(|&l| l != Label::Secret);
         match result {
             Ok(pieces) => {
                 for resolved in pieces {
                     if !resolved.target.internal {
-                        let second_choice = after_fax_label(&folded.chars, item.start)
+                        let second_choice = label.is_some()
                             || (!item.from_uri && !written_in_full(&resolved.raw, &desk));
                         outside.push((second_choice, resolved));
                         continue;
                     }
                     // An internal number from prose needs a link, a feature code or at least
-                    // three digits ("call extension 203"), so "room 12" is not dialled.
+                    // three digits ("call extension 203"), so "room 12" is not dialled, and
+                    // no label saying it is something else.
                     let dial = &resolved.target.dial;
-                    if item.from_uri || dial.contains(['*', '#']) || dial.len() >= 3 {
+                    let strong = item.from_uri || dial.contains(['*', '#']) || dial.len() >= 3;
+                    if strong && label.is_none() {
                         internal.push(resolved);
                     }
                 }
@@ -606,27 +616,96 @@ fn words_around(chars: &[char], found: &Found) -> usize {
             .count()
 }
 
-/// Labels that mark a fax number, which is a number but not one to talk to.
+/// A PIN or passcode, not a feature code (`Code *72` is one to dial).
+fn is_secret(chars: &[char], found: &Found) -> bool {
+    label_before(chars, found.start) == Some(Label::Secret) && !found.raw.starts_with(['*', '#'])
+}
+
+/// What the word in front of a number says about it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Label {
+    /// A fax number: a phone number, but not one to talk to.
+    Fax,
+    /// An order, ticket, customer or account number, which may happen to be valid.
+    Reference,
+    /// A PIN, passcode or password: never dialled, which would also leave it in the phone
+    /// system's call records.
+    Secret,
+}
+
 const FAX_LABELS: [&str; 5] = ["fax", "telefax", "telecopie", "télécopie", "f"];
 
-/// Whether the word just before `start` (past spaces and `:`, `.`, `-`) is a fax label.
-fn after_fax_label(chars: &[char], start: usize) -> bool {
+const REFERENCE_LABELS: [&str; 24] = [
+    "order",
+    "ticket",
+    "invoice",
+    "ref",
+    "reference",
+    "id",
+    "account",
+    "acct",
+    "customer",
+    "case",
+    "booking",
+    "confirmation",
+    "tracking",
+    "iban",
+    "rechnung",
+    "bestellung",
+    "auftrag",
+    "kundennummer",
+    "kunde",
+    "vorgang",
+    "referenz",
+    "commande",
+    "facture",
+    "dossier",
+];
+
+const SECRET_LABELS: [&str; 11] = [
+    "pin", "passcode", "password", "passwort", "kennwort", "tan", "otp", "cvv", "cvc", "puk",
+    "code",
+];
+
+/// Words that only say "number" (`No.`, `Nr.`): the label is the word before them
+/// (`Order no.`, `Tel.-Nr.`).
+const NUMBER_WORDS: [&str; 6] = ["no", "nr", "number", "nummer", "num", "numéro"];
+
+/// The label in front of `start`, if it is one of the known ones: the word before it past
+/// spaces and `:`, `.`, `-`, `#`, or the word before a "number" word.
+fn label_before(chars: &[char], start: usize) -> Option<Label> {
     let mut k = start.min(chars.len());
-    let mut punctuation = String::new();
-    while k > 0 && (is_space(chars[k - 1]) || matches!(chars[k - 1], ':' | '.' | '-')) {
-        k -= 1;
-        punctuation.push(chars[k]);
+    for _ in 0..2 {
+        let mut colon = false;
+        while k > 0 && (is_space(chars[k - 1]) || matches!(chars[k - 1], ':' | '.' | '-' | '#')) {
+            k -= 1;
+            colon |= chars[k] == ':';
+        }
+        let word_end = k;
+        while k > 0 && chars[k - 1].is_alphabetic() {
+            k -= 1;
+        }
+        if k == word_end || (k > 0 && chars[k - 1].is_alphanumeric()) {
+            return None;
+        }
+        let word: String = chars[k..word_end].iter().collect::<String>().to_lowercase();
+        let word = word.as_str();
+        if NUMBER_WORDS.contains(&word) {
+            continue;
+        }
+        // A lone "F" only with its colon ("T: … F: …"); "code" only right before the number
+        // ("Area code 416" is rare in a selection, "Code: 4711" is not).
+        return if FAX_LABELS.contains(&word) && (word != "f" || colon) {
+            Some(Label::Fax)
+        } else if REFERENCE_LABELS.contains(&word) {
+            Some(Label::Reference)
+        } else if SECRET_LABELS.contains(&word) {
+            Some(Label::Secret)
+        } else {
+            None
+        };
     }
-    let word_end = k;
-    while k > 0 && chars[k - 1].is_alphabetic() {
-        k -= 1;
-    }
-    if k > 0 && chars[k - 1].is_alphanumeric() {
-        return false;
-    }
-    let word: String = chars[k..word_end].iter().collect::<String>().to_lowercase();
-    // A lone "F" only with its colon ("T: … F: …").
-    FAX_LABELS.contains(&word.as_str()) && (word != "f" || punctuation.contains(':'))
+    None
 }
 
 /// Whether a number is written the way people write a phone number in full: with `+` or an

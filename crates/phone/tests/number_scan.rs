@@ -350,7 +350,8 @@ fn find_all_lists_every_number_best_first() {
         (
             "Order 12345, room 204: call 416-555-0123 or 416.555.0123, or 212 555 0199",
             &us,
-            &[TORONTO, "+12125550199", "internal 12345", "internal 204"],
+            // An order number is no extension.
+            &[TORONTO, "+12125550199", "internal 204"],
         ),
         (
             "Call 416-555-0123 or extension 203",
@@ -375,6 +376,32 @@ fn find_all_lists_every_number_best_first() {
             &de,
             &[BERLIN, "+4940123456"],
         ),
+        // Numbers labelled as tickets, orders or customer numbers come after phone numbers;
+        // "No." and "Nr." alone say nothing ("Tel.-Nr.", "Phone No.").
+        (
+            "Ticket 4165550123 (opened 06/15/2025 2:02 PM) - callback 212-555-0199",
+            &us,
+            &["+12125550199", TORONTO],
+        ),
+        (
+            "Order no. 416-555-0123, phone no. 212-555-0199",
+            &us,
+            &["+12125550199", TORONTO],
+        ),
+        (
+            "Tel.-Nr. 030 1234567, Fax-Nr. 030 1234568",
+            &de,
+            &[BERLIN, "+49301234568"],
+        ),
+        // PINs and passcodes are never offered: dialling one would also leave it in the
+        // phone system's call records.
+        (
+            "Meeting ID: 845 1234 5678 Passcode: 123456 Dial +1 646 558 8656",
+            &us,
+            &["+16465588656"],
+        ),
+        ("PIN 1234, call extension 203", &us, &["internal 203"]),
+        ("Forwarding code *72, PIN 1234#", &us, &["internal *72"]),
         // Two numbers run together.
         ("030 1234567 030 7654321", &de, &[BERLIN, "+49307654321"]),
         (
@@ -412,6 +439,8 @@ fn find_all_fails_as_normalize_fails() {
         "555-0199",
         "sip:alice@pbx",
         "call \u{202E}3210",
+        "PIN: 1234",
+        "Passcode 123456",
     ] {
         assert_eq!(
             find_all(text, &us).map(|all| all.len()),
@@ -419,6 +448,10 @@ fn find_all_fails_as_normalize_fails() {
             "{text:?}"
         );
     }
+    assert!(
+        normalize("PIN: 1234", &us).is_err(),
+        "a PIN is never dialled"
+    );
     let extension = find_all("212-555-0199 x12", &us).expect("valid");
     assert_eq!(extension.len(), 1);
     assert_eq!(extension[0].extension.as_deref(), Some("12"));
@@ -573,6 +606,14 @@ mod properties {
         #[test]
         fn prose_around_a_number((rules, number, e164) in written(), before in prose(),
                 before_join in joiner(), after_join in joiner(), after in prose()) {
+            // Words that make the number after them a secret, which is never offered.
+            const SECRETS: [&str; 11] = [
+                "pin", "passcode", "password", "passwort", "kennwort", "tan", "otp", "cvv", "cvc",
+                "puk", "code",
+            ];
+            prop_assume!(!before.split(' ').any(|word| {
+                SECRETS.contains(&word.trim_end_matches(|c: char| !c.is_alphabetic()).to_lowercase().as_str())
+            }));
             let text = format!("{before}{before_join}{number}{after_join}{after}");
             let all = find_all(&text, &rules).map_err(|err| err.to_string());
             let want = vec![e164.to_owned()];
