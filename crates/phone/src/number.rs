@@ -1188,16 +1188,7 @@ fn fold(text: &str) -> Folded {
         }
         let folded = match c {
             c if is_rtl_control(c) => c,
-            '\u{00AD}'
-            | '\u{200B}'..='\u{200E}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-            // Emoji presentation and the keycap frame: 4️⃣ is a 4.
-            | '\u{FE0E}'
-            | '\u{FE0F}'
-            | '\u{20E3}' => continue,
+            c if is_invisible_format(c) => continue,
             '\u{FF0B}' | '\u{FE62}' | '\u{207A}' | '\u{208A}' | '\u{2795}' => '+',
             '\u{FF0A}' => '*',
             '\u{FF03}' => '#',
@@ -1213,6 +1204,25 @@ fn fold(text: &str) -> Folded {
         scripts,
         cut: rest.next().is_some(),
     }
+}
+
+/// Invisible characters that only steer how text is shown: soft hyphens, zero-width spaces and
+/// joiners, direction marks, embeddings, overrides and isolates, the byte order mark, and the
+/// emoji presentation selectors and keycap frame (4️⃣ is a 4).
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{FE0E}'
+            | '\u{FE0F}'
+            | '\u{20E3}'
+    )
 }
 
 /// Whether the digits in this part of the text come from more than one script.
@@ -2029,12 +2039,14 @@ fn read_extension(chars: &[char], from: usize) -> Option<(String, usize)> {
 }
 
 /// A short, single-line, printable excerpt of user text for messages: selections can be long,
-/// hold line breaks or control characters.
+/// hold line breaks or control characters, and invisible direction overrides that would turn
+/// the message around.
 fn excerpt(text: &str) -> String {
+    let visible: String = text.chars().filter(|&c| !is_invisible_format(c)).collect();
     let mut out = String::new();
     let mut count = 0;
     let mut truncated = false;
-    for word in text.split(|c: char| c.is_whitespace() || c.is_control()) {
+    for word in visible.split(|c: char| c.is_whitespace() || c.is_control()) {
         if word.is_empty() {
             continue;
         }

@@ -328,6 +328,14 @@ fn the_refusal_says_what_to_do() {
         !message.contains('\u{202E}'),
         "no control characters quoted: {message:?}"
     );
+    // Quoting the text back must not turn the message itself around.
+    for text in ["tel:\u{202E}3210-555-614", "no \u{202E}number\u{200F} here"] {
+        let message = normalize(text, &us()).expect_err("refused").to_string();
+        assert!(
+            !message.contains(['\u{202E}', '\u{200F}']),
+            "{text:?}: {message:?}"
+        );
+    }
 }
 
 /// What `find_all` lists, as E.164 forms or `internal <dial>`.
