@@ -99,6 +99,13 @@ struct Source {
     backend: Backend,
 }
 
+impl Source {
+    /// Files and CardDAV: answered from the local cache.
+    fn is_local(&self) -> bool {
+        matches!(self.kind, "file" | "carddav")
+    }
+}
+
 #[derive(Default)]
 struct RemoteHealth {
     last_ok: Option<SystemTime>,
@@ -156,6 +163,8 @@ impl Directory {
                 .secret_account()
                 .and_then(|account| secrets.get(&account).cloned());
             let built = match config {
+                // A switched-off source is not set up, so it reports no errors either.
+                _ if !config.enabled() => Ok(Backend::Unusable),
                 SourceSettings::File(s) => Ok(Backend::File(s.clone())),
                 SourceSettings::CardDav(s) => {
                     CardDavClient::new(s, secret).map(|c| Backend::CardDav(Arc::new(c)))
@@ -170,9 +179,7 @@ impl Directory {
             let backend = match built {
                 Ok(backend) => backend,
                 Err(err) => {
-                    if config.enabled() {
-                        tracing::warn!(source = %config.label(), "contact source unusable: {err}");
-                    }
+                    tracing::warn!(source = %config.label(), "contact source unusable: {err}");
                     health.insert(
                         index,
                         RemoteHealth {
@@ -200,7 +207,7 @@ impl Directory {
         // Contacts of sources no longer configured (or switched off) leave the cache.
         let keep: Vec<String> = sources
             .iter()
-            .filter(|s| s.enabled && matches!(s.kind, "file" | "carddav"))
+            .filter(|s| s.enabled && s.is_local())
             .map(|s| s.store_key.clone())
             .collect();
         let store = Arc::new(store);
@@ -251,8 +258,9 @@ impl Directory {
         };
         let mut best_local = inner.sources.len();
         for (index, source) in inner.sources.iter().enumerate() {
-            if !source.enabled || !matches!(source.backend, Backend::File(_) | Backend::CardDav(_))
-            {
+            // Cached contacts answer even while their server cannot be synced (for example
+            // while the password is missing from the keyring).
+            if !source.enabled || !source.is_local() {
                 continue;
             }
             if let Some(hit) = local_hits.iter().find(|h| h.source == source.store_key) {
@@ -454,7 +462,7 @@ impl Directory {
             .enumerate()
             .map(|(index, source)| {
                 let setup_or_query = health.get(&index);
-                let local = matches!(source.backend, Backend::File(_) | Backend::CardDav(_));
+                let local = source.is_local();
                 let stored = local
                     .then(|| inner.store.state(&source.store_key).ok())
                     .flatten();
@@ -534,6 +542,17 @@ mod tests {
             phone_kind: None,
             link: None,
         }))
+    }
+
+    /// The app spawns lookups and syncs on its runtime and keeps the directory in shared
+    /// state: this only has to compile.
+    #[allow(dead_code)]
+    fn directory_and_its_futures_are_send(directory: &Directory) {
+        fn send_sync<T: Send + Sync + 'static>(_: &T) {}
+        fn send<T: Send>(_: T) {}
+        send_sync(directory);
+        send(directory.lookup("030123456"));
+        send(directory.sync());
     }
 
     fn name(decided: Option<Option<CallerMatch>>) -> Option<Option<String>> {

@@ -302,6 +302,11 @@ async fn a_wrong_password_is_reported_and_the_cache_kept() {
         .last_error
         .as_deref()
         .is_some_and(|e| e.contains("password is missing")));
+    // The cached cards still answer calls meanwhile.
+    assert_eq!(
+        name_of(&directory, "030 123456").await.as_deref(),
+        Some("Jane")
+    );
 }
 
 #[tokio::test]
