@@ -57,7 +57,7 @@ pub struct AddressBookInfo {
 }
 
 /// A CardDAV connection for one address book.
-pub struct CardDavClient {
+pub(crate) struct CardDavClient {
     http: reqwest::Client,
     book: Url,
     username: String,
@@ -67,7 +67,7 @@ pub struct CardDavClient {
 }
 
 impl CardDavClient {
-    pub fn new(
+    pub(crate) fn new(
         settings: &CardDavSettings,
         password: Option<Secret>,
     ) -> Result<Self, ContactsError> {
