@@ -24,6 +24,7 @@ mod event;
 mod export;
 mod iso_time;
 mod lifecycle;
+mod page_sql;
 mod query;
 mod recording;
 mod resolution;

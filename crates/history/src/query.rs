@@ -3,14 +3,13 @@
 //! Paging is by keyset: a page ends with a [`PageCursor`] (the last call's start time and id)
 //! and the next page starts strictly after it in (started_at DESC, id DESC) order. Unlike
 //! OFFSET, this reads only the rows it returns however deep the user scrolls, and calls that
-//! arrive meanwhile do not shift the pages.
+//! arrive meanwhile do not shift the pages. How a page is found is in `page_sql`.
 
 use crate::call_record::{CallId, CallRecord};
 use crate::call_row::{call_from_row, CALL_COLUMNS};
 use crate::error::HistoryError;
-use crate::search_text::{self, exact_phrase, prefix_phrase};
+use crate::page_sql::page_sql;
 use crate::store::History;
-use rusqlite::types::Value;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
@@ -78,8 +77,8 @@ impl History {
         limit: usize,
     ) -> Result<CallPage, HistoryError> {
         let limit = limit.clamp(1, MAX_PAGE_SIZE);
-        let (sql, params) = page_sql(query, after, limit + 1);
         let mut calls = self.with_conn(|conn| {
+            let (sql, params) = page_sql(conn, query, after, limit + 1)?;
             let mut statement = conn.prepare_cached(&sql)?;
             let calls = statement
                 .query_map(rusqlite::params_from_iter(params), call_from_row)?
@@ -130,98 +129,5 @@ impl History {
             let count: i64 = conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?;
             Ok(u64::try_from(count).unwrap_or(0))
         })
-    }
-}
-
-/// The SQL and parameters for one page. Built from fixed fragments only; everything the user
-/// typed goes in as a parameter.
-pub(crate) fn page_sql(
-    query: &CallQuery,
-    after: Option<PageCursor>,
-    rows: usize,
-) -> (String, Vec<Value>) {
-    let mut sql = format!("SELECT {CALL_COLUMNS} FROM call WHERE 1");
-    let mut params: Vec<Value> = Vec::new();
-
-    match query.filter {
-        CallFilter::All => {}
-        CallFilter::Missed => sql.push_str(" AND outcome = 'missed'"),
-        CallFilter::Unresolved => sql.push_str(" AND outcome = 'missed' AND resolved_at IS NULL"),
-    }
-
-    let terms = search_text::parse(&query.text);
-    if let Some(words) = terms.words_query() {
-        sql.push_str(" AND id IN (SELECT rowid FROM call_fts WHERE call_fts MATCH ?)");
-        params.push(Value::Text(words));
-    }
-    for run in &terms.digit_runs {
-        if run.chars().count() >= 3 {
-            sql.push_str(
-                " AND (id IN (SELECT rowid FROM call_digits WHERE call_digits MATCH ?) \
-                 OR id IN (SELECT rowid FROM call_fts WHERE call_fts MATCH ?))",
-            );
-            params.push(Value::Text(exact_phrase(run)));
-        } else {
-            // Trigrams need three characters; one or two digits are rare searches and a scan
-            // of the digit column is quick enough for them.
-            sql.push_str(
-                " AND (instr(search_digits, ?) > 0 \
-                 OR id IN (SELECT rowid FROM call_fts WHERE call_fts MATCH ?))",
-            );
-            params.push(Value::Text(run.clone()));
-        }
-        params.push(Value::Text(prefix_phrase(run)));
-    }
-
-    if let Some(cursor) = after {
-        sql.push_str(" AND started_at <= ? AND (started_at < ? OR id < ?)");
-        params.push(Value::Integer(cursor.started_at_ms));
-        params.push(Value::Integer(cursor.started_at_ms));
-        params.push(Value::Integer(cursor.id.0));
-    }
-
-    sql.push_str(" ORDER BY started_at DESC, id DESC LIMIT ?");
-    params.push(Value::Integer(i64::try_from(rows).unwrap_or(i64::MAX)));
-    (sql, params)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The plan SQLite picks for a page: the newest-first list must walk a start-time index,
-    /// not sort the table, so the first page stays instant at 100,000 calls.
-    fn plan(history: &History, query: &CallQuery) -> String {
-        let cursor = PageCursor {
-            started_at_ms: 5,
-            id: CallId(3),
-        };
-        let (sql, params) = page_sql(query, Some(cursor), 51);
-        history
-            .with_conn(|conn| {
-                let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-                let rows = statement
-                    .query_map(rusqlite::params_from_iter(params), |r| {
-                        r.get::<_, String>(3)
-                    })?
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(rows.join("\n"))
-            })
-            .expect("plan")
-    }
-
-    #[test]
-    fn pages_walk_an_index_instead_of_sorting() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let history = History::open(dir.path().join("h.sqlite3")).expect("open");
-        for (filter, index) in [
-            (CallFilter::All, "call_started"),
-            (CallFilter::Missed, "call_missed"),
-            (CallFilter::Unresolved, "call_unresolved"),
-        ] {
-            let plan = plan(&history, &CallQuery::filtered(filter));
-            assert!(plan.contains(index), "{filter:?}: {plan}");
-            assert!(!plan.contains("TEMP B-TREE"), "{filter:?}: {plan}");
-        }
     }
 }
