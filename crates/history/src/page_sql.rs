@@ -12,7 +12,8 @@
 //!   name, but a walk through the whole history (~20 ms) for a search matching nothing.
 //!
 //! So the search indexes are asked first how many calls each part of the search matches (a
-//! count over the index only, well under a millisecond), and the search is driven by time
+//! count over the index only, well under a millisecond; a number of seven digits or more is
+//! taken to be rare without asking), and the search is driven by time
 //! when matches are so many that a page of them is found soon: when `matches² > calls ×
 //! (page + 1) / 8`, where the walk and the lookups cost about the same (measured, see
 //! BENCHMARK.md). Both ways give exactly the same page.
@@ -39,9 +40,23 @@ struct Condition {
     /// SQL with `{id}` where the call's id is tested against the index.
     sql: &'static str,
     params: Vec<Value>,
-    /// A query counting the condition's matches, or `None` if they cannot be counted cheaply.
-    count: Option<(&'static str, Vec<Value>)>,
+    matches: Matches,
 }
+
+/// How many calls a condition matches.
+enum Matches {
+    /// Count them with this query.
+    Count(&'static str, Vec<Value>),
+    /// Few, without asking: seven digits or more are (part of) one number, and counting them
+    /// would cost as much as finding them.
+    Few,
+    /// Many, without asking: one or two digits are in most numbers (and cannot be counted by
+    /// the trigram index).
+    Many,
+}
+
+/// Digit runs at least this long are taken to match few calls.
+const FEW_DIGITS: usize = 7;
 
 fn conditions(query: &CallQuery) -> Vec<Condition> {
     let terms = search_text::parse(&query.text);
@@ -50,25 +65,30 @@ fn conditions(query: &CallQuery) -> Vec<Condition> {
         conditions.push(Condition {
             sql: " AND {id} IN (SELECT rowid FROM call_fts WHERE call_fts MATCH ?)",
             params: vec![Value::Text(words.clone())],
-            count: Some((
+            matches: Matches::Count(
                 "SELECT count(*) FROM call_fts WHERE call_fts MATCH ?",
                 vec![Value::Text(words)],
-            )),
+            ),
         });
     }
     for run in terms.digit_runs {
         let as_word = Value::Text(prefix_phrase(&run));
-        if run.chars().count() >= 3 {
+        let digits = run.chars().count();
+        if digits >= 3 {
             let as_digits = Value::Text(exact_phrase(&run));
             conditions.push(Condition {
                 sql: " AND ({id} IN (SELECT rowid FROM call_digits WHERE call_digits MATCH ?) \
                       OR {id} IN (SELECT rowid FROM call_fts WHERE call_fts MATCH ?))",
                 params: vec![as_digits.clone(), as_word.clone()],
-                count: Some((
-                    "SELECT (SELECT count(*) FROM call_digits WHERE call_digits MATCH ?) \
-                     + (SELECT count(*) FROM call_fts WHERE call_fts MATCH ?)",
-                    vec![as_digits, as_word],
-                )),
+                matches: if digits >= FEW_DIGITS {
+                    Matches::Few
+                } else {
+                    Matches::Count(
+                        "SELECT (SELECT count(*) FROM call_digits WHERE call_digits MATCH ?) \
+                         + (SELECT count(*) FROM call_fts WHERE call_fts MATCH ?)",
+                        vec![as_digits, as_word],
+                    )
+                },
             });
         } else {
             // Trigrams need three characters. One or two digits match most numbers, so the
@@ -77,7 +97,7 @@ fn conditions(query: &CallQuery) -> Vec<Condition> {
                 sql: " AND (instr(search_digits, ?) > 0 \
                       OR {id} IN (SELECT rowid FROM call_fts WHERE call_fts MATCH ?))",
                 params: vec![Value::Text(run), as_word],
-                count: None,
+                matches: Matches::Many,
             });
         }
     }
@@ -90,9 +110,12 @@ fn choose_drive(
     conditions: &[Condition],
     rows: usize,
 ) -> rusqlite::Result<Drive> {
+    if conditions.iter().any(|c| matches!(c.matches, Matches::Few)) {
+        return Ok(Drive::ByMatches);
+    }
     let mut fewest: Option<i64> = None;
     for condition in conditions {
-        let Some((sql, params)) = &condition.count else {
+        let Matches::Count(sql, params) = &condition.matches else {
             continue;
         };
         let matches: i64 = conn
@@ -301,6 +324,9 @@ mod tests {
                 assert_eq!(drive("zoe"), Drive::ByTime);
                 // 7 or 8 of 300 calls.
                 assert_eq!(drive("555 0001"), Drive::ByMatches);
+                assert_eq!(drive("0001"), Drive::ByMatches);
+                // Most numbers hold a 5.
+                assert_eq!(drive("5"), Drive::ByTime);
                 assert_eq!(drive("nobody"), Drive::ByMatches);
                 Ok(())
             })
