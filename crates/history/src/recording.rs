@@ -249,3 +249,146 @@ fn search_digits(call: &Tracked) -> String {
     }
     runs.join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::call_record::CallState;
+    use crate::event::{CallKey, Direction, Observed, Outcome, Step};
+    use crate::lifecycle;
+    use crate::store::History;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn any_step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            Just(Step::Ringing),
+            Just(Step::Dialing),
+            Just(Step::Connected),
+            Just(Step::Held),
+            Just(Step::Resumed),
+            prop_oneof![
+                Just(Outcome::Answered),
+                Just(Outcome::Missed),
+                Just(Outcome::Rejected),
+                Just(Outcome::Busy),
+                Just(Outcome::Cancelled),
+                Just(Outcome::AnsweredElsewhere),
+            ]
+            .prop_map(Step::Ended),
+        ]
+    }
+
+    /// What happens next: an event (delivered once or twice), or a restart of callpop.
+    #[derive(Debug, Clone)]
+    enum Action {
+        Event(Observed, bool),
+        Restart,
+    }
+
+    /// Events of up to three calls, interleaved, with repeats and times in any order, and now
+    /// and then a restart; some calls share a number, some have none.
+    fn any_actions() -> impl Strategy<Value = Vec<Action>> {
+        prop::collection::vec(
+            (
+                0..3usize,
+                0i64..10_000,
+                any_step(),
+                0..3usize,
+                any::<bool>(),
+                0..8u8,
+            ),
+            1..25,
+        )
+        .prop_map(|raw| {
+            raw.into_iter()
+                .map(|(call, at_ms, step, number, out, what)| {
+                    let number = ["+14165550123", "+14165550199", ""][number];
+                    let event = Observed {
+                        at_ms,
+                        key: CallKey::new("demo", "p", format!("c{call}")),
+                        line: Some(1),
+                        direction: if out { Direction::Out } else { Direction::In },
+                        step,
+                        number: number.into(),
+                        e164: (!number.is_empty()).then(|| number.to_owned()),
+                        match_key: None,
+                        name: format!("name {call}"),
+                    };
+                    match what {
+                        0 => Action::Restart,
+                        1 => Action::Event(event, true),
+                        _ => Action::Event(event, false),
+                    }
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Whatever arrives, each call is one row that reads back exactly as the lifecycle
+        /// says; no event is refused by the schema's checks; once ended (and not closed by a
+        /// restart), a call stays ended with the same outcome; exactly the missed calls are
+        /// unseen; and every missed call that a later call resolves is resolved.
+        #[test]
+        fn the_stored_calls_follow_the_lifecycle(actions in any_actions()) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let history = History::open(dir.path().join("h.sqlite3")).expect("open");
+            let mut model: BTreeMap<String, lifecycle::Tracked> = BTreeMap::new();
+            for action in &actions {
+                let (event, repeat) = match action {
+                    Action::Restart => {
+                        history.close_unfinished().expect("close");
+                        for call in model.values_mut() {
+                            *call = lifecycle::interrupt(call);
+                        }
+                        continue;
+                    }
+                    Action::Event(event, repeat) => (event, *repeat),
+                };
+                for _ in 0..if repeat { 2 } else { 1 } {
+                    history.record(event).expect("every event is accepted");
+                    let id = &event.key.source_call_id;
+                    let next = match model.get(id) {
+                        None => lifecycle::start(event),
+                        Some(prev) => lifecycle::advance(prev, event),
+                    };
+                    if let Some(prev) = model.get(id) {
+                        if prev.state.is_ended() && !prev.interrupted {
+                            prop_assert_eq!(next.state, prev.state);
+                        }
+                    }
+                    model.insert(id.clone(), next);
+                }
+            }
+            let page = history.list(&crate::CallQuery::default(), None, 100).expect("list");
+            prop_assert_eq!(page.calls.len(), model.len());
+            for call in &page.calls {
+                let expected = &model[&call.key.source_call_id];
+                prop_assert_eq!(call.state, expected.state);
+                prop_assert_eq!(call.direction, expected.direction);
+                prop_assert_eq!(call.started_at_ms, expected.started_at);
+                prop_assert_eq!(call.answered_at_ms, expected.answered_at);
+                prop_assert_eq!(call.ended_at_ms, expected.ended_at);
+                prop_assert_eq!(call.held_ms, expected.held_ms);
+                prop_assert_eq!(call.on_hold_since_ms, expected.held_since);
+                prop_assert_eq!(&call.number, &expected.number);
+                prop_assert_eq!(call.interrupted, expected.interrupted);
+                // Nobody marked anything seen: exactly the missed calls are unseen.
+                prop_assert_eq!(call.seen, call.state != CallState::Ended(Outcome::Missed));
+            }
+            for missed in page.calls.iter().filter(|c| c.state == CallState::Ended(Outcome::Missed)) {
+                let resolvable = page.calls.iter().any(|c| {
+                    c.match_key.is_some()
+                        && c.match_key == missed.match_key
+                        && c.started_at_ms > missed.started_at_ms
+                        && (c.direction == Direction::Out
+                            || c.answered_at_ms.is_some()
+                            || c.state == CallState::Ended(Outcome::Answered))
+                });
+                prop_assert_eq!(missed.resolution.is_some(), resolvable, "{:?}", missed);
+            }
+        }
+    }
+}
