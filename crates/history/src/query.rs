@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 /// The most calls one page returns; larger requests get this many.
 pub const MAX_PAGE_SIZE: usize = 1000;
 
-/// Which calls to list.
+/// Which calls to list. From JSON, missing fields mean "all calls, no search".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CallQuery {
     /// What the user typed in the search box; empty for all calls. See the `search_text`
     /// module for how words and digits are matched.

@@ -4,7 +4,7 @@
 mod common;
 
 use callpop_history::{CallId, CallQuery, ContactMatch, History, Outcome, PageCursor, Step};
-use common::{fresh_history, TestCall};
+use common::{assert_intact, fresh_history, TestCall};
 
 fn answered(history: &History, call: &TestCall, at: i64) -> CallId {
     call.record(
@@ -163,6 +163,40 @@ fn notes_and_contacts_are_searchable_once_set() {
         history.set_note(CallId(9_999), "x"),
         Err(callpop_history::HistoryError::NotFound(CallId(9_999)))
     ));
+}
+
+#[test]
+fn deleted_calls_leave_the_search_and_the_indexes_stay_exact() {
+    let (_dir, history) = fresh_history();
+    let keep = answered(
+        &history,
+        &TestCall::incoming("1", "+7 495 123-45-67").named("Семён"),
+        1_000,
+    );
+    let gone = answered(
+        &history,
+        &TestCall::incoming("2", "+7 495 123-45-68").named("Семён"),
+        2_000,
+    );
+    history.set_note(gone, "ёлка").expect("note");
+    history
+        .set_contact(
+            gone,
+            Some(&ContactMatch {
+                name: "Семён Ёлкин".into(),
+                source: "ldap".into(),
+                reference: None,
+            }),
+        )
+        .expect("contact");
+    assert_eq!(found(&history, "елкин"), [gone]);
+    assert_intact(&history);
+
+    assert_eq!(history.delete(&[gone, CallId(12_345)]).expect("delete"), 1);
+    assert_eq!(found(&history, "семен"), [keep]);
+    assert_eq!(found(&history, "4951234"), [keep]);
+    assert!(found(&history, "елка").is_empty());
+    assert_intact(&history);
 }
 
 #[test]

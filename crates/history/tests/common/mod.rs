@@ -95,3 +95,18 @@ pub fn row_count(history: &History) -> i64 {
     conn.query_row("SELECT count(*) FROM call", [], |r| r.get(0))
         .expect("count")
 }
+
+/// Fails unless SQLite's integrity check and both search indexes' own checks pass.
+pub fn assert_intact(history: &History) {
+    let conn = rusqlite::Connection::open(history.path()).expect("open raw");
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity_check");
+    assert_eq!(integrity, "ok");
+    for index in ["call_fts", "call_digits"] {
+        conn.execute_batch(&format!(
+            "INSERT INTO {index}({index}) VALUES ('integrity-check')"
+        ))
+        .unwrap_or_else(|e| panic!("{index} out of step with the calls: {e}"));
+    }
+}
