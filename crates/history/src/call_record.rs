@@ -153,3 +153,28 @@ impl CallRecord {
         self.state == CallState::Ended(Outcome::Missed) && self.resolution.is_none()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ui_sees_one_flat_word_per_state() {
+        let words: Vec<String> = [
+            CallState::Ringing,
+            CallState::Active,
+            CallState::Ended(Outcome::AnsweredElsewhere),
+        ]
+        .iter()
+        .map(|s| serde_json::to_string(s).expect("json"))
+        .collect();
+        assert_eq!(
+            words,
+            ["\"ringing\"", "\"active\"", "\"answered_elsewhere\""]
+        );
+        for word in ["ringing", "active", "missed", "answered_elsewhere"] {
+            assert_eq!(CallState::parse(word).map(CallState::as_str), Some(word));
+        }
+        assert_eq!(CallState::parse("lost"), None);
+    }
+}

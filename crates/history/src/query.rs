@@ -132,3 +132,19 @@ impl History {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_from_the_ui_may_leave_fields_out() {
+        let query: CallQuery = serde_json::from_str(r#"{"filter":"unresolved"}"#).expect("json");
+        assert_eq!(query, CallQuery::filtered(CallFilter::Unresolved));
+        let query: CallQuery = serde_json::from_str(r#"{"text":"Zoë"}"#).expect("json");
+        assert_eq!(query, CallQuery::search("Zoë"));
+        let cursor: PageCursor =
+            serde_json::from_str(r#"{"started_at_ms":5,"id":7}"#).expect("json");
+        assert_eq!(cursor.id, CallId(7));
+    }
+}
