@@ -8,7 +8,7 @@ want=(build-essential pkg-config curl libwebkit2gtk-4.1-dev libayatana-appindica
       librsvg2-dev libxdo-dev libssl-dev libdbus-1-dev libayatana-appindicator3-1)
 if [[ "${1:-build}" == "test" ]]; then
   want+=(xvfb xauth dbus dbus-x11 webkit2gtk-driver gnome-keyring dunst libnotify-bin xdotool xclip
-         imagemagick x11-apps python3 python3-dbus python3-gi libsecret-tools procps)
+         imagemagick x11-apps python3 python3-dbus python3-gi libsecret-tools procps radicale slapd ldap-utils)
 fi
 
 missing=()

@@ -6,7 +6,9 @@
 //! complaints: a stripped `+`, a leftover `(0)`, zeros removed naively, a missing outside-line
 //! `0`/`9`. So this module:
 //!
-//! * finds the *first* phone number in the text, ignoring prose around it,
+//! * finds the phone numbers in the text, ignoring prose around them and the digits that are
+//!   not phone numbers (dates, times, prices, web and IP addresses, IBANs), and ranks them
+//!   ([`find_all`]; [`normalize`] takes the best),
 //! * removes formatting only (spaces of every kind, dashes, dots, brackets, URI syntax),
 //!   never a `+` and never a zero unless the numbering plan says it is a trunk prefix,
 //! * lets libphonenumber's data (the `phonenumber` crate) decide what the number is,
@@ -15,6 +17,12 @@
 //!
 //! Internal numbers and feature codes (`203`, `*97`, `#31#`, `*72 5551234`) never get an
 //! outside-line or international prefix: they are dialled as typed.
+//!
+//! The one rule above all: never dial something other than the number the person sees. So a
+//! date or time never lends its digits to the number next to it, a number cut off by the scan
+//! limit is dropped rather than dialled short, digits glued to a word (`INV-4165550123`,
+//! `v1.2.3`) are not a number, and text that can show one number while holding another
+//! (right-to-left overrides, digits mixed from different scripts) is refused.
 
 use std::fmt::Write as _;
 
@@ -37,9 +45,10 @@ const MAX_FEATURE_CODE: usize = 32;
 /// E.164 caps a full international number at 15 digits.
 const MAX_E164_DIGITS: usize = 15;
 
-/// Only this much of a selection is searched: a number is near the start of what people
-/// select, and a whole pasted document must not stall the hotkey.
-const MAX_SCAN_CHARS: usize = 4096;
+/// Only this many characters of a selection are searched: a number is near the start of what
+/// people select, and a whole pasted document must not stall the hotkey. A number that runs
+/// into this limit is not dialled at all, since its end may be missing.
+pub const MAX_SCAN_CHARS: usize = 4096;
 
 /// How many candidate numbers are looked at in prose before giving up.
 const MAX_CANDIDATES: usize = 16;
@@ -119,6 +128,12 @@ pub enum NumberError {
     UnknownCountryCode { number: String },
     #[error("“{address}” is a name, not a phone number: the desk phone can only dial numbers")]
     NotANumber { address: String },
+    /// Invisible direction marks or digits mixed from different scripts: what is shown may
+    /// not be what would be dialled.
+    #[error(
+        "“{excerpt}” may not be the number it looks like (hidden direction marks or digits from different scripts): type the number instead"
+    )]
+    Disguised { excerpt: String },
     #[error(
         "“{country}” is not a known country: enter the desk's country as two letters, such as US, DE, GB or FR"
     )]
@@ -133,13 +148,30 @@ pub enum NumberError {
     BadInternationalPrefix { prefix: String },
 }
 
-/// Turns pasted or selected text into what the phone dials.
+/// Turns pasted or selected text into what the phone dials: the best of [`find_all`].
 ///
-/// Takes the first phone number in `text`. In prose the first *valid outside* number wins
-/// over short digit groups before it (room numbers, dates, order numbers are everywhere in
-/// prose); a short internal number is only taken from prose when there is nothing better.
+/// In prose a *valid outside* number wins over digit groups before it (room numbers, order
+/// numbers, amounts are everywhere in prose; dates and times are never read as numbers); a
+/// short internal number is only taken from prose when there is nothing better.
 pub fn normalize(text: &str, rules: &DialingRules) -> Result<DialTarget, NumberError> {
     resolve(text, rules).map(|resolved| resolved.target)
+}
+
+/// Every distinct number in `text` that can be dialled, best first, so the app can say
+/// "Dialing X" and list the others for the user to cancel and pick. The first is always what
+/// [`normalize`] returns; the list is never empty (when nothing can be dialled, the error is
+/// the one [`normalize`] gives).
+///
+/// Order: valid outside numbers, in text order, except that numbers after a fax label or a
+/// reference label (`Order`, `Ticket`, `Customer`, `Rechnung Nr.`…) and, in countries where
+/// people write the trunk `0`, numbers written without it or a `+` (which are more often
+/// order or customer numbers than phone numbers) come after the others; then internal
+/// numbers and feature codes, except those after a reference label. Numbers after `PIN`,
+/// `Passcode`, `TAN` and the like are never listed. Two numbers with the same E.164 form count
+/// once (the first as written), as do internal numbers with the same dial string. Only the
+/// first [`MAX_SCAN_CHARS`] characters are searched, and at most 16 candidates.
+pub fn find_all(text: &str, rules: &DialingRules) -> Result<Vec<DialTarget>, NumberError> {
+    resolve_all(text, rules).map(|all| all.into_iter().map(|resolved| resolved.target).collect())
 }
 
 /// A one-line preview for the settings page: `+49 (0)30 123-45 → dials 0 0049 3012345`, with
@@ -174,6 +206,9 @@ pub fn format_for_display(raw_caller_number: &str, rules: &DialingRules) -> Stri
     let Some(found) = scan(&fold(trimmed)).into_iter().next() else {
         return trimmed.to_owned();
     };
+    if found.disguised {
+        return trimmed.to_owned();
+    }
     let Ok(candidate) = found.parsed else {
         return trimmed.to_owned();
     };
@@ -224,6 +259,36 @@ pub fn same_number(a: &str, b: &str, rules: &DialingRules) -> bool {
         && ka
             .digits
             .ends_with(&kb.digits[kb.digits.len() - shortest..])
+}
+
+/// How many trailing digits [`match_key`] keeps for a number the numbering plan does not
+/// understand: enough to tell subscribers apart, few enough to ignore how the prefix before
+/// them was written (`0`, `9`, a country code).
+const MATCH_KEY_DIGITS: usize = 8;
+
+/// The key that groups calls and finds contacts for a number as a phone or person wrote it:
+/// the E.164 form when the numbering plan understands the number (`+14165550123`), else the
+/// last 8 digits (fewer if it has fewer, e.g. an extension `203`), else None (no digits).
+///
+/// The E.164 form comes from [`normalize`], so `+1 (416) 555-0123`, `4165550123` and
+/// `001 416 555 0123` share a key at a US desk, and `030 1234567` and `+49 30 1234567` at a
+/// German one. The fallback reads only the digits of the number found in the text (the user
+/// part of a `sip:` address, not its host), so `sip:203@10.0.0.5` gives `203`.
+pub fn match_key(raw: &str, rules: &DialingRules) -> Option<String> {
+    let digits_of = |text: &str| -> String { text.chars().filter(char::is_ascii_digit).collect() };
+    let digits = match normalize(raw, rules) {
+        Ok(target) => match target.e164 {
+            Some(e164) => return Some(e164),
+            None => digits_of(&target.dial),
+        },
+        Err(_) => scan(&fold(raw))
+            .into_iter()
+            .find_map(|found| found.parsed.ok())
+            .map(|candidate| digits_of(&candidate.body))
+            .unwrap_or_default(),
+    };
+    let skip = digits.len().saturating_sub(MATCH_KEY_DIGITS);
+    (!digits.is_empty()).then(|| digits[skip..].to_owned())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,122 +450,386 @@ struct Resolved {
     raw: String,
 }
 
+/// The best number in the text: the first of [`resolve_all`].
 fn resolve(text: &str, rules: &DialingRules) -> Result<Resolved, NumberError> {
+    resolve_all(text, rules)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| NumberError::NoNumber {
+            excerpt: excerpt(text),
+        })
+}
+
+/// Everything diallable in the text, best first (see [`find_all`]), never empty on success.
+fn resolve_all(text: &str, rules: &DialingRules) -> Result<Vec<Resolved>, NumberError> {
     let desk = Desk::new(rules)?;
     let folded = fold(text);
-    let trimmed = folded.trim();
-    if trimmed.is_empty() {
-        return Err(NumberError::Empty);
-    }
-    let found = scan(trimmed);
     let no_number = || NumberError::NoNumber {
         excerpt: excerpt(text),
     };
+    if folded.chars.iter().all(|c| c.is_whitespace()) {
+        return Err(if folded.cut {
+            no_number()
+        } else {
+            NumberError::Empty
+        });
+    }
+    let found = scan(&folded);
+    // One disguised number makes the whole selection suspect: the number the person means
+    // may be the disguised one, and dialling another would be just as wrong.
+    if let Some(item) = found.iter().find(|item| item.disguised) {
+        return Err(NumberError::Disguised {
+            excerpt: excerpt(&item.raw),
+        });
+    }
     if found.is_empty() {
         return Err(no_number());
     }
 
     // The whole selection is one number (perhaps with a label or brackets around it): its
-    // verdict is final, including a short extension or an error that says what is wrong.
-    let alone = found.len() == 1 && is_only_number(trimmed, &found[0]);
-    if alone {
-        return build_found(&found[0], &desk);
+    // verdict is final, including a short extension or an error that says what is wrong. A
+    // `#123` with words around it is how people number orders and tickets, though.
+    if found.len() == 1 {
+        let words = words_around(&folded.chars, &found[0]);
+        let secret = is_secret(&folded.chars, &found[0]);
+        if words <= 1 && !(found[0].hash_label && words > 0) && !secret {
+            return build_found(&found[0], &desk);
+        }
     }
 
-    let mut results = Vec::with_capacity(found.len());
-    for item in &found {
-        let result = build_found(item, &desk);
-        if let Ok(resolved) = &result {
-            if !resolved.target.internal {
-                return result;
-            }
+    let results: Vec<_> = found.iter().map(|item| build_found(item, &desk)).collect();
+    let in_pieces = wrapped_pieces(&folded.chars, &found, &results);
+    let mut outside: Vec<(bool, Resolved)> = Vec::new();
+    let mut internal = Vec::new();
+    let mut errors = Vec::new();
+    let usable = found
+        .iter()
+        .zip(results)
+        .zip(in_pieces)
+        .filter(|((item, _), in_pieces)| !item.hash_label && !in_pieces)
+        .map(|(pair, _)| pair);
+    for (item, result) in usable {
+        if is_secret(&folded.chars, item) {
+            continue;
         }
-        results.push((item, result));
+        // A feature code after "code" stays a feature code.
+        let label = label_before(&folded.chars, item.start).filter(|&l| l != Label::Secret);
+        match result {
+            Ok(pieces) => {
+                for resolved in pieces {
+                    if !resolved.target.internal {
+                        let second_choice = label.is_some()
+                            || (!item.from_uri && !written_in_full(&resolved.raw, &desk));
+                        outside.push((second_choice, resolved));
+                        continue;
+                    }
+                    // An internal number from prose needs a link, a feature code or at least
+                    // three digits ("call extension 203"), so "room 12" is not dialled, and
+                    // no label saying it is something else.
+                    let dial = &resolved.target.dial;
+                    let strong = item.from_uri || dial.contains(['*', '#']) || dial.len() >= 3;
+                    if strong && label.is_none() {
+                        internal.push(resolved);
+                    }
+                }
+            }
+            Err(err) => errors.push((item, err)),
+        }
     }
-    // No outside number: an internal one from a link or with a feature code or of at least
-    // three digits ("call extension 203"), but not "room 12".
-    for (item, result) in &results {
-        if let Ok(resolved) = result {
-            let strong = item.from_uri
-                || resolved.target.dial.contains(['*', '#'])
-                || resolved.target.dial.len() >= 3;
-            if strong {
-                return Ok(Resolved {
-                    target: resolved.target.clone(),
-                    parts: resolved.parts.clone(),
-                    raw: resolved.raw.clone(),
-                });
-            }
+    // Stable: text order within each rank.
+    outside.sort_by_key(|(second_choice, _)| *second_choice);
+    let mut all: Vec<Resolved> = Vec::new();
+    for resolved in outside
+        .into_iter()
+        .map(|(_, resolved)| resolved)
+        .chain(internal)
+    {
+        let duplicate = all.iter().any(|seen| {
+            seen.target.e164 == resolved.target.e164
+                && (seen.target.e164.is_some() || seen.target.dial == resolved.target.dial)
+        });
+        if !duplicate {
+            all.push(resolved);
         }
+    }
+    if !all.is_empty() {
+        return Ok(all);
     }
     // Report what is wrong with the most phone-like candidate.
-    results
+    errors
         .into_iter()
-        .filter_map(|(item, result)| result.err().map(|err| (item, err)))
         .find(|(item, err)| item.digit_count >= 7 || matches!(err, NumberError::NotANumber { .. }))
         .map_or_else(|| Err(no_number()), |(_, err)| Err(err))
 }
 
-/// Whether the text is just this number, perhaps with a short label (`Tel.:`, `Mobile`) or
-/// quotes and brackets around it.
-fn is_only_number(text: &str, found: &Found) -> bool {
-    let before: String = text.chars().take(found.start).collect();
-    let after: String = text.chars().skip(found.end).collect();
-    let words = before
-        .split(|c: char| !c.is_alphanumeric())
-        .chain(after.split(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .count();
-    words <= 1
+/// Which candidates may be pieces of one number wrapped across lines (`416-555-⏎0123`,
+/// `030 12345⏎67`): two neighbours with only spaces, separators and a line break between
+/// them, unless both are valid outside numbers on their own (one number per line). Such
+/// pieces are not offered at all: the first may be someone else's number, the second an
+/// extension that does not exist.
+fn wrapped_pieces(
+    chars: &[char],
+    found: &[Found],
+    results: &[Result<Vec<Resolved>, NumberError>],
+) -> Vec<bool> {
+    let outside_only = |result: &Result<Vec<Resolved>, NumberError>| {
+        result
+            .as_ref()
+            .is_ok_and(|pieces| pieces.iter().all(|resolved| !resolved.target.internal))
+    };
+    let mut in_pieces = vec![false; found.len()];
+    for k in 1..found.len() {
+        let between = chars
+            .get(found[k - 1].end..found[k].start)
+            .unwrap_or_default();
+        let wrapped = between.iter().any(|&c| is_line_break(c))
+            && between
+                .iter()
+                .all(|&c| c.is_whitespace() || is_separator(c));
+        if wrapped && !(outside_only(&results[k - 1]) && outside_only(&results[k])) {
+            in_pieces[k - 1] = true;
+            in_pieces[k] = true;
+        }
+    }
+    in_pieces
 }
 
-/// Builds the dial target for a piece of text; when it is not a valid number, tries whether
-/// it is two numbers written one after the other (`030 1234567 030 7654321`) and takes the
-/// first.
-fn build_found(found: &Found, desk: &Desk<'_>) -> Result<Resolved, NumberError> {
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{000B}' | '\u{000C}' | '\u{0085}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// How many words the text has besides this number: a label (`Tel.:`, `Mobile`) is fine for
+/// a selection that is "just the number".
+fn words_around(chars: &[char], found: &Found) -> usize {
+    let is_word = |w: &&[char]| !w.is_empty();
+    let not_alphanumeric = |c: &char| !c.is_alphanumeric();
+    chars[..found.start.min(chars.len())]
+        .split(not_alphanumeric)
+        .filter(is_word)
+        .count()
+        + chars[found.end.min(chars.len())..]
+            .split(not_alphanumeric)
+            .filter(is_word)
+            .count()
+}
+
+/// A PIN or passcode, not a feature code (`Code *72` is one to dial).
+fn is_secret(chars: &[char], found: &Found) -> bool {
+    label_before(chars, found.start) == Some(Label::Secret) && !found.raw.starts_with(['*', '#'])
+}
+
+/// What the word in front of a number says about it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Label {
+    /// A fax number: a phone number, but not one to talk to.
+    Fax,
+    /// An order, ticket, customer or account number, which may happen to be valid.
+    Reference,
+    /// A PIN, passcode or password: never dialled, which would also leave it in the phone
+    /// system's call records.
+    Secret,
+}
+
+const FAX_LABELS: [&str; 5] = ["fax", "telefax", "telecopie", "télécopie", "f"];
+
+const REFERENCE_LABELS: [&str; 24] = [
+    "order",
+    "ticket",
+    "invoice",
+    "ref",
+    "reference",
+    "id",
+    "account",
+    "acct",
+    "customer",
+    "case",
+    "booking",
+    "confirmation",
+    "tracking",
+    "iban",
+    "rechnung",
+    "bestellung",
+    "auftrag",
+    "kundennummer",
+    "kunde",
+    "vorgang",
+    "referenz",
+    "commande",
+    "facture",
+    "dossier",
+];
+
+const SECRET_LABELS: [&str; 11] = [
+    "pin", "passcode", "password", "passwort", "kennwort", "tan", "otp", "cvv", "cvc", "puk",
+    "code",
+];
+
+/// Words that only say "number" (`No.`, `Nr.`): the label is the word before them
+/// (`Order no.`, `Tel.-Nr.`).
+const NUMBER_WORDS: [&str; 6] = ["no", "nr", "number", "nummer", "num", "numéro"];
+
+/// The label in front of `start`, if it is one of the known ones: the word before it past
+/// spaces and `:`, `.`, `-`, `#`, or the word before a "number" word.
+fn label_before(chars: &[char], start: usize) -> Option<Label> {
+    let mut k = start.min(chars.len());
+    for _ in 0..2 {
+        let mut colon = false;
+        while k > 0 && (is_space(chars[k - 1]) || matches!(chars[k - 1], ':' | '.' | '-' | '#')) {
+            k -= 1;
+            colon |= chars[k] == ':';
+        }
+        let word_end = k;
+        while k > 0 && chars[k - 1].is_alphabetic() {
+            k -= 1;
+        }
+        if k == word_end || (k > 0 && chars[k - 1].is_alphanumeric()) {
+            return None;
+        }
+        let word: String = chars[k..word_end].iter().collect::<String>().to_lowercase();
+        let word = word.as_str();
+        if NUMBER_WORDS.contains(&word) {
+            continue;
+        }
+        // A lone "F" only with its colon ("T: … F: …"); "code" only right before the number
+        // ("Area code 416" is rare in a selection, "Code: 4711" is not).
+        return if FAX_LABELS.contains(&word) && (word != "f" || colon) {
+            Some(Label::Fax)
+        } else if REFERENCE_LABELS.contains(&word) {
+            Some(Label::Reference)
+        } else if SECRET_LABELS.contains(&word) {
+            Some(Label::Secret)
+        } else {
+            None
+        };
+    }
+    None
+}
+
+/// Whether a number is written the way people write a phone number in full: with `+` or an
+/// international prefix, or nationally with the trunk prefix where that is `0` (Germany,
+/// France, the UK…). Elsewhere (North America writes no trunk `1`) every valid number counts.
+/// A bare valid digit group at a German desk is more often an order or customer number.
+fn written_in_full(raw: &str, desk: &Desk<'_>) -> bool {
+    if raw.trim_start_matches(['(', ' ']).starts_with('+') {
+        return true;
+    }
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    if desk.international_prefix_len(&digits).is_some() {
+        return true;
+    }
+    match desk.meta.national_prefix() {
+        Some(trunk) if trunk.starts_with('0') => digits.starts_with(trunk),
+        _ => true,
+    }
+}
+
+/// How many pieces of one run of digit groups are classified at most while looking for two
+/// numbers run together, so that long runs cannot stall the hotkey.
+const MAX_PIECES_TRIED: usize = 48;
+
+/// The numbers one piece of text holds: usually one, two when two numbers are written one
+/// after the other (`030 1234567 030 7654321`), or the number after leading digits that are
+/// not part of it (`Zimmer 12 030 1234567`).
+fn build_found(found: &Found, desk: &Desk<'_>) -> Result<Vec<Resolved>, NumberError> {
     let candidate = found.parsed.as_ref().map_err(Clone::clone)?;
     let whole = build(candidate, desk, &found.raw);
     if found.from_uri || candidate.body.contains(['*', '#']) {
-        return whole;
+        return whole.map(|resolved| vec![resolved]);
     }
     let chars: Vec<char> = found.raw.chars().collect();
-    let outside = |piece: &[char]| {
-        read_number(piece, 0)
-            .and_then(|item| build(item.parsed.as_ref().ok()?, desk, &item.raw).ok())
-            .filter(|resolved| !resolved.target.internal)
-    };
-    let cuts = || (1..chars.len()).filter(|&k| is_space(chars[k]));
-    match whole {
-        // Numbering plans with variable lengths (Germany, Austria) can take two numbers run
-        // together as one long valid number. A second group that starts the way only a whole
-        // number starts (trunk 0, +) and is valid on its own gives that away.
-        Ok(resolved) => {
-            for cut in cuts() {
-                let rest = &chars[cut + 1..];
-                let starts_number = rest.first().is_some_and(|&c| matches!(c, '0' | '+' | '('));
-                if starts_number && outside(rest).is_some() {
-                    if let Some(first) = outside(&chars[..cut]) {
-                        return Ok(first);
-                    }
-                }
+    let mut budget = MAX_PIECES_TRIED;
+    let mut pieces = split_run(&chars, whole, desk, &mut budget)?;
+    // The extension was written after the last number.
+    if let Some(last) = pieces.last_mut() {
+        last.target.extension.clone_from(&candidate.extension);
+    }
+    Ok(pieces)
+}
+
+/// Whether a piece of a run starts the way only a whole number starts: `+`, a bracket, or a
+/// `0` (trunk or international prefix).
+fn starts_whole(piece: &[char]) -> bool {
+    piece.first().is_some_and(|&c| matches!(c, '0' | '+' | '('))
+}
+
+/// A piece of a run read and classified on its own, while the budget lasts.
+fn build_piece(
+    piece: &[char],
+    desk: &Desk<'_>,
+    budget: &mut usize,
+) -> Option<Result<Resolved, NumberError>> {
+    *budget = budget.checked_sub(1)?;
+    let found = read_number(piece, &[], 0)?.found;
+    let candidate = found.parsed.as_ref().ok()?;
+    Some(build(candidate, desk, &found.raw))
+}
+
+/// Splits a run of digit groups (`whole` is its verdict as one number) at spaces:
+///
+/// * Numbering plans with variable lengths (Germany, Austria) can take two numbers run
+///   together as one long valid number. A second group that starts the way only a whole
+///   number starts (trunk `0`, `+`, a bracket) and is valid on its own, after a valid first
+///   part, gives that away.
+/// * A run that is not valid as a whole may start with digits that are no part of the number
+///   (a year, a room, a time written with a dot): the number is the rest, if that starts like a
+///   whole number and is valid. The dropped part must not look like the start of a number
+///   itself (`+1 0171 1234567` is not a German mobile number).
+///
+/// A run is never shortened at its end: that could turn a mistyped number into another valid
+/// one.
+fn split_run(
+    chars: &[char],
+    whole: Result<Resolved, NumberError>,
+    desk: &Desk<'_>,
+    budget: &mut usize,
+) -> Result<Vec<Resolved>, NumberError> {
+    let cuts: Vec<usize> = (1..chars.len()).filter(|&k| is_space(chars[k])).collect();
+    // The numbers `piece` holds, if it is a valid outside number on its own.
+    let outside_numbers =
+        |piece: &[char], budget: &mut usize| match build_piece(piece, desk, budget) {
+            Some(Ok(resolved)) if !resolved.target.internal => {
+                split_run(piece, Ok(resolved), desk, budget).ok()
             }
-            Ok(resolved)
+            _ => None,
+        };
+    for &cut in &cuts {
+        let rest = trim_spaces(&chars[cut..]);
+        if !starts_whole(rest) {
+            continue;
         }
-        // Cut at the first space that leaves a valid number before it; the rest must look like
-        // a whole number too (7 digits or more), so that a typo never shortens one number
-        // into another valid one.
-        Err(error) => {
-            for cut in cuts() {
-                let rest_digits = chars[cut..].iter().filter(|c| c.is_ascii_digit()).count();
-                if rest_digits >= 7 {
-                    if let Some(first) = outside(&chars[..cut]) {
-                        return Ok(first);
-                    }
-                }
-            }
-            Err(error)
+        let first = match build_piece(&chars[..cut], desk, budget) {
+            Some(Ok(resolved)) if !resolved.target.internal => resolved,
+            _ => continue,
+        };
+        if let Some(more) = outside_numbers(rest, budget) {
+            return Ok(std::iter::once(first).chain(more).collect());
         }
     }
+    let error = match whole {
+        Ok(resolved) => return Ok(vec![resolved]),
+        Err(error) => error,
+    };
+    for &cut in &cuts {
+        let lead = &chars[..cut];
+        if starts_whole(lead) || lead.contains(&'+') {
+            break;
+        }
+        let rest = trim_spaces(&chars[cut..]);
+        if starts_whole(rest) {
+            if let Some(numbers) = outside_numbers(rest, budget) {
+                return Ok(numbers);
+            }
+        }
+    }
+    Err(error)
+}
+
+fn trim_spaces(chars: &[char]) -> &[char] {
+    let skip = chars.iter().take_while(|&&c| is_space(c)).count();
+    &chars[skip..]
 }
 
 /// Builds the dial target for one candidate.
@@ -613,6 +942,11 @@ fn classify(candidate: &Candidate, desk: &Desk<'_>) -> Result<Classified, Number
         return international(digits, zero, &raw);
     }
     if body.len() <= MAX_INTERNAL_DIGITS && !candidate.vanity {
+        // A short number in groups is a piece of a number (`55-0123`), a range of hours or a
+        // local number without its area code, not an extension.
+        if candidate.grouped {
+            return Err(NumberError::TooShort { number: raw });
+        }
         return Ok(Classified::Internal(body.to_owned()));
     }
     if let Some(len) = desk.international_prefix_len(body) {
@@ -773,6 +1107,11 @@ struct Found {
     digit_count: usize,
     from_uri: bool,
     parsed: Result<Candidate, NumberError>,
+    /// `#123`: in prose, how people number orders and tickets rather than a feature code.
+    hash_label: bool,
+    /// Shown differently from what it holds: after a right-to-left override or mark, or
+    /// written with digits from more than one script.
+    disguised: bool,
 }
 
 /// A number with its formatting removed.
@@ -786,41 +1125,149 @@ struct Candidate {
     extension: Option<String>,
     /// Letters were turned into digits (`1-800-FLOWERS`).
     vanity: bool,
+    /// The digits are written in more than one group (`9-17`, `55-0123`), which no one does
+    /// with an extension.
+    grouped: bool,
 }
 
-/// Normalizes characters that look like digits or number punctuation but are not ASCII
-/// (full-width `０３０`, Arabic-Indic digits, full-width `＋`), and drops invisible
-/// formatting characters that chat and office programs wrap around numbers (bidi marks,
-/// zero-width spaces, soft hyphens).
-fn fold(text: &str) -> String {
-    /// First code point of each Unicode block of decimal digits handled here.
-    const DIGIT_ZEROS: [u32; 7] = [0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0xFF10, 0x1D7CE];
-    text.chars()
-        .take(MAX_SCAN_CHARS)
-        .filter_map(|c| {
-            let code = u32::from(c);
-            if let Some(zero) = DIGIT_ZEROS
-                .iter()
-                .find(|&&zero| (zero..zero + 10).contains(&code))
-            {
-                return char::from_digit(code - zero, 10);
+/// The searched part of a selection, folded (see [`fold`]).
+struct Folded {
+    chars: Vec<char>,
+    /// For each char, the script its digit was written in: 0 for ASCII digits and their
+    /// look-alikes (full-width, mathematical) and for anything that is not a digit, else one
+    /// more than the index in [`DIGIT_ZEROS`].
+    scripts: Vec<u8>,
+    /// The selection goes on after `chars`: it is longer than [`MAX_SCAN_CHARS`].
+    cut: bool,
+}
+
+/// First code point of each Unicode block of decimal digits read as digits.
+const DIGIT_ZEROS: [u32; 7] = [0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0xFF10, 0x1D7CE];
+
+/// Digit blocks that look like ASCII digits (full-width, mathematical bold): mixing them
+/// with ASCII digits shows the same number.
+const LATIN_LOOKING_DIGITS: [u32; 2] = [0xFF10, 0x1D7CE];
+
+/// Invisible characters that make what follows them display right to left: the right-to-left
+/// mark, the Arabic letter mark, and the right-to-left embedding, override and isolate. A
+/// number after them can show its digits or digit groups in another order than it holds them
+/// (`\u{202E}3210-555-614` shows as `416-555-0123`).
+fn is_rtl_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200F}' | '\u{061C}' | '\u{202B}' | '\u{202E}' | '\u{2067}'
+    )
+}
+
+/// Takes the first [`MAX_SCAN_CHARS`] characters and normalizes those that look like digits
+/// or number punctuation but are not ASCII (full-width `０３０`, Arabic-Indic digits,
+/// full-width `＋`). Invisible formatting characters that chat and office programs wrap around
+/// numbers (left-to-right marks and embeddings, zero-width spaces, soft hyphens, the frame of
+/// keycap emoji) are dropped, since the number shows as if they were not there; the
+/// right-to-left ones are kept, as stops the scanner sees (see [`is_rtl_control`]).
+fn fold(text: &str) -> Folded {
+    let mut chars = Vec::with_capacity(text.len().min(MAX_SCAN_CHARS));
+    let mut scripts = Vec::with_capacity(chars.capacity());
+    let mut rest = text.chars();
+    for c in rest.by_ref().take(MAX_SCAN_CHARS) {
+        let code = u32::from(c);
+        if let Some(zero) = DIGIT_ZEROS
+            .iter()
+            .find(|&&zero| (zero..zero + 10).contains(&code))
+        {
+            if let Some(digit) = char::from_digit(code - zero, 10) {
+                chars.push(digit);
+                let script = DIGIT_ZEROS.iter().position(|z| z == zero).unwrap_or(0);
+                scripts.push(if LATIN_LOOKING_DIGITS.contains(zero) {
+                    0
+                } else {
+                    u8::try_from(script + 1).unwrap_or(u8::MAX)
+                });
             }
-            match c {
-                '\u{00AD}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{FEFF}' => None,
-                '\u{FF0B}' => Some('+'),
-                '\u{FF0A}' => Some('*'),
-                '\u{FF03}' => Some('#'),
-                '\u{FF08}' => Some('('),
-                '\u{FF09}' => Some(')'),
-                _ => Some(c),
+            continue;
+        }
+        let folded = match c {
+            c if is_rtl_control(c) => c,
+            c if is_invisible_format(c) => continue,
+            '\u{FF0B}' | '\u{FE62}' | '\u{207A}' | '\u{208A}' | '\u{2795}' => '+',
+            '\u{FF0A}' => '*',
+            '\u{FF03}' => '#',
+            '\u{FF08}' => '(',
+            '\u{FF09}' => ')',
+            _ => c,
+        };
+        chars.push(folded);
+        scripts.push(0);
+    }
+    Folded {
+        chars,
+        scripts,
+        cut: rest.next().is_some(),
+    }
+}
+
+/// Invisible characters that only steer how text is shown: soft hyphens, zero-width spaces and
+/// joiners, direction marks, embeddings, overrides and isolates, the byte order mark, and the
+/// emoji presentation selectors and keycap frame (4️⃣ is a 4).
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{FE0E}'
+            | '\u{FE0F}'
+            | '\u{20E3}'
+    )
+}
+
+/// Whether the digits in this part of the text come from more than one script.
+fn mixes_scripts(folded: &Folded, start: usize, end: usize) -> bool {
+    let mut seen = None;
+    for k in start..end.min(folded.chars.len()) {
+        if folded.chars[k].is_ascii_digit() {
+            match seen {
+                None => seen = Some(folded.scripts[k]),
+                Some(script) if script != folded.scripts[k] => return true,
+                Some(_) => {}
             }
-        })
-        .collect()
+        }
+    }
+    false
+}
+
+/// Marks drawn over or under the character before them (strike-through, accents). A digit
+/// with one (`7̶`) is not a plain digit, and the number it belongs to not plainly written.
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// Letters and digits that make a word: a number cannot start or end glued to one. Scripts
+/// written without spaces between words (Chinese, Japanese, Thai…) are not counted, so
+/// `電話03-1234-5678です` still holds a number.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        && !matches!(
+            c,
+            '\u{0E00}'..='\u{0EFF}'
+                | '\u{1000}'..='\u{109F}'
+                | '\u{1780}'..='\u{17FF}'
+                | '\u{2E80}'..='\u{9FFF}'
+                | '\u{F900}'..='\u{FAFF}'
+                | '\u{FF66}'..='\u{FF9F}'
+                | '\u{20000}'..='\u{3FFFF}'
+        )
 }
 
 fn is_space(c: char) -> bool {
@@ -864,22 +1311,407 @@ fn keypad_digit(letter: char) -> Option<char> {
 }
 
 /// Finds up to [`MAX_CANDIDATES`] numbers and links in the text, in order.
-fn scan(text: &str) -> Vec<Found> {
-    let chars: Vec<char> = text.chars().collect();
+///
+/// Left out: digits that are something else ([`not_numbers`]), numbers glued to a word
+/// (`4165550123abc`, `1-800-Flowers`), and, when the selection was cut at
+/// [`MAX_SCAN_CHARS`], a number that runs into the cut (its end may be missing; dialling the
+/// part before the cut could reach someone else).
+fn scan(folded: &Folded) -> Vec<Found> {
+    let chars = &folded.chars;
+    let masked = not_numbers(chars);
+    let first_rtl_control = chars
+        .iter()
+        .position(|&c| is_rtl_control(c))
+        .unwrap_or(usize::MAX);
     let mut found = Vec::new();
     let mut i = 0;
     while i < chars.len() && found.len() < MAX_CANDIDATES {
-        let at_boundary = i == 0 || !chars[i - 1].is_alphanumeric();
-        if at_boundary {
-            if let Some(item) = read_uri(&chars, i).or_else(|| read_number(&chars, i)) {
-                i = item.end.max(i + 1);
-                found.push(item);
+        let at_boundary =
+            i == 0 || !(is_word_char(chars[i - 1]) || is_combining_mark(chars[i - 1]));
+        if at_boundary && !masked[i] {
+            let read = read_uri(chars, i).or_else(|| read_number(chars, &masked, i));
+            if let Some(read) = read {
+                i = read.found.end.max(i + 1);
+                let maybe_cut_short = folded.cut && read.touches_end;
+                if !read.glued && !maybe_cut_short {
+                    let mut item = read.found;
+                    item.disguised =
+                        first_rtl_control < item.end || mixes_scripts(folded, item.start, item.end);
+                    found.push(item);
+                }
                 continue;
             }
         }
         i += 1;
     }
     found
+}
+
+/// What a reader found at one place in the text.
+struct Read {
+    found: Found,
+    /// The reader ran into the end of the searched text.
+    touches_end: bool,
+    /// Letters follow the number directly: it is part of a word or code.
+    glued: bool,
+}
+
+/// Marks the characters that belong to something written with digits that is not a phone
+/// number, so that no number starts in or runs through them, and a date can never lend its
+/// digits to the number next to it:
+///
+/// * web and e-mail addresses, and IBANs;
+/// * runs of digit groups joined by `.`, `/`, `-`, `:` or `,` without spaces that are dates
+///   (`2025-06-15`, `15.06.2025`, `06/15/2025`, `15.06.25`, `15.06.`), times and anything else
+///   with a colon between digits (`14:02`, `14:02:33.5+02:00`, `10.0.0.5:5060`), IP addresses,
+///   amounts (`1,234.56`, `$12`, `12 €`, `10%`), hours (`14.30 Uhr`, `2 pm`), or that are
+///   glued to a word (`v1.2.3`, `INV-2025-0012`, `DE89`);
+/// * short dotted runs (`2.4.1`, `1.5`) and short dates (`6/15`, `06/2025`) when nothing
+///   joins them to other digits: no extension is written with dots, but such a run may be the
+///   start of a real number (`01/12 34 56` in Vienna), which must then not be dialled without it.
+fn not_numbers(chars: &[char]) -> Vec<bool> {
+    let mut masked = vec![false; chars.len()];
+    mask_addresses(chars, &mut masked);
+    mask_ibans(chars, &mut masked);
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_run = chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_digit());
+        if !starts_run {
+            i += 1;
+            continue;
+        }
+        let run = DigitRun::read(chars, i);
+        let next = match run.not_a_number(chars) {
+            Some(end) => {
+                let end = end.min(chars.len());
+                masked[i..end].iter_mut().for_each(|m| *m = true);
+                end.max(run.end)
+            }
+            None => run.end,
+        };
+        i = next.max(i + 1);
+    }
+    masked
+}
+
+/// Masks whitespace-separated words that are web addresses (`https://…`, `www.…`) or e-mail
+/// addresses: digits in them (`/item/4165550123`) are ids, not numbers to call. Dial links
+/// (`sip:203@pbx`, `callto://…`) are left to the link reader.
+fn mask_addresses(chars: &[char], masked: &mut [bool]) {
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect::<String>().to_lowercase();
+        let bare = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if SCHEMES.iter().any(|scheme| bare.starts_with(scheme)) {
+            continue;
+        }
+        let web = word.contains("://") || bare.starts_with("www.");
+        let email = word.split_once('@').is_some_and(|(user, host)| {
+            user.chars().last().is_some_and(char::is_alphanumeric)
+                && host.chars().next().is_some_and(char::is_alphanumeric)
+                && host.contains('.')
+        });
+        if web || email {
+            masked[start..i].iter_mut().for_each(|m| *m = true);
+        }
+    }
+}
+
+/// Masks IBANs: two capital letters, two check digits, then 11 to 30 letters and digits,
+/// usually in groups of four (`DE89 3704 0044 0532 0130 00`).
+fn mask_ibans(chars: &[char], masked: &mut [bool]) {
+    let upper_or_digit = |c: &char| c.is_ascii_uppercase() || c.is_ascii_digit();
+    for i in 0..chars.len().saturating_sub(3) {
+        let starts = (i == 0 || !is_word_char(chars[i - 1]))
+            && chars[i].is_ascii_uppercase()
+            && chars[i + 1].is_ascii_uppercase()
+            && chars[i + 2].is_ascii_digit()
+            && chars[i + 3].is_ascii_digit();
+        if !starts {
+            continue;
+        }
+        let mut end = i + 4;
+        let mut count = 4;
+        loop {
+            let group_start = if chars.get(end) == Some(&' ') {
+                end + 1
+            } else {
+                end
+            };
+            let group = chars
+                .get(group_start..)
+                .unwrap_or_default()
+                .iter()
+                .take(4)
+                .take_while(|c| upper_or_digit(c))
+                .count();
+            if group == 0 || count + group > 34 {
+                break;
+            }
+            end = group_start + group;
+            count += group;
+        }
+        let ends_word = !chars.get(end).copied().is_some_and(is_word_char);
+        if (15..=34).contains(&count) && ends_word {
+            masked[i..end].iter_mut().for_each(|m| *m = true);
+        }
+    }
+}
+
+/// Words after a number that make it a time of day or an hour: `14.30 Uhr`, `2 pm`.
+const HOUR_WORDS: [&str; 7] = ["uhr", "h", "am", "pm", "a.m.", "p.m.", "o'clock"];
+
+/// Currency codes written after amounts.
+const CURRENCY_CODES: [&str; 8] = ["eur", "usd", "gbp", "chf", "cad", "aud", "jpy", "inr"];
+
+fn is_currency_symbol(c: char) -> bool {
+    matches!(c, '$' | '¢' | '£' | '¤' | '¥' | '\u{20A0}'..='\u{20C0}')
+}
+
+/// Digit groups joined by single `.`, `/`, `-`, `:` or `,` (no spaces): `2025-06-15`,
+/// `14:02:33`, `1,234.56`, `192.168.1.50`.
+struct DigitRun {
+    start: usize,
+    end: usize,
+    /// Each group's digits, as positions.
+    groups: Vec<(usize, usize)>,
+    /// The character between each pair of groups, dashes and full-width forms as ASCII.
+    seps: Vec<char>,
+}
+
+impl DigitRun {
+    fn read(chars: &[char], start: usize) -> Self {
+        let glue = |c: char| match c {
+            '.' | '\u{FF0E}' => Some('.'),
+            '/' | '\u{FF0F}' => Some('/'),
+            ':' | '\u{FF1A}' => Some(':'),
+            ',' | '\u{FF0C}' => Some(','),
+            c if is_dash(c) => Some('-'),
+            _ => None,
+        };
+        let mut groups = Vec::new();
+        let mut seps = Vec::new();
+        let mut k = start;
+        loop {
+            let group_start = k;
+            while chars.get(k).is_some_and(char::is_ascii_digit) {
+                k += 1;
+            }
+            groups.push((group_start, k));
+            let joined = chars.get(k).copied().and_then(glue);
+            match joined {
+                Some(sep) if chars.get(k + 1).is_some_and(char::is_ascii_digit) => {
+                    seps.push(sep);
+                    k += 1;
+                }
+                _ => break,
+            }
+        }
+        Self {
+            start,
+            end: k,
+            groups,
+            seps,
+        }
+    }
+
+    fn len(&self, group: usize) -> usize {
+        let (start, end) = self.groups[group];
+        end - start
+    }
+
+    /// The group's value; groups too long to matter as a date part count as `u32::MAX`.
+    fn value(&self, chars: &[char], group: usize) -> u32 {
+        let (start, end) = self.groups[group];
+        if end - start > 9 {
+            return u32::MAX;
+        }
+        chars[start..end]
+            .iter()
+            .fold(0, |value, c| value * 10 + c.to_digit(10).unwrap_or(0))
+    }
+
+    fn digits(&self) -> usize {
+        (0..self.groups.len()).map(|g| self.len(g)).sum()
+    }
+
+    /// Where the text that is not a phone number ends, if this run is such text.
+    fn not_a_number(&self, chars: &[char]) -> Option<usize> {
+        let n = self.groups.len();
+        let before = |back: usize| self.start.checked_sub(back).map(|k| chars[k]);
+        let value = |g: usize| self.value(chars, g);
+        let all_seps = |sep: char| !self.seps.is_empty() && self.seps.iter().all(|&s| s == sep);
+        let year = |g: usize| self.len(g) == 4 && (1900..=2099).contains(&value(g));
+        let day_month = |a: u32, b: u32| {
+            ((1..=31).contains(&a) && (1..=12).contains(&b))
+                || ((1..=12).contains(&a) && (1..=31).contains(&b))
+        };
+        let short = |g: usize| self.len(g) <= 2;
+
+        // A colon between digits: times (with seconds, fractions and a UTC offset), ratios,
+        // ports. No phone number is written with one.
+        if self.seps.contains(&':') {
+            return Some(utc_offset_end(chars, self.end));
+        }
+        // Whether other digit groups are written next to this run, with a space between.
+        let joined_before = before(1).is_some_and(is_space)
+            && before(2).is_some_and(|c| c.is_ascii_digit() || c == ')');
+        let joined_after = chars.get(self.end).copied().is_some_and(is_space)
+            && chars
+                .get(self.end + 1)
+                .is_some_and(|&c| c.is_ascii_digit() || matches!(c, '(' | '+'));
+        if let Some(end) = hour_word_end(chars, self.end) {
+            if n <= 2 && short(0) && !joined_before {
+                return Some(end);
+            }
+        }
+        // Glued to a word: `v1.2.3`, `DE89`, `x123`, `INV-2025-0012`, `item/4165550123`.
+        let glued_to_word = before(1).is_some_and(is_word_char)
+            || (before(1).is_some_and(|c| is_dash(c) || matches!(c, '/' | '_'))
+                && before(2).is_some_and(is_word_char));
+        if glued_to_word {
+            return Some(self.end);
+        }
+        // Money and shares: `$12`, `€ 12`, `12 €`, `12 EUR`, `10%`, or digits grouped in
+        // thousands or with a decimal comma (`1,234.56`, `1.234,56`, `12,50`).
+        let after_space = |k: usize| {
+            if chars.get(k).copied().is_some_and(is_space) {
+                k + 1
+            } else {
+                k
+            }
+        };
+        let currency_before = before(1).is_some_and(is_currency_symbol)
+            || (before(1).is_some_and(is_space) && before(2).is_some_and(is_currency_symbol));
+        let next = after_space(self.end);
+        let currency_after = chars.get(next).copied().is_some_and(is_currency_symbol)
+            || chars.get(self.end) == Some(&'%')
+            || CURRENCY_CODES
+                .iter()
+                .any(|code| whole_word_at(chars, next, code));
+        let comma_grouped = self
+            .seps
+            .iter()
+            .enumerate()
+            .any(|(k, &sep)| sep == ',' && self.len(k) < 4 && self.len(k + 1) < 4);
+        if currency_before || currency_after || comma_grouped {
+            return Some(self.end);
+        }
+        if before(1) == Some('+') {
+            return None;
+        }
+        // IPv4 addresses, with a prefix length: `192.168.1.50`, `10.0.0.0/8`.
+        let octet = |g: usize| {
+            (1..=3).contains(&self.len(g))
+                && value(g) <= 255
+                && (self.len(g) == 1 || chars[self.groups[g].0] != '0')
+        };
+        let ip = (n == 4 || (n == 5 && self.seps[3] == '/'))
+            && self.seps[..3].iter().all(|&s| s == '.')
+            && (0..4).all(octet);
+        if ip {
+            return Some(self.end);
+        }
+        // Dates with a year: 2025-06-15, 15.06.2025, 06/15/2025, 15.06.25, 6/15/25.
+        if n == 3 && (all_seps('-') || all_seps('.') || all_seps('/')) {
+            let ymd = year(0)
+                && short(1)
+                && short(2)
+                && (1..=12).contains(&value(1))
+                && (1..=31).contains(&value(2));
+            let dmy = short(0)
+                && short(1)
+                && day_month(value(0), value(1))
+                && (year(2) || self.len(2) == 2);
+            if ymd || dmy {
+                return Some(self.end);
+            }
+        }
+        // A German date without its year: `15.06.` (the dot after it tells).
+        if n == 2
+            && all_seps('.')
+            && short(0)
+            && short(1)
+            && day_month(value(0), value(1))
+            && chars.get(self.end) == Some(&'.')
+            && !chars.get(self.end + 1).is_some_and(char::is_ascii_digit)
+        {
+            return Some(self.end + 1);
+        }
+        // Weaker signs, only for a run that stands alone.
+        if joined_before || joined_after {
+            return None;
+        }
+        let short_date = n == 2
+            && (all_seps('/') || all_seps('.'))
+            && short(0)
+            && ((short(1) && day_month(value(0), value(1)))
+                || ((1..=12).contains(&value(0)) && year(1)));
+        let dotted_short = self.seps.contains(&'.') && self.digits() <= MAX_INTERNAL_DIGITS;
+        (short_date || dotted_short).then_some(self.end)
+    }
+}
+
+/// Whether `word` (lower case) is written at `at`, not followed by more letters.
+fn whole_word_at(chars: &[char], at: usize, word: &str) -> bool {
+    starts_with_ignore_case(chars, at, word)
+        && !chars
+            .get(at + word.chars().count())
+            .copied()
+            .is_some_and(char::is_alphabetic)
+}
+
+/// Where an hour word (`Uhr`, `pm`, see [`HOUR_WORDS`]) after a number ends, if there is one.
+fn hour_word_end(chars: &[char], end: usize) -> Option<usize> {
+    let at = if chars.get(end).copied().is_some_and(is_space) {
+        end + 1
+    } else {
+        end
+    };
+    HOUR_WORDS
+        .iter()
+        .find(|word| whole_word_at(chars, at, word))
+        .map(|word| at + word.chars().count())
+}
+
+/// Where a UTC offset written right after a time ends (`Z`, `+02:00`, `-0500`, `+02`), or
+/// `end` when there is none.
+fn utc_offset_end(chars: &[char], end: usize) -> usize {
+    let digits_from = |k: usize| {
+        chars
+            .get(k..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    match chars.get(end) {
+        Some('Z' | 'z') if !chars.get(end + 1).copied().is_some_and(is_word_char) => end + 1,
+        Some(&sign) if sign == '+' || is_dash(sign) => {
+            let hours = digits_from(end + 1);
+            if hours == 4 {
+                return end + 5;
+            }
+            if hours != 2 {
+                return end;
+            }
+            let after_hours = end + 3;
+            if chars.get(after_hours) == Some(&':') && digits_from(after_hours + 1) == 2 {
+                after_hours + 3
+            } else {
+                after_hours
+            }
+        }
+        _ => end,
+    }
 }
 
 /// Schemes of links that carry a number.
@@ -905,7 +1737,7 @@ fn starts_with_ignore_case(chars: &[char], at: usize, word: &str) -> bool {
 
 /// Reads a `tel:`, `callto:`, `sip:` or `sips:` link: `tel:+1-416-555-0123;ext=12`,
 /// `sip:203@pbx.local`, `callto://+4930123456`, percent-encoding included.
-fn read_uri(chars: &[char], start: usize) -> Option<Found> {
+fn read_uri(chars: &[char], start: usize) -> Option<Read> {
     let scheme = SCHEMES
         .iter()
         .find(|s| starts_with_ignore_case(chars, start, s))?;
@@ -915,9 +1747,28 @@ fn read_uri(chars: &[char], start: usize) -> Option<Found> {
         .find(|&k| chars[k].is_whitespace() || matches!(chars[k], '<' | '>' | '"' | '\'' | '`'))
         .unwrap_or(chars.len());
     let token: String = chars[body_start..end].iter().collect();
+    // `Tel: 030 …` and `Tel:030 1234567` are labels in front of a number written with spaces
+    // (a link has none): read the number, not a link to `030`.
+    let label = token.is_empty()
+        || (!is_sip
+            && token.trim_start_matches('+').len() <= 5
+            && token
+                .trim_start_matches('+')
+                .chars()
+                .all(|c| c.is_ascii_digit())
+            && chars.get(end).copied().is_some_and(is_space)
+            && chars
+                .get(end + 1)
+                .is_some_and(|&c| c.is_ascii_digit() || c == '('));
+    if label {
+        return None;
+    }
     let raw: String = chars[start..end].iter().collect();
     let decoded = percent_encoding::percent_decode_str(&token).decode_utf8_lossy();
-    let decoded = fold(decoded.trim_start_matches('/'));
+    let decoded: String = fold(decoded.trim_start_matches('/'))
+        .chars
+        .into_iter()
+        .collect();
 
     // The number is the user part of a SIP address, the whole of a tel: or callto: link;
     // `;parameters` and `?headers` follow it.
@@ -984,13 +1835,19 @@ fn read_uri(chars: &[char], start: usize) -> Option<Found> {
     } else {
         Ok(candidate)
     };
-    Some(Found {
-        start,
-        end,
-        raw,
-        digit_count,
-        from_uri: true,
-        parsed,
+    Some(Read {
+        found: Found {
+            start,
+            end,
+            raw,
+            digit_count,
+            from_uri: true,
+            parsed,
+            hash_label: false,
+            disguised: false,
+        },
+        touches_end: end == chars.len(),
+        glued: false,
     })
 }
 
@@ -1011,8 +1868,9 @@ fn number_starts_at(chars: &[char], i: usize) -> bool {
 
 /// Reads a written number starting at `start`, with its formatting and an extension after
 /// it. Stops at anything that cannot be part of a number: words, commas, line breaks, tabs,
-/// a second `+`.
-fn read_number(chars: &[char], start: usize) -> Option<Found> {
+/// a second `+`, and `masked` characters (dates, times… see [`not_numbers`]; positions past
+/// its end count as not masked).
+fn read_number(chars: &[char], masked: &[bool], start: usize) -> Option<Read> {
     if !number_starts_at(chars, start) {
         return None;
     }
@@ -1027,6 +1885,9 @@ fn read_number(chars: &[char], start: usize) -> Option<Found> {
         last_significant = k;
     }
     while let Some(&c) = chars.get(k) {
+        if masked.get(k).copied().unwrap_or(false) {
+            break;
+        }
         match c {
             '0'..='9' => {
                 candidate.body.push(c);
@@ -1056,7 +1917,9 @@ fn read_number(chars: &[char], start: usize) -> Option<Found> {
                     .take_while(|c| c.is_ascii_uppercase())
                     .count();
                 let followed_by_letter = chars.get(k + run).is_some_and(|c| c.is_alphanumeric());
-                if run < 2 || followed_by_letter {
+                // `416-555-OIOO` shows as 416-555-0100 but would dial 416-555-6466.
+                let looks_like_digits = chars[k..k + run].iter().all(|&l| matches!(l, 'O' | 'I'));
+                if run < 2 || followed_by_letter || looks_like_digits {
                     break;
                 }
                 candidate
@@ -1076,22 +1939,54 @@ fn read_number(chars: &[char], start: usize) -> Option<Found> {
         separators_in_a_row = 0;
         last_significant = k;
     }
+    let ran_out = k >= chars.len();
     if digit_count == 0 {
         return None;
     }
     let mut end = last_significant;
-    if let Some((extension, ext_end)) = read_extension(chars, end) {
+    let extension = read_extension(chars, end);
+    // Letters right after the number, or after a dash: `4165550123abc`, `1-800-Flowers`; or a
+    // digit that is not read as one (`030 123456⁷`) or a mark over the last digit (`7̶`): the
+    // number shown is not the one that would be dialled. An extension marker without its
+    // digits (`416-555-0123x`) is not a word.
+    let letter_at = |k: usize| {
+        chars
+            .get(k)
+            .is_some_and(|&c| is_word_char(c) || is_combining_mark(c))
+    };
+    let bare_marker = EXTENSION_MARKERS
+        .iter()
+        .any(|marker| whole_word_at(chars, end, marker));
+    let glued = extension.is_none()
+        && !bare_marker
+        && (letter_at(end) || (chars.get(end).copied().is_some_and(is_dash) && letter_at(end + 1)));
+    if let Some((extension, ext_end)) = extension {
         candidate.extension = Some(extension);
         end = ext_end;
     }
     candidate.raw = chars[start..last_significant].iter().collect();
-    Some(Found {
-        start,
-        end,
-        raw: candidate.raw.clone(),
-        digit_count,
-        from_uri: false,
-        parsed: Ok(candidate),
+    candidate.grouped = candidate
+        .raw
+        .trim_matches(['(', ')'])
+        .chars()
+        .any(|c| !c.is_ascii_digit());
+    let hash_label = candidate
+        .body
+        .strip_prefix('#')
+        .is_some_and(|rest| !rest.contains(['*', '#']));
+    Some(Read {
+        found: Found {
+            start,
+            end,
+            raw: candidate.raw.clone(),
+            digit_count,
+            from_uri: false,
+            parsed: Ok(candidate),
+            hash_label,
+            disguised: false,
+        },
+        touches_end: ran_out || end >= chars.len(),
+        glued,
     })
 }
 
@@ -1144,12 +2039,14 @@ fn read_extension(chars: &[char], from: usize) -> Option<(String, usize)> {
 }
 
 /// A short, single-line, printable excerpt of user text for messages: selections can be long,
-/// hold line breaks or control characters.
+/// hold line breaks or control characters, and invisible direction overrides that would turn
+/// the message around.
 fn excerpt(text: &str) -> String {
+    let visible: String = text.chars().filter(|&c| !is_invisible_format(c)).collect();
     let mut out = String::new();
     let mut count = 0;
     let mut truncated = false;
-    for word in text.split(|c: char| c.is_whitespace() || c.is_control()) {
+    for word in visible.split(|c: char| c.is_whitespace() || c.is_control()) {
         if word.is_empty() {
             continue;
         }
@@ -1189,15 +2086,44 @@ mod tests {
 
     #[test]
     fn scanner_finds_numbers_and_extensions() {
-        let found = scan("call me at +1 (416) 555-0123 or 555-0199");
+        let found = scan(&fold("call me at +1 (416) 555-0123 or 555-0199"));
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].raw, "+1 (416) 555-0123");
         assert_eq!(found[1].raw, "555-0199");
 
-        let found = scan("555-0123, ext. 12 please");
+        let found = scan(&fold("555-0123, ext. 12 please"));
         assert_eq!(found.len(), 1);
         let candidate = found[0].parsed.as_ref().expect("parsed");
         assert_eq!(candidate.extension.as_deref(), Some("12"));
+    }
+
+    /// The masked part of `text`, as `^` under each masked char.
+    fn mask_of(text: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        not_numbers(&chars)
+            .into_iter()
+            .map(|masked| if masked { '^' } else { ' ' })
+            .collect::<String>()
+            .trim_end()
+            .to_owned()
+    }
+
+    #[test]
+    fn masks_cover_exactly_what_is_not_a_number() {
+        for (text, mask) in [
+            ("2025-06-15T14:02:00+02:00 416", "^^^^^^^^^^ ^^^^^^^^^^^^^^"),
+            ("[15.06.25 14:02] 030", " ^^^^^^^^ ^^^^^"),
+            ("am 15.06. 030 1234567", "   ^^^^^^"),
+            ("$1,234.56 or 12 € or 10%", " ^^^^^^^^    ^^      ^^"),
+            ("10.0.0.5:5060 v1.2.3", "^^^^^^^^^^^^^  ^^^^^"),
+            ("14.30 Uhr 030", "^^^^^^^^^"),
+            // Short runs stand alone, or they are read with the digits next to them.
+            ("2.4.1", "^^^^^"),
+            ("01/12 34 56", ""),
+            ("030 123-45 01.23.45.67.89 416.555.0123", ""),
+        ] {
+            assert_eq!(mask_of(text), mask, "{text:?}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! string and E.164 form expected (or the error), so a change in number handling shows up
 //! here as a concrete wrong dial.
 
-use callpop_phone::number::{normalize, DialingRules, NumberError};
+use callpop_phone::number::{match_key, normalize, DialingRules, NumberError};
 
 fn rules(country: &str, outside: &str, international: &str) -> DialingRules {
     DialingRules {
@@ -64,6 +64,7 @@ fn kind(err: &NumberError) -> &'static str {
         NumberError::Invalid { .. } => "invalid",
         NumberError::UnknownCountryCode { .. } => "unknown country code",
         NumberError::NotANumber { .. } => "not a number",
+        NumberError::Disguised { .. } => "disguised",
         NumberError::UnknownCountry { .. } => "unknown country",
         NumberError::BadOutsideLinePrefix { .. } => "bad outside line prefix",
         NumberError::BadInternationalPrefix { .. } => "bad international prefix",
@@ -250,6 +251,76 @@ fn a_plus_is_never_dropped() {
     // A German number written with + at a US desk must go abroad, not be read as 49-30-….
     let t = normalize("+4930 1234567", &rules("US", "", "")).expect("valid");
     assert_eq!(t.e164.as_deref(), Some("+49301234567"));
+}
+
+/// History and contacts group numbers by this key, so every way of writing one number must
+/// give the same key, and different numbers different keys.
+#[test]
+fn match_key_is_the_same_for_every_way_of_writing_a_number() {
+    let us = rules("US", "9", "011");
+    for written in [
+        "+1 (416) 555-0123",
+        "4165550123",
+        "416-555-0123",
+        "1 416 555 0123",
+        "001 416 555 0123",
+        "011 1 416 555 0123",
+        "tel:+14165550123",
+        "sip:+14165550123@sip.example.com",
+    ] {
+        assert_eq!(
+            match_key(written, &us).as_deref(),
+            Some("+14165550123"),
+            "{written}"
+        );
+    }
+    assert_eq!(
+        match_key("+1 416 555 0124", &us).as_deref(),
+        Some("+14165550124")
+    );
+    let de = rules("DE", "0", "");
+    for written in [
+        "030 1234567",
+        "+49 (0)30 123 45 67",
+        "0049301234567",
+        "030/1234567",
+    ] {
+        assert_eq!(
+            match_key(written, &de).as_deref(),
+            Some("+49301234567"),
+            "{written}"
+        );
+    }
+}
+
+#[test]
+fn match_key_falls_back_to_the_last_digits() {
+    let us = rules("US", "", "");
+    assert_eq!(match_key("203", &us).as_deref(), Some("203"));
+    assert_eq!(match_key(" 203 ", &us).as_deref(), Some("203"));
+    assert_eq!(match_key("sip:203@10.0.0.5", &us).as_deref(), Some("203"));
+    // Not understood by the numbering plan (7 digits without the area code): digits only.
+    assert_eq!(match_key("555-0199", &us).as_deref(), Some("5550199"));
+    // Too long for any plan: the last 8 digits.
+    assert_eq!(
+        match_key("+999 1234 5678 9012", &us).as_deref(),
+        Some("56789012")
+    );
+    for nothing in [
+        "anonymous",
+        "",
+        "  ",
+        "Unknown caller",
+        "sip:alice@pbx.local",
+    ] {
+        assert_eq!(match_key(nothing, &us), None, "{nothing:?}");
+    }
+    // Rules the settings page would refuse still give a usable key.
+    let broken = rules("XX", "", "");
+    assert_eq!(
+        match_key("+1 416 555 0123", &broken).as_deref(),
+        Some("65550123")
+    );
 }
 
 mod never_panics {
