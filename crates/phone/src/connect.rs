@@ -3,7 +3,7 @@
 //! The app and the CLI both connect this way, so a phone that works in one works in the other.
 
 use crate::backend::grandstream::{ClientConfig, CtiClient, Grandstream};
-use crate::backend::{Backend, BackendKind};
+use crate::backend::Backend;
 use crate::credentials::{Credentials, Secret};
 use crate::error::PhoneError;
 use crate::rejections::RejectedLogins;
@@ -36,13 +36,9 @@ pub fn open(
             let client = CtiClient::with_rejection_memory(config, memory)?;
             Ok(Arc::new(Grandstream::new(client)))
         }
-        other => Err(not_yet(other.kind())),
-    }
-}
-
-fn not_yet(kind: BackendKind) -> PhoneError {
-    PhoneError::NotSupported {
-        function: format!("the {} connection", kind.display_name()),
+        PhoneSystem::Asterisk(pbx) => crate::backend::asterisk::open(pbx, secret, memory),
+        PhoneSystem::Xivo(pbx) => crate::backend::xivo::open(pbx, secret, memory),
+        PhoneSystem::Yealink(phone) => crate::backend::yealink::open(phone, secret, memory),
     }
 }
 

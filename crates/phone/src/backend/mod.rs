@@ -16,7 +16,10 @@
 //! Either way the tracker receives complete snapshots, which is what keeps it the single
 //! truth: a backend never emits call events itself.
 
+pub mod asterisk;
 pub mod grandstream;
+pub mod xivo;
+pub mod yealink;
 
 use crate::error::PhoneError;
 use crate::model::{CallHint, Line};
