@@ -6,6 +6,7 @@
 //! every phone system.
 
 use serde::{Deserialize, Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The state of one line, as the phone names it.
@@ -105,6 +106,10 @@ pub struct Line {
     /// line status). A different id on a busy line means a different call.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub call_id: String,
+    /// What the phone system attaches to the call for the person taking it (a XiVO call's
+    /// `userData`: the queue, the number dialled, CRM fields), by name. Empty for most.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub info: BTreeMap<String, String>,
 }
 
 impl Line {
@@ -119,6 +124,7 @@ impl Line {
             active: false,
             conference: false,
             call_id: String::new(),
+            info: BTreeMap::new(),
         }
     }
 }

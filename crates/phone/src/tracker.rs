@@ -150,6 +150,9 @@ pub struct ActiveCall {
     pub answered: bool,
     /// The phone system's own id for the call, when known (see [`CallEvent::source_call_id`]).
     pub source_call_id: String,
+    /// What the system attached to the call ([`Line::info`]), latest known.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub info: BTreeMap<String, String>,
     /// How it ended, when someone said so before the line went idle (the user rejected it, a
     /// ring-group colleague took it).
     #[serde(skip)]
@@ -716,6 +719,7 @@ impl CallTracker {
             account: line.account,
             answered: matches!(phase, CallPhase::Connected | CallPhase::Held),
             source_call_id: line.call_id.clone(),
+            info: line.info.clone(),
             end_hint: None,
         };
         self.claim_pending(&mut call);
@@ -896,6 +900,9 @@ fn refresh_details(call: &mut ActiveCall, line: &Line) {
     }
     if line.account.is_some() {
         call.account = line.account;
+    }
+    if !line.info.is_empty() {
+        call.info.clone_from(&line.info);
     }
 }
 

@@ -327,6 +327,12 @@ pub trait Backend: Send + Sync + fmt::Debug + 'static {
     /// password is never retried by itself (phones lock out after a few tries).
     fn rejection(&self) -> Option<PhoneError>;
 
+    /// Whether Do Not Disturb is on, for systems that can tell. Read after every snapshot: an
+    /// event backend reports its lines again after a DND change so the change shows.
+    fn dnd(&self) -> Option<bool> {
+        None
+    }
+
     /// While a lock-out blocks requests: how long it still lasts (then one try is allowed).
     fn locked_for(&self) -> Option<std::time::Duration> {
         None

@@ -84,6 +84,8 @@ pub struct PhoneState {
     /// How many looks at the phone the session has made (reads, or reports on a connection).
     pub polls: u64,
     pub push: PushHealth,
+    /// Do Not Disturb, when the system can tell.
+    pub dnd: Option<bool>,
 }
 
 impl PhoneState {
@@ -106,6 +108,7 @@ impl PhoneState {
                 message: String::new(),
                 poll_interval_ms: millis(interval),
             },
+            dnd: None,
         }
     }
 

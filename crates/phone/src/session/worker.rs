@@ -324,12 +324,15 @@ impl Worker {
         self.seen_phone = true;
         let calls: Vec<ActiveCall> = self.tracker.calls().cloned().collect();
         let now_interval = millis(self.interval());
+        let dnd = self.backend.dnd();
         self.state.send_if_modified(|s| {
             s.polls += 1;
             let changed = s.connection != Connection::Online
                 || s.lines != lines
                 || s.calls != calls
-                || s.push.poll_interval_ms != now_interval;
+                || s.push.poll_interval_ms != now_interval
+                || s.dnd != dnd;
+            s.dnd = dnd;
             s.connection = Connection::Online;
             s.lines = lines;
             s.calls = calls;

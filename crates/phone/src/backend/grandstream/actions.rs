@@ -152,6 +152,7 @@ mod tests {
             account: None,
             answered: false,
             source_call_id: String::new(),
+            info: Default::default(),
             end_hint: None,
         }
     }

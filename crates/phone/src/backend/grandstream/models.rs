@@ -34,6 +34,7 @@ pub(crate) fn parse_line(value: &Value, position: usize) -> Option<Line> {
         conference: obj.get("conf").map(lenient_bool).unwrap_or(false),
         // Line status carries no call id; pushes may tie one to the call (see the tracker).
         call_id: String::new(),
+        info: Default::default(),
     })
 }
 
