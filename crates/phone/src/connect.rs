@@ -27,12 +27,11 @@ pub struct Overrides {
 pub fn open(
     profile: &PhoneProfile,
     secret: Secret,
-    overrides: &Overrides,
     memory: Arc<RejectedLogins>,
 ) -> Result<Arc<dyn Backend>, PhoneError> {
     match &profile.system {
         PhoneSystem::Grandstream(phone) => {
-            let config = grandstream_config(phone, secret, overrides)?;
+            let config = grandstream_config(phone, secret)?;
             let client = CtiClient::with_rejection_memory(config, memory)?;
             Ok(Arc::new(Grandstream::new(client)))
         }
@@ -42,17 +41,71 @@ pub fn open(
     }
 }
 
-/// The Grandstream client configuration for these settings and overrides.
+/// The profile as the command line changes it. An address given there is a different phone:
+/// the certificate accepted for the saved address does not carry over to it.
+pub fn with_overrides(profile: &PhoneProfile, overrides: &Overrides) -> PhoneProfile {
+    let mut profile = profile.clone();
+    match &mut profile.system {
+        PhoneSystem::Grandstream(g) => {
+            if let Some(address) = &overrides.address {
+                g.url.clone_from(address);
+                g.cert_sha256 = None;
+            }
+            if let Some(pin) = &overrides.cert_sha256 {
+                g.cert_sha256 = Some(pin.clone());
+            }
+            if let Some(user) = &overrides.session_user {
+                g.login = Login::Session {
+                    username: user.clone(),
+                };
+            }
+        }
+        PhoneSystem::Yealink(y) => {
+            if let Some(address) = &overrides.address {
+                y.url.clone_from(address);
+                y.cert_sha256 = None;
+            }
+            if let Some(pin) = &overrides.cert_sha256 {
+                y.cert_sha256 = Some(pin.clone());
+            }
+            if let Some(user) = &overrides.session_user {
+                y.username.clone_from(user);
+            }
+        }
+        PhoneSystem::Xivo(x) => {
+            if let Some(address) = &overrides.address {
+                x.url.clone_from(address);
+                x.cert_sha256 = None;
+            }
+            if let Some(pin) = &overrides.cert_sha256 {
+                x.cert_sha256 = Some(pin.clone());
+            }
+            if let Some(user) = &overrides.session_user {
+                x.username.clone_from(user);
+            }
+        }
+        PhoneSystem::Asterisk(a) => {
+            if let Some(address) = &overrides.address {
+                a.host.clone_from(address);
+            }
+            if let Some(user) = &overrides.session_user {
+                a.username.clone_from(user);
+            }
+        }
+    }
+    profile
+}
+
+/// The Grandstream client configuration for these settings.
 pub fn grandstream_config(
     phone: &GrandstreamSettings,
     secret: Secret,
-    overrides: &Overrides,
 ) -> Result<ClientConfig, PhoneError> {
-    let address = overrides.address.as_deref().unwrap_or(&phone.url);
-    let user = overrides.session_user.clone().or(match &phone.login {
+    let address = phone.url.as_str();
+    let user = match &phone.login {
         Login::Passcode => None,
         Login::Session { username } => Some(username.clone()),
-    });
+    };
     let credentials = match user {
         Some(username) => Credentials::Session {
             username,
@@ -60,14 +113,10 @@ pub fn grandstream_config(
         },
         None => Credentials::Passcode(secret),
     };
-    // An address given on the command line is a different phone: the saved pin belongs to
-    // the saved address only.
-    let pin_text = match (&overrides.cert_sha256, &overrides.address) {
-        (Some(pin), _) => Some(pin.clone()),
-        (None, Some(_)) => None,
-        (None, None) => phone.cert_sha256.clone(),
-    };
-    let pin = pin_text
+    let pin = phone
+        .cert_sha256
+        .clone()
+        .filter(|text| !text.trim().is_empty())
         .map(|text| {
             text.parse::<CertFingerprint>()
                 .map_err(|why| PhoneError::BadAddress(address.to_owned(), why))

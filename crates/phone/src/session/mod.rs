@@ -39,7 +39,8 @@ pub struct Session {
     inputs: mpsc::UnboundedSender<Input>,
     /// Carries one listener's pushes to the worker.
     forwarder: Mutex<Option<JoinHandle<()>>>,
-    task: JoinHandle<CallTracker>,
+    /// The worker; taken by [`Session::shutdown`].
+    task: Mutex<Option<JoinHandle<CallTracker>>>,
     /// Calls callpop has muted. Most phones cannot report the mute state, so callpop remembers
     /// its own toggles per call; a new call starts unmuted.
     muted: Mutex<HashSet<CallId>>,
@@ -107,7 +108,7 @@ impl Session {
             timing,
             inputs,
             forwarder: Mutex::new(None),
-            task,
+            task: Mutex::new(Some(task)),
             muted: Mutex::new(HashSet::new()),
         }
     }
@@ -320,11 +321,16 @@ impl Session {
     }
 
     /// Stops the worker and waits for it, publishing `Connection::Stopped`. Returns the
-    /// tracker, for a session that takes over the same phone.
-    pub async fn shutdown(self) -> CallTracker {
+    /// tracker, for a session that takes over the same phone (an empty one when the session
+    /// was already shut down). Commands still holding the session then fail cleanly.
+    pub async fn shutdown(&self) -> CallTracker {
         self.replace_forwarder(None);
         let _ = self.shutdown.send(true);
-        match self.task.await {
+        let task = self.task.lock().ok().and_then(|mut t| t.take());
+        let Some(task) = task else {
+            return CallTracker::new();
+        };
+        match task.await {
             Ok(tracker) => tracker,
             Err(e) => {
                 tracing::warn!("session ended abnormally: {e}");
