@@ -45,10 +45,23 @@ pub fn parse_phone_url(address: &str) -> Result<Url, PhoneError> {
     Ok(base)
 }
 
-/// The address as typed, minus anything after `?` (which may hold a passcode).
-fn shown_address(address: &str) -> String {
-    let visible = address.split('?').next().unwrap_or_default();
-    visible.chars().take(80).collect()
+/// The address as typed, minus what may hold a password: anything after `?` or `#`, and a
+/// `user:password@` before the host.
+pub(crate) fn shown_address(address: &str) -> String {
+    let visible = address.split(['?', '#']).next().unwrap_or_default();
+    let (scheme, rest) = match visible.find("://") {
+        Some(at) => visible.split_at(at + 3),
+        None => ("", visible),
+    };
+    let host_part = match rest.find('/') {
+        Some(slash) => &rest[..slash],
+        None => rest,
+    };
+    let rest = match host_part.rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    format!("{scheme}{rest}").chars().take(80).collect()
 }
 
 #[cfg(test)]
@@ -71,5 +84,24 @@ mod tests {
         let err = parse_phone_url("http://10.0.0.5/cgi-bin/api-get_line_status?passcode=hunter2")
             .expect_err("query refused");
         assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn a_login_in_the_address_never_shows_in_the_error() {
+        for typed in [
+            "http://admin:hunter2@10.0.0.5",
+            "admin:hunter2@10.0.0.5",
+            "https://admin:hunter%32@phone.local:8443/x",
+            "http://a:b@c@10.0.0.5",
+        ] {
+            let err = parse_phone_url(typed).expect_err("refused");
+            let text = format!("{err} {err:?}");
+            assert!(!text.contains("hunter"), "{text}");
+            assert!(!text.contains(":b@"), "{text}");
+            assert!(
+                text.contains("10.0.0.5") || text.contains("phone.local"),
+                "{text}"
+            );
+        }
     }
 }

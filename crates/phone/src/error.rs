@@ -150,10 +150,10 @@ fn seconds(d: Duration) -> String {
 /// back, not a page of markup, and never the passcode (some firmware echoes the query string).
 pub fn excerpt(raw: &str, secret: Option<&str>) -> String {
     const MAX: usize = 80;
-    let mut text = raw.to_owned();
-    if let Some(secret) = secret.filter(|s| !s.is_empty()) {
-        text = text.replace(secret, "•••");
-    }
+    let text = match secret {
+        Some(secret) => scrub(raw, secret),
+        None => raw.to_owned(),
+    };
     let cleaned: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -167,6 +167,43 @@ pub fn excerpt(raw: &str, secret: Option<&str>) -> String {
         out.push('…');
     }
     format!("\"{out}\"")
+}
+
+/// `text` without `secret` in any of the forms it travels in: as typed, percent-encoded (as
+/// in a URL's query, which is where the passcode goes, and in either hex case), and
+/// form-encoded (spaces as `+`). Phones and HTTP libraries echo URLs back in errors.
+pub fn scrub(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    let encoded_upper: String = secret
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let mut forms = vec![
+        secret.to_owned(),
+        encoded_upper.clone(),
+        encoded_upper.to_ascii_lowercase(),
+        form.clone(),
+        form.to_ascii_lowercase(),
+        percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+            .to_string(),
+    ];
+    // Longest first, so a longer form is not left half-replaced by a shorter one.
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    for form in forms.iter().filter(|f| !f.is_empty()) {
+        out = out.replace(form.as_str(), "•••");
+    }
+    out
 }
 
 #[cfg(test)]
@@ -199,5 +236,19 @@ mod tests {
         assert!(!e.contains('\n'));
         assert!(e.chars().count() <= 84);
         assert_eq!(excerpt("  ", None), "an empty answer");
+    }
+
+    #[test]
+    fn an_encoded_passcode_is_scrubbed_too() {
+        let secret = "q@zx w/yk+1";
+        for echoed in [
+            "GET /cgi-bin/api?passcode=q%40zx%20w%2Fyk%2B1 failed",
+            "passcode=q%40zx+w%2Fyk%2B1",
+            "passcode=q%40zx%20w%2fyk%2b1",
+            "passcode=q@zx w/yk+1",
+        ] {
+            let shown = excerpt(echoed, Some(secret));
+            assert!(!shown.contains("zx"), "{echoed} -> {shown}");
+        }
     }
 }

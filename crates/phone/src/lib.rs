@@ -19,6 +19,7 @@ pub mod rejections;
 pub mod session;
 pub mod sessions;
 pub mod settings;
+pub mod text;
 pub mod tls;
 pub mod tracker;
 

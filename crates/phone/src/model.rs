@@ -113,6 +113,16 @@ pub struct Line {
 }
 
 impl Line {
+    /// The line with names and numbers made safe to show ([`crate::text::for_display`]).
+    pub fn for_display(mut self) -> Self {
+        self.remote_name = crate::text::for_display(&self.remote_name);
+        self.remote_number = crate::text::for_display(&self.remote_number);
+        for value in self.info.values_mut() {
+            *value = crate::text::for_display(value);
+        }
+        self
+    }
+
     /// An idle line with nothing on it.
     pub fn idle(index: u32) -> Self {
         Self {
@@ -267,6 +277,15 @@ pub struct CallHint {
 }
 
 impl CallHint {
+    /// The hint with names and numbers made safe to show ([`crate::text::for_display`]).
+    pub fn for_display(&self) -> Self {
+        Self {
+            number: crate::text::for_display(&self.number),
+            name: crate::text::for_display(&self.name),
+            ..self.clone()
+        }
+    }
+
     /// An event with nothing but its kind, to fill in.
     pub fn new(kind: HintKind) -> Self {
         Self {

@@ -227,3 +227,21 @@ async fn shutdown_is_clean_and_final() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(sim.requests().is_empty(), "no polling after shutdown");
 }
+
+#[tokio::test]
+async fn a_callers_name_cannot_carry_terminal_escapes_or_turn_text_around() {
+    let sim = sim().await;
+    let phone = phone(&sim.url(), PASSCODE, Duration::from_millis(50));
+    wait_for(&phone, Duration::from_secs(2), |c| *c == Connection::Online).await;
+    let mut events = phone.subscribe();
+    sim.ring(Some(1), "+1\u{202E}3210", "Evil\u{1b}[2J\u{202E}moc.knab")
+        .expect("ring");
+    let ring = next_event(&mut events, Duration::from_secs(2)).await;
+    assert_eq!(ring.name, "Evil\\u{1b}[2Jmoc.knab");
+    assert_eq!(ring.number, "+13210");
+    assert!(phone.current().calls[0]
+        .name
+        .chars()
+        .all(|c| !c.is_control()));
+    phone.shutdown().await;
+}

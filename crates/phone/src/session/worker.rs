@@ -259,7 +259,7 @@ impl Worker {
                         self.observe(lines);
                     }
                     Ok(Report::Hint(hint)) => {
-                        let events = self.tracker.push(&hint);
+                        let events = self.tracker.push(&hint.for_display());
                         self.publish_calls_and(events);
                     }
                     Err(error) if error.needs_user() || error.is_lock_out() => {
@@ -315,6 +315,8 @@ impl Worker {
 
     /// A complete snapshot: to the tracker, then to everyone.
     fn observe(&mut self, lines: Vec<Line>) {
+        // Whatever a caller put in their name is shown safely everywhere after this.
+        let lines: Vec<Line> = lines.into_iter().map(Line::for_display).collect();
         self.failures = 0;
         self.unreachable_since = None;
         let events = self.tracker.observe(&lines);
@@ -429,7 +431,7 @@ impl Worker {
                 self.last_push = Some(Instant::now());
                 self.unannounced = None;
                 self.set_push_state(PushState::Healthy, None);
-                let events = self.tracker.push(&push.event);
+                let events = self.tracker.push(&push.event.for_display());
                 self.publish_calls_and(events);
                 match self.backend.on_push(&push.event) {
                     PushEffect::Reread => true,

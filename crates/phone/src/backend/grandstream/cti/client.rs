@@ -617,11 +617,7 @@ impl CtiClient {
         }
         let reason = root_cause(&error);
         let secret = self.credentials().secret().expose().to_owned();
-        let reason = if secret.is_empty() {
-            reason
-        } else {
-            reason.replace(&secret, "•••")
-        };
+        let reason = crate::error::scrub(&reason, &secret);
         PhoneError::Unreachable { host, reason }
     }
 
