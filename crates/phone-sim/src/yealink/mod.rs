@@ -37,7 +37,8 @@
 //!    remote control?" and is **held open** until someone answers on the phone
 //!    ([`YealinkSim::confirm_remote_control`]: it goes ahead, and that address is not asked
 //!    again; [`YealinkSim::decline_remote_control`]: `403`, and the next request asks again).
-//!    A client that gives up meanwhile has its request dropped, not carried out later;
+//!    The phone does not notice a client that gave up waiting: its request is carried out
+//!    once someone confirms (a dial can happen late);
 //! 5. the request itself, always answered `200 OK` whether a key fitted or not:
 //!    - `key=K[;K...]`: `OK`, `ENTER`, `SPEAKER` (answer the newest ringing call, else dial
 //!      what was typed), `X`/`CANCEL` (reject the newest ring, else end the call on
