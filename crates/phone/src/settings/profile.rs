@@ -442,6 +442,9 @@ pub struct YealinkSettings {
     pub request_timeout_ms: u64,
     /// Secret part of this phone's Action URLs; generated on first load.
     pub push_token: String,
+    /// The account click-to-dial calls from, as the phone names it (`1001@pbx.example.com`,
+    /// sent as `outgoing_uri=`); empty: the phone's default account.
+    pub outgoing_uri: String,
 }
 
 impl Default for YealinkSettings {
@@ -454,6 +457,7 @@ impl Default for YealinkSettings {
             connect_timeout_ms: 3000,
             request_timeout_ms: 5000,
             push_token: String::new(),
+            outgoing_uri: String::new(),
         }
     }
 }

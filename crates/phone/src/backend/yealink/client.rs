@@ -1,0 +1,568 @@
+//! The Action URI client: `GET /servlet?...` with HTTP Basic auth, one connection pool, and
+//! the refusals a Yealink gives turned into messages a desk worker can act on.
+//!
+//! What the phone answers (see `phone-apis.md` §3, and the simulator's model of the parts
+//! the guides leave out): `200` whatever a key did; `401` for a wrong login; `403` when the
+//! login is locked (a page mentioning the lock and how long it lasts) or when this computer is
+//! not allowed to send Action URI (`features.action_uri_limit_ip`); no answer at all while
+//! the phone asks "Allow remote control?" on its screen.
+//!
+//! Like the Grandstream client, a rejected password is latched and never sent again by
+//! itself (phones lock their web login after a few wrong tries, for everyone), the shared
+//! [`RejectedLogins`] memory is checked before the first request, and a lock-out is waited
+//! out before one more try.
+
+use crate::address::parse_phone_url;
+use crate::credentials::Secret;
+use crate::error::PhoneError;
+use crate::rejections::{LoginTarget, RejectedLogins};
+use crate::tls::{pinned_tls_config, CertFingerprint, PinningVerifier};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// Answers larger than this are cut off: `phonecfg=get` is a few hundred bytes.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+/// A little longer than the phone says, so the first try after a lock-out is not refused.
+const LOCK_MARGIN: Duration = Duration::from_secs(2);
+/// How long to wait out a lock-out whose length the phone did not say.
+const DEFAULT_LOCK: Duration = Duration::from_secs(5 * 60);
+
+/// What must be escaped in a value the phone splits at `;`, `&` and `=`, and decodes `+` in.
+/// `:` and `@` stay as they are: `ASW:<id>` and `1001@pbx` are written that way in the guides.
+const VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b';')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'[')
+    .add(b']')
+    .add(b'=')
+    .add(b'/');
+
+/// Where the phone is and how to log in.
+#[derive(Clone, Debug)]
+pub struct YealinkConfig {
+    /// `http://10.0.0.5` or `https://phone.local:8443`; only scheme, host and port are used.
+    pub url: Url,
+    /// The web page's user (`admin` by default).
+    pub username: String,
+    pub password: Secret,
+    /// The accepted HTTPS certificate; `None` before the user accepted one.
+    pub pinned_cert: Option<CertFingerprint>,
+    pub connect_timeout: Duration,
+    /// Whole-request limit. A request still unanswered by then is most likely held by the
+    /// phone's "Allow remote control?" prompt.
+    pub request_timeout: Duration,
+}
+
+impl YealinkConfig {
+    /// Checks the address the way a user types it (`10.0.0.5` alone means `http://`).
+    pub fn new(address: &str, username: &str, password: Secret) -> Result<Self, PhoneError> {
+        Ok(Self {
+            url: parse_phone_url(address)?,
+            username: username.trim().to_owned(),
+            password,
+            pinned_cert: None,
+            connect_timeout: Duration::from_secs(3),
+            request_timeout: Duration::from_secs(5),
+        })
+    }
+
+    pub fn with_pinned_cert(mut self, pin: Option<CertFingerprint>) -> Self {
+        self.pinned_cert = pin;
+        self
+    }
+
+    pub fn with_timeouts(mut self, connect: Duration, request: Duration) -> Self {
+        self.connect_timeout = connect;
+        self.request_timeout = request;
+        self
+    }
+
+    fn host_label(&self) -> String {
+        let host = self.url.host_str().unwrap_or("?");
+        match self.url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        }
+    }
+}
+
+/// A latched refusal to send anything.
+#[derive(Clone, Debug)]
+struct Rejection {
+    error: PhoneError,
+    /// When a lock-out ends; `None` for a rejected password, which only a new one lifts.
+    until: Option<Instant>,
+}
+
+/// Talks to one Yealink. Cheap to share; all methods take `&self`.
+pub struct ActionUriClient {
+    http: reqwest::Client,
+    base: Url,
+    host: String,
+    username: String,
+    password: RwLock<Secret>,
+    rejected: Mutex<Option<Rejection>>,
+    /// Until the phone has accepted the password once, requests go one at a time: two at once
+    /// with a wrong password would cost two of the phone's tries.
+    auth_gate: tokio::sync::Mutex<()>,
+    verified: AtomicBool,
+    tls: Option<Arc<PinningVerifier>>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    rejections: Option<Arc<RejectedLogins>>,
+}
+
+impl std::fmt::Debug for ActionUriClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActionUriClient")
+            .field("base", &self.base.as_str())
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ActionUriClient {
+    pub fn new(config: YealinkConfig) -> Result<Self, PhoneError> {
+        let host = config.host_label();
+        let (rustls_config, verifier) = pinned_tls_config(config.pinned_cert)
+            .map_err(|e| PhoneError::BadAddress(host.clone(), format!("TLS setup: {e}")))?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .pool_max_idle_per_host(2)
+            .redirect(reqwest::redirect::Policy::none())
+            // Never through a proxy from the environment: the login travels with every
+            // request, and a desk phone is on the local network anyway.
+            .no_proxy()
+            .user_agent(concat!("callpop/", env!("CARGO_PKG_VERSION")))
+            .tls_backend_preconfigured(rustls_config)
+            .build()
+            .map_err(|e| PhoneError::BadAddress(host.clone(), e.without_url().to_string()))?;
+        let tls = (config.url.scheme() == "https").then_some(verifier);
+        Ok(Self {
+            http,
+            base: config.url,
+            host,
+            username: config.username,
+            password: RwLock::new(config.password),
+            rejected: Mutex::new(None),
+            auth_gate: tokio::sync::Mutex::new(()),
+            verified: AtomicBool::new(false),
+            tls,
+            connect_timeout: config.connect_timeout,
+            request_timeout: config.request_timeout,
+            rejections: None,
+        })
+    }
+
+    /// A client that remembers, in `memory`, passwords the phone rejects, and starts refused
+    /// (sending nothing) when its password is one of them.
+    pub fn with_rejection_memory(
+        config: YealinkConfig,
+        memory: Arc<RejectedLogins>,
+    ) -> Result<Self, PhoneError> {
+        let mut client = Self::new(config)?;
+        let known = memory.check(&client.login_target(), client.password().expose());
+        if let (Some(error), Ok(rejected)) = (known, client.rejected.get_mut()) {
+            *rejected = Some(Rejection { error, until: None });
+        }
+        client.rejections = Some(memory);
+        Ok(client)
+    }
+
+    /// The phone's address as shown to the user.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// A new password from the user: the only thing that lifts a rejection (unless this very
+    /// password was rejected before, by this or another callpop).
+    pub fn set_password(&self, password: Secret) {
+        let known = self
+            .rejections
+            .as_ref()
+            .and_then(|memory| memory.check(&self.login_target(), password.expose()));
+        if let Ok(mut p) = self.password.write() {
+            *p = password;
+        }
+        if let Ok(mut r) = self.rejected.lock() {
+            *r = known.map(|error| Rejection { error, until: None });
+        }
+        self.verified.store(false, Ordering::SeqCst);
+    }
+
+    /// The refusal that blocks every request now, if any. A lock-out stops blocking once it
+    /// has run out: then one request finds out whether the password is good.
+    pub fn rejection(&self) -> Option<PhoneError> {
+        let mut rejected = self.rejected.lock().ok()?;
+        if rejected
+            .as_ref()
+            .is_some_and(|r| r.until.is_some_and(|until| Instant::now() >= until))
+        {
+            *rejected = None;
+        }
+        rejected.as_ref().map(|r| r.error.clone())
+    }
+
+    /// How long a lock-out still lasts, when one blocks requests.
+    pub fn locked_for(&self) -> Option<Duration> {
+        let rejected = self.rejected.lock().ok()?;
+        let until = rejected.as_ref()?.until?;
+        Some(until.saturating_duration_since(Instant::now()))
+    }
+
+    /// The pinned certificate, on HTTPS.
+    pub fn pinned_certificate(&self) -> Option<CertFingerprint> {
+        self.tls.as_ref().and_then(|v| v.pin())
+    }
+
+    fn password(&self) -> Secret {
+        match self.password.read() {
+            Ok(p) => p.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn login_target(&self) -> LoginTarget {
+        LoginTarget {
+            phone: format!("yealink {}", self.base.origin().ascii_serialization()),
+            user: self.username.clone(),
+        }
+    }
+
+    // ---- requests --------------------------------------------------------------------------
+
+    /// Presses `keys` in order (`key=K1;K2`). The phone answers `200` whether or not a key
+    /// fitted: what happened shows in its pushes.
+    pub async fn press(&self, keys: &[Key]) -> Result<(), PhoneError> {
+        let joined = keys.iter().map(Key::as_str).collect::<Vec<_>>().join(";");
+        self.request(&format!("key={joined}"), "the key request")
+            .await
+            .map(|_| ())
+    }
+
+    /// Dials `number` (already normalized), from the account `outgoing_uri` names when given.
+    /// `key=` must come first: the phone ignores it elsewhere.
+    pub async fn dial(&self, number: &str, outgoing_uri: Option<&str>) -> Result<(), PhoneError> {
+        let mut query = format!("key=number={}", escape(number));
+        if let Some(uri) = outgoing_uri.map(str::trim).filter(|u| !u.is_empty()) {
+            query.push_str("&outgoing_uri=");
+            query.push_str(&escape(uri));
+        }
+        self.request(&query, "the dial request").await.map(|_| ())
+    }
+
+    /// `phonecfg=get`: the model, firmware and Do Not Disturb, as text.
+    pub async fn phone_config(&self) -> Result<String, PhoneError> {
+        self.request("phonecfg=get&accounts=1&dnd=1&fw=0", "phonecfg=get")
+            .await
+    }
+
+    /// One request, with the login handling: refuses at once while a rejection stands,
+    /// latches new ones, and remembers a password the phone accepted.
+    async fn request(&self, query: &str, function: &str) -> Result<String, PhoneError> {
+        let _one_at_a_time = if self.verified.load(Ordering::SeqCst) {
+            None
+        } else {
+            Some(self.auth_gate.lock().await)
+        };
+        // Checked after waiting: the request ahead may just have been rejected.
+        if let Some(rejection) = self.rejection() {
+            return Err(rejection);
+        }
+        let password = self.password();
+        let result = self.send(query, function, &password).await;
+        match &result {
+            Err(e @ PhoneError::PasscodeRejected { .. }) => {
+                if let Ok(mut r) = self.rejected.lock() {
+                    *r = Some(Rejection {
+                        error: e.clone(),
+                        until: None,
+                    });
+                }
+                if let Some(memory) = &self.rejections {
+                    memory.record(&self.login_target(), password.expose(), e);
+                }
+            }
+            Err(PhoneError::LockedOut { .. }) => {}
+            // The phone carried the request out: the password is good. (A 403 proves
+            // nothing: the address check may come before the login.)
+            Ok(_) => {
+                if !self.verified.swap(true, Ordering::SeqCst) {
+                    if let Some(memory) = &self.rejections {
+                        memory.forget(&self.login_target());
+                    }
+                }
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
+    async fn send(
+        &self,
+        query: &str,
+        function: &str,
+        password: &Secret,
+    ) -> Result<String, PhoneError> {
+        let mut url = self.base.clone();
+        url.set_path("/servlet");
+        url.set_query(Some(query));
+        let response = self
+            .http
+            .get(url)
+            .basic_auth(&self.username, Some(password.expose()))
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
+        let status = response.status().as_u16();
+        let body = self.read_limited(response).await?;
+        match status {
+            200..=299 => Ok(body),
+            401 | 403 if mentions_lock(&body) => Err(self.latch_lock(&body)),
+            401 => Err(PhoneError::PasscodeRejected { tries_left: None }),
+            403 => Err(PhoneError::Refused(format!(
+                "The phone at {} refused remote control from this computer. On the phone's web page open Features > Remote Control and add this computer's address to \"Action URI Allow IP List\" (features.action_uri_limit_ip), or set it to any.",
+                self.host
+            ))),
+            404 => Err(PhoneError::NotSupported {
+                function: "Action URI (/servlet)".to_owned(),
+            }),
+            _ => Err(PhoneError::UnexpectedAnswer {
+                host: self.host.clone(),
+                function: function.to_owned(),
+                excerpt: crate::error::excerpt(
+                    &format!("HTTP {status} {body}"),
+                    Some(password.expose()),
+                ),
+            }),
+        }
+    }
+
+    /// A lock-out: latched until it ends (as the phone says, else five minutes).
+    fn latch_lock(&self, body: &str) -> PhoneError {
+        let wait = lock_length(body);
+        let error = PhoneError::LockedOut {
+            minutes: wait
+                .map(|w| u32::try_from(w.as_secs().div_ceil(60).max(1)).unwrap_or(u32::MAX)),
+        };
+        if let Ok(mut r) = self.rejected.lock() {
+            *r = Some(Rejection {
+                error: error.clone(),
+                until: Some(Instant::now() + wait.unwrap_or(DEFAULT_LOCK) + LOCK_MARGIN),
+            });
+        }
+        error
+    }
+
+    async fn read_limited(&self, mut response: reqwest::Response) -> Result<String, PhoneError> {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(&e))?
+        {
+            let room = MAX_ANSWER_BYTES.saturating_sub(bytes.len());
+            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if room <= chunk.len() {
+                break;
+            }
+        }
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    fn transport_error(&self, error: &reqwest::Error) -> PhoneError {
+        let host = self.host.clone();
+        if let Some(verifier) = &self.tls {
+            if let Some(seen) = verifier.take_refused() {
+                return match verifier.pin() {
+                    Some(expected) => PhoneError::CertificateChanged {
+                        host,
+                        expected: expected.to_string(),
+                        actual: seen.to_string(),
+                    },
+                    None => PhoneError::CertificateUnknown {
+                        host,
+                        fingerprint: seen.to_string(),
+                    },
+                };
+            }
+        }
+        if error.is_timeout() && error.is_connect() {
+            return PhoneError::Timeout {
+                host,
+                after: self.connect_timeout,
+            };
+        }
+        if error.is_timeout() {
+            // Connected, and the phone took the request, but no answer: it holds requests
+            // while it asks on its screen whether to allow remote control.
+            return PhoneError::Refused(format!(
+                "The phone at {host} took the request but did not answer within {:.1} s. If it shows \"Allow remote control?\", press OK on the phone (or set features.show_action_uri_option = 0 so it stops asking); otherwise it may be busy, and callpop keeps trying.",
+                self.request_timeout.as_secs_f64()
+            ));
+        }
+        PhoneError::Unreachable {
+            host,
+            reason: root_cause(error),
+        }
+    }
+}
+
+/// One `key=` value: a key name or a call command, escaped for the query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Key(String);
+
+impl Key {
+    pub const OK: &'static str = "OK";
+    pub const CANCEL: &'static str = "X";
+    pub const CALL_END: &'static str = "CALLEND";
+    pub const HOLD: &'static str = "F_HOLD";
+    pub const MUTE: &'static str = "MUTE";
+    pub const DND_ON: &'static str = "DNDOn";
+    pub const DND_OFF: &'static str = "DNDOff";
+
+    /// A plain key (`OK`, `MUTE`...).
+    pub fn named(name: &'static str) -> Self {
+        Self(name.to_owned())
+    }
+
+    /// `ASW:<call_id>`.
+    pub fn answer(call_id: &str) -> Self {
+        Self(format!("ASW:{}", escape(call_id)))
+    }
+
+    /// `CANCEL:<call_id>`: rejects it when ringing, else ends it.
+    pub fn cancel(call_id: &str) -> Self {
+        Self(format!("CANCEL:{}", escape(call_id)))
+    }
+
+    /// `HOLD:<call_id>`.
+    pub fn hold(call_id: &str) -> Self {
+        Self(format!("HOLD:{}", escape(call_id)))
+    }
+
+    /// `UNHOLD:<call_id>`.
+    pub fn unhold(call_id: &str) -> Self {
+        Self(format!("UNHOLD:{}", escape(call_id)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn escape(value: &str) -> String {
+    utf8_percent_encode(value, VALUE).to_string()
+}
+
+fn mentions_lock(body: &str) -> bool {
+    body.to_ascii_lowercase().contains("lock")
+}
+
+/// How long a lock-out lasts, from the phone's page ("Try again in 5 minutes", "in 30
+/// seconds"); `None` when it does not say.
+fn lock_length(body: &str) -> Option<Duration> {
+    let lower = body.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).find_map(|pair| {
+        let n: u64 = pair[0].parse().ok()?;
+        if pair[1].starts_with("min") {
+            Some(Duration::from_secs(n.saturating_mul(60)))
+        } else if pair[1].starts_with("sec") {
+            Some(Duration::from_secs(n))
+        } else {
+            None
+        }
+    })
+}
+
+/// The innermost cause ("Connection refused (os error 111)"), never a URL.
+fn root_cause(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let text = cause.to_string();
+    if text.contains("http://") || text.contains("https://") {
+        return "the connection failed".to_owned();
+    }
+    if text.contains("connection closed before message completed") {
+        return "the phone closed the connection without answering".to_owned();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_where_the_phone_would_split_or_decode_them() {
+        assert_eq!(escape("+1 555#0100"), "%2B1%20555%230100");
+        assert_eq!(escape("1001@pbx.example.com"), "1001@pbx.example.com");
+        assert_eq!(Key::answer("0_25@10.3.20.1").as_str(), "ASW:0_25@10.3.20.1");
+        assert_eq!(Key::cancel("a;b&c=d").as_str(), "CANCEL:a%3Bb%26c%3Dd");
+        assert_eq!(escape("*72"), "*72");
+    }
+
+    #[test]
+    fn lock_pages_say_how_long() {
+        assert_eq!(
+            lock_length("Login locked. Try again in 5 minutes."),
+            Some(Duration::from_secs(300))
+        );
+        assert_eq!(
+            lock_length("<p>locked: try again in 30 seconds</p>"),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(lock_length("Locked."), None);
+        assert!(mentions_lock("Login LOCKED"));
+        assert!(!mentions_lock("<h1>403 Forbidden</h1>"));
+    }
+
+    #[test]
+    fn a_lock_out_stops_blocking_once_it_has_run_out() {
+        let config =
+            YealinkConfig::new("http://10.0.0.5", "admin", Secret::new("x")).expect("config");
+        let client = ActionUriClient::new(config).expect("client");
+        let locked = client.latch_lock("locked, try again in 1 minute");
+        assert_eq!(locked, PhoneError::LockedOut { minutes: Some(1) });
+        assert_eq!(client.rejection(), Some(locked.clone()));
+        assert!(client
+            .locked_for()
+            .is_some_and(|d| d > Duration::from_secs(60)));
+        if let Ok(mut r) = client.rejected.lock() {
+            *r = Some(Rejection {
+                error: locked,
+                until: Instant::now().checked_sub(Duration::from_millis(1)),
+            });
+        }
+        assert_eq!(client.rejection(), None);
+        assert_eq!(client.locked_for(), None);
+    }
+}
