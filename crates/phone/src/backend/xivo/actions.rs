@@ -18,6 +18,12 @@
 //!   first) rather than transferring the other call by surprise;
 //! - `completeTransfer` and `cancelTransfer` act on the transfer in progress; Do Not Disturb
 //!   is `dnd` with `state`.
+//!
+//! Declining a ringing call (Reject, or Hang up while it rings) is not waited for either:
+//! [`crate::session::Session::act`] tells the tracker that the person declined the call only
+//! after `perform` returns, and a release the connection reports before that would end the
+//! call as missed instead of rejected. Returning as soon as the command is queued keeps that
+//! order (the release needs a round trip to the server).
 
 use super::board::Board;
 use super::messages::Command;
@@ -106,6 +112,10 @@ pub(crate) fn plan(
             None => Err(over()),
         },
         Action::Reject | Action::HangUp => match state {
+            // Declining a ring is not waited for: the session marks the call as rejected
+            // only once this returns, and a release seen before that would be taken for a
+            // missed call (see the module documentation).
+            Some(LineState::Ringing) => send(Command::Hangup { unique_id: id }, Expect::Accepted),
             Some(_) => send(Command::Hangup { unique_id: id }, Expect::Gone(key)),
             None => Ok(Plan::Nothing),
         },
