@@ -90,14 +90,19 @@ pub(crate) async fn dial(
             ),
         }
     }
-    lock(dial.book).expect_own(&dial.channel_id);
+    lock(dial.book).expect_own(&dial.channel_id, number);
     let mut waiter = link.wait_for(&id)?;
     link.send(action).await?;
     let response = waiter.response().await?;
     if !is_success(&response) {
+        let check = format!(
+            "Check that the device {} and the context \"{}\" in Settings exist on the PBX.",
+            config.device, config.context
+        );
         return Err(errors::refused(
             &action_words,
             response.value("Message"),
+            &check,
             dial.secret,
         ));
     }
@@ -188,7 +193,12 @@ pub(crate) async fn hang_up(
     if is_success(&answer) {
         Ok(())
     } else {
-        Err(errors::refused(words, answer.value("Message"), secret))
+        Err(errors::refused(
+            words,
+            answer.value("Message"),
+            "End the call with the desk phone's keys.",
+            secret,
+        ))
     }
 }
 
@@ -217,9 +227,15 @@ pub(crate) async fn transfer(
     if is_success(&answer) {
         Ok(())
     } else {
+        let check = format!(
+            "Check that {to} can be dialled in the context \"{}\" set in Settings, or \
+             transfer with the desk phone's keys.",
+            config.context
+        );
         Err(errors::refused(
             &format!("transfer the call to {to}"),
             answer.value("Message"),
+            &check,
             secret,
         ))
     }
@@ -278,6 +294,7 @@ async fn list_channels(link: &Arc<Link>, secret: &str) -> Result<Vec<Message>, P
         return Err(errors::refused(
             "list the calls in progress",
             response.value("Message"),
+            "Transfer with the desk phone's keys.",
             secret,
         ));
     }

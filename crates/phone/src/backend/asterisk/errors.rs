@@ -72,22 +72,23 @@ pub(crate) fn not_connected(address: &str) -> PhoneError {
     }
 }
 
-/// Asterisk answered `Response: Error` to an action: its message, with the fix when known.
-pub(crate) fn refused(action: &str, message: &str, secret: &str) -> PhoneError {
+/// Asterisk answered `Response: Error` to an action: its message, with the fix when one is
+/// known for the message, else `otherwise` (what to check for this action).
+pub(crate) fn refused(action: &str, message: &str, otherwise: &str, secret: &str) -> PhoneError {
     let message = crate::error::scrub(message.trim(), secret);
     let message: String = message.chars().take(200).collect();
     let lower = message.to_ascii_lowercase();
     let advice = if lower.contains("permission denied") {
-        Some(PERMISSIONS)
+        PERMISSIONS
     } else if lower.contains("no such channel") || lower.contains("does not exist") {
-        Some("The call has probably just ended.")
+        "The call has probably just ended."
     } else {
-        None
+        otherwise
     };
-    let reason = match (message.is_empty(), advice) {
-        (true, _) => "Asterisk gave no reason".to_owned(),
-        (false, None) => format!("Asterisk says \"{message}\""),
-        (false, Some(advice)) => format!("Asterisk says \"{message}\". {advice}"),
+    let reason = if message.is_empty() {
+        format!("Asterisk gave no reason. {advice}")
+    } else {
+        format!("Asterisk says \"{message}\". {advice}")
     };
     PhoneError::CommandRefused {
         action: action.to_owned(),
@@ -110,10 +111,11 @@ mod tests {
 
     #[test]
     fn refusals_carry_the_fix_and_never_the_secret() {
-        let e = refused("dial 123", "Permission denied", "s3cret");
+        let e = refused("dial 123", "Permission denied", "Check X.", "s3cret");
         assert!(e.to_string().contains("write = call,originate"), "{e}");
-        let e = refused("log in", "bad secret s3cret", "s3cret");
+        let e = refused("log in", "bad secret s3cret", "Check X.", "s3cret");
         assert!(!e.to_string().contains("s3cret"), "{e}");
+        assert!(e.to_string().contains("Check X."), "{e}");
         let e = wire(
             "pbx:5038",
             WireError::Garbage("Key: s3cret \u{1b}[2J".into()),

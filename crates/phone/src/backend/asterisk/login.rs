@@ -162,6 +162,7 @@ impl Conversation {
             Err(errors::refused(
                 "log in to the Asterisk manager interface",
                 message,
+                "Check the manager user name and secret in Settings; callpop keeps trying.",
                 plain,
             ))
         }
@@ -249,7 +250,12 @@ impl Conversation {
         let id = self.ids.next();
         let answer = self.ask(Action::new(name, &id), &id, secret).await?;
         if !is_success(&answer) {
-            return Err(errors::refused(what, answer.value("Message"), secret));
+            return Err(errors::refused(
+                what,
+                answer.value("Message"),
+                "callpop keeps trying.",
+                secret,
+            ));
         }
         let mut reply = ListReply::default();
         loop {

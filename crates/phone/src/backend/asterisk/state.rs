@@ -271,9 +271,9 @@ pub(crate) struct Book {
     device: Device,
     /// By `Uniqueid`.
     channels: BTreeMap<String, Chan>,
-    /// `ChannelId`s of callpop's own originates: their channels are click-to-dial calls from
-    /// their very first event.
-    own_ids: VecDeque<String>,
+    /// `ChannelId`s of callpop's own originates, with the number dialled: their channels are
+    /// click-to-dial calls to that number from their very first event.
+    own_ids: VecDeque<(String, String)>,
     /// The last snapshot reported: unchanged pictures are not reported again.
     last: Option<Vec<Line>>,
     /// Counts resyncs: a connection only applies events while its resync is the latest.
@@ -295,16 +295,25 @@ impl Book {
         self.generation
     }
 
-    /// callpop is about to originate with this `ChannelId`.
-    pub(crate) fn expect_own(&mut self, channel_id: &str) {
+    /// callpop is about to originate with this `ChannelId` to call `number`.
+    pub(crate) fn expect_own(&mut self, channel_id: &str, number: &str) {
         if self.own_ids.len() >= MAX_OWN_IDS {
             self.own_ids.pop_front();
         }
-        self.own_ids.push_back(channel_id.to_owned());
+        self.own_ids
+            .push_back((channel_id.to_owned(), number.to_owned()));
     }
 
     fn is_own(&self, uniqueid: &str) -> bool {
-        self.own_ids.iter().any(|id| id == uniqueid)
+        self.own_number(uniqueid).is_some()
+    }
+
+    /// The number callpop's own originate with this id dials.
+    fn own_number(&self, uniqueid: &str) -> Option<&str> {
+        self.own_ids
+            .iter()
+            .find(|(id, _)| id == uniqueid)
+            .map(|(_, number)| number.as_str())
     }
 
     /// Rebuilds the picture from a `CoreShowChannels` list after (re)connecting. Channels
@@ -329,6 +338,9 @@ impl Book {
                 Origin::Incoming
             };
             let mut chan = chan_from(item, "", origin);
+            if let Some(number) = self.own_number(&chan.uniqueid) {
+                chan.dialed = clean(number);
+            }
             let bridge = item.value("BridgeId").trim();
             chan.bridged = !bridge.is_empty();
             chan.bridge_id = chan.bridged.then(|| clean(bridge));
@@ -442,7 +454,10 @@ impl Book {
             } else {
                 origin
             };
-            let chan = chan_from(event, prefix, origin);
+            let mut chan = chan_from(event, prefix, origin);
+            if let Some(number) = self.own_number(&uniqueid) {
+                chan.dialed = clean(number);
+            }
             self.channels.insert(uniqueid.clone(), chan);
         }
         let chan = self.channels.get_mut(&uniqueid)?;
@@ -745,12 +760,16 @@ mod tests {
     #[test]
     fn click_to_dial_is_dialing_then_calling_then_connected() {
         let mut book = Book::new(device());
-        book.expect_own("callpop-x-1");
+        book.expect_own("callpop-x-1", "0301234567");
         let me = "PJSIP/201-00000004";
         let new = ev("Newchannel", me, "callpop-x-1", 0, &[]);
         let first = book.apply(&new);
         let lines = last_lines(&first).expect("shown at once: callpop asked for it");
-        assert_eq!(lines[0].state, LineState::Dialing);
+        assert_eq!(
+            (&lines[0].state, lines[0].remote_number.as_str()),
+            (&LineState::Dialing, "0301234567"),
+            "with the number dialled, before the PBX says it"
+        );
         let named = book.apply(&ev(
             "NewConnectedLine",
             me,
@@ -761,12 +780,8 @@ mod tests {
                 ("ConnectedLineName", "callpop: 0301234567"),
             ],
         ));
-        let line = &last_lines(&named).expect("snapshot")[0];
-        assert_eq!(
-            (line.remote_number.as_str(), line.remote_name.as_str()),
-            ("0301234567", ""),
-            "callpop's own label is no one's name"
-        );
+        assert!(named.is_empty(), "callpop's own label is no one's name");
+        assert_eq!(book.lines()[0].remote_name, "");
         // The desk phone rings for it: still dialling, never an incoming ring.
         assert!(book
             .apply(&ev("Newstate", me, "callpop-x-1", 5, &[]))
