@@ -11,9 +11,9 @@
 //! - a call id that ended is remembered, so a repeated or late push for it changes nothing,
 //!   and a push repeated for a call in progress changes nothing either (`established` never
 //!   moves a held call back, `incoming` never resets a connected one);
-//! - `busy_to_idle` says the phone has no call any more: calls whose last push is older than
-//!   [`IDLE_GUARD`] end (their `terminated` was lost); newer ones are left alone in case the
-//!   idle push was overtaken;
+//! - `busy_to_idle` says the phone has no call any more: every call ends (its `terminated`
+//!   was lost), except one that started ringing less than [`IDLE_GUARD`] ago, in case that
+//!   ring overtook the idle push;
 //! - a call still ringing after [`MAX_RING`] is dropped: no ring lasts that long, its
 //!   `missed` push was lost.
 //!
@@ -29,8 +29,8 @@ use std::time::{Duration, Instant};
 const FINISHED_MEMORY: usize = 64;
 /// Calls kept at most: more is not a desk phone (T5x phones hold ten).
 const MAX_CALLS: usize = 16;
-/// Calls changed this recently survive a `busy_to_idle` push (which may be a late one).
-pub const IDLE_GUARD: Duration = Duration::from_secs(2);
+/// A ring this new survives a `busy_to_idle` push (which may be a late one).
+pub const IDLE_GUARD: Duration = Duration::from_secs(1);
 /// A call ringing (either way) for longer than this is over: SIP gives up on an unanswered
 /// INVITE after three minutes.
 pub const MAX_RING: Duration = Duration::from_secs(4 * 60);
@@ -44,8 +44,6 @@ struct TableCall {
     state: LineState,
     number: String,
     name: String,
-    /// When the last push about it arrived.
-    touched: Instant,
     /// When it started ringing, for [`MAX_RING`].
     since: Instant,
 }
@@ -185,7 +183,7 @@ impl CallTable {
         now: Instant,
     ) -> bool {
         match found {
-            Some(index) => self.fill(index, hint, number, now),
+            Some(index) => self.fill(index, hint, number),
             None => self.start(hint, number, state, now),
         }
     }
@@ -204,7 +202,7 @@ impl CallTable {
         let Some(index) = found else {
             return self.start(hint, number, to, now);
         };
-        let mut changed = self.fill(index, hint, number, now);
+        let mut changed = self.fill(index, hint, number);
         let call = &mut self.calls[index];
         if from(&call.state) {
             call.state = to;
@@ -227,16 +225,14 @@ impl CallTable {
             state,
             number: number.to_owned(),
             name: hint.name.clone(),
-            touched: now,
             since: now,
         });
         true
     }
 
-    /// Fills in what the call lacked (a name arrives with a later push) and notes the push.
-    fn fill(&mut self, index: usize, hint: &CallHint, number: &str, now: Instant) -> bool {
+    /// Fills in what the call lacked (a name arrives with a later push).
+    fn fill(&mut self, index: usize, hint: &CallHint, number: &str) -> bool {
         let call = &mut self.calls[index];
-        call.touched = now;
         let mut changed = false;
         if call.name.is_empty() && !hint.name.is_empty() {
             call.name.clone_from(&hint.name);
@@ -264,14 +260,17 @@ impl CallTable {
         self.finished.push_back(call_id.to_owned());
     }
 
-    /// The phone went idle: calls not touched within [`IDLE_GUARD`] are over.
+    /// The phone went idle: every call is over but a ring younger than [`IDLE_GUARD`].
     fn idle(&mut self, now: Instant) -> bool {
         let before = self.calls.len();
         let stale: Vec<usize> = self
             .calls
             .iter()
             .enumerate()
-            .filter(|(_, c)| now.saturating_duration_since(c.touched) >= IDLE_GUARD)
+            .filter(|(_, c)| {
+                !matches!(c.state, LineState::Ringing | LineState::Calling)
+                    || now.saturating_duration_since(c.since) >= IDLE_GUARD
+            })
             .map(|(i, _)| i)
             .collect();
         for index in stale.iter().rev() {
@@ -416,14 +415,15 @@ mod tests {
     }
 
     #[test]
-    fn busy_to_idle_ends_calls_whose_end_was_lost_but_not_new_ones() {
+    fn busy_to_idle_ends_calls_whose_end_was_lost_but_not_new_rings() {
         let start = Instant::now();
         let mut t = CallTable::default();
-        t.apply(&hint(HintKind::Established, "old", "201"), start);
-        let later = start + IDLE_GUARD + Duration::from_millis(500);
-        t.apply(&hint(HintKind::Incoming, "new", "202"), later);
+        t.apply(&hint(HintKind::Incoming, "old ring", "200"), start);
+        let later = start + IDLE_GUARD;
+        t.apply(&hint(HintKind::Established, "talking", "201"), later);
+        t.apply(&hint(HintKind::Incoming, "new ring", "202"), later);
         assert!(t.apply(&hint(HintKind::Other("busytoidle".into()), "", ""), later));
-        assert_eq!(states(&t), [(2, LineState::Ringing, "new".into())]);
+        assert_eq!(states(&t), [(3, LineState::Ringing, "new ring".into())]);
         assert!(!t.apply(&hint(HintKind::Other("dndon".into()), "", ""), later));
     }
 
