@@ -245,7 +245,7 @@ async fn two_calls_at_once_each_action_reaches_its_own_call() {
         .act(Some(&second_ring.call), Action::Answer)
         .await
         .expect("answered");
-    let mut seen = vec![next_event(&mut events).await, next_event(&mut events).await];
+    let mut seen = [next_event(&mut events).await, next_event(&mut events).await];
     seen.sort_by_key(|e| e.line);
     assert_eq!(
         seen.iter()
