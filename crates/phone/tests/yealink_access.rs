@@ -271,3 +271,28 @@ async fn https_phones_are_pinned() {
     assert!(pinned.check().await.is_ok());
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_yealink_profile_opens_this_backend() {
+    use callpop_phone::settings::{PhoneId, PhoneProfile, PhoneSystem, YealinkSettings};
+    let sim = sim(YealinkSimConfig::default()).await;
+    let profile = PhoneProfile {
+        id: PhoneId::first(),
+        name: "Front desk".into(),
+        system: PhoneSystem::Yealink(YealinkSettings {
+            url: sim.url(),
+            outgoing_uri: "1002@pbx.example.com".into(),
+            ..YealinkSettings::default()
+        }),
+    };
+    let memory = Arc::new(RejectedLogins::in_memory());
+    let phone =
+        callpop_phone::connect::open(&profile, Secret::new("admin"), memory).expect("opens");
+    assert_eq!(phone.kind(), callpop_phone::BackendKind::Yealink);
+    assert!(phone.capabilities().dnd && !phone.capabilities().transfer);
+    assert_eq!(
+        phone.check().await.expect("connected").message,
+        "Connected to Yealink T54W (DND off)"
+    );
+    sim.shutdown().await;
+}
