@@ -160,24 +160,44 @@ mod tests {
         );
         let talking = call(1, CallPhase::Connected, "33093");
         assert_eq!(
-            sent(plan(&Action::Hold, Some(&talking), &[talking.clone()])),
+            sent(plan(
+                &Action::Hold,
+                Some(&talking),
+                std::slice::from_ref(&talking)
+            )),
             ["HOLD:33093"]
         );
         assert_eq!(
-            sent(plan(&Action::HangUp, Some(&talking), &[talking.clone()])),
+            sent(plan(
+                &Action::HangUp,
+                Some(&talking),
+                std::slice::from_ref(&talking)
+            )),
             ["CALLEND"]
         );
         assert_eq!(
-            sent(plan(&Action::Mute, Some(&talking), &[talking.clone()])),
+            sent(plan(
+                &Action::Mute,
+                Some(&talking),
+                std::slice::from_ref(&talking)
+            )),
             ["MUTE"]
         );
         assert_eq!(
-            sent(plan(&Action::Unmute, Some(&talking), &[talking.clone()])),
+            sent(plan(
+                &Action::Unmute,
+                Some(&talking),
+                std::slice::from_ref(&talking)
+            )),
             ["MUTE"]
         );
         let dialing = call(1, CallPhase::Dialing, "33095");
         assert_eq!(
-            sent(plan(&Action::HangUp, Some(&dialing), &[dialing.clone()])),
+            sent(plan(
+                &Action::HangUp,
+                Some(&dialing),
+                std::slice::from_ref(&dialing)
+            )),
             ["CANCEL:33095"]
         );
     }
@@ -186,11 +206,19 @@ mod tests {
     fn keys_on_screen_only_where_they_can_only_mean_this_call() {
         let ringing = call(1, CallPhase::Ringing, "");
         assert_eq!(
-            sent(plan(&Action::Answer, Some(&ringing), &[ringing.clone()])),
+            sent(plan(
+                &Action::Answer,
+                Some(&ringing),
+                std::slice::from_ref(&ringing)
+            )),
             ["OK"]
         );
         assert_eq!(
-            sent(plan(&Action::Reject, Some(&ringing), &[ringing.clone()])),
+            sent(plan(
+                &Action::Reject,
+                Some(&ringing),
+                std::slice::from_ref(&ringing)
+            )),
             ["X"]
         );
         let other = call(2, CallPhase::Ringing, "");
@@ -198,7 +226,11 @@ mod tests {
         assert!(plan(&Action::Answer, Some(&ringing), &both).is_err());
         let held = call(1, CallPhase::Held, "");
         assert_eq!(
-            sent(plan(&Action::Resume, Some(&held), &[held.clone()])),
+            sent(plan(
+                &Action::Resume,
+                Some(&held),
+                std::slice::from_ref(&held)
+            )),
             ["F_HOLD"]
         );
         let talking = call(2, CallPhase::Connected, "");
