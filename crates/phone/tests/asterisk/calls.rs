@@ -78,6 +78,33 @@ async fn a_ring_group_call_a_colleague_took_is_not_missed() {
     assert_eq!(w.expect(Ringing).await.number, "555");
 }
 
+/// The backend's hint names the call by its `Linkedid` (and number); the tracker finds calls
+/// in progress for a hint by a pushed link or by number only, so a caller without a number
+/// is not found and the call ends as missed. Passes once `CallTracker::push` also matches a
+/// hint's `call_id` against `ActiveCall::source_call_id`.
+#[tokio::test]
+#[ignore = "needs the tracker to match a hint's call id against the calls' source_call_id"]
+async fn an_anonymous_ring_group_call_a_colleague_took_is_not_missed_either() {
+    let sim = start(fast()).await;
+    let mut w = Watch::online(backend(&sim)).await;
+    // Another call from a known number rings meanwhile: the hint must find the right one.
+    let known = sim.ring("+4930555555", "Known", ME).expect("rings");
+    let first = w.expect(Ringing).await;
+    let call = sim
+        .ring_group("", "", &[ME, COLLEAGUE])
+        .expect("rings both");
+    let ring = w.expect(Ringing).await;
+    assert_eq!(ring.number, "");
+    sim.answered_elsewhere(call).expect("the colleague answers");
+    let end = w.expect(Ended).await;
+    assert_eq!(
+        (end.call, end.outcome),
+        (ring.call, Some(Outcome::AnsweredElsewhere))
+    );
+    sim.give_up(known).expect("gives up");
+    assert_eq!(w.expect(Missed).await.call, first.call);
+}
+
 #[tokio::test]
 async fn a_call_declined_at_the_desk_phone_is_rejected_not_missed() {
     let sim = start(fast()).await;

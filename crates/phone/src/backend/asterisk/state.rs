@@ -953,4 +953,106 @@ mod tests {
         }
         assert_eq!(book.lines().len(), MAX_CHANNELS);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use proptest::sample::select;
+
+        /// An event built from the names and values the state looks at, each header present
+        /// or not: every shape a confused or hostile PBX could send.
+        fn event() -> impl Strategy<Value = Message> {
+            let name = select(vec![
+                "Newchannel",
+                "Newstate",
+                "NewConnectedLine",
+                "Hangup",
+                "DialBegin",
+                "DialEnd",
+                "BridgeEnter",
+                "BridgeLeave",
+                "Hold",
+                "Unhold",
+                "Rename",
+                "CoreShowChannel",
+                "Whatever",
+            ]);
+            let channel = select(vec![
+                "PJSIP/201-1",
+                "PJSIP/201-2",
+                "pjsip/201-3",
+                "PJSIP/trunk-1",
+                "PJSIP/2010-1",
+                "",
+                "\u{0}garbage",
+            ]);
+            let id = select(vec!["u1", "u2", "u3", "t1", ""]);
+            let state = select(vec!["0", "4", "5", "6", "7", "3", "x", ""]);
+            let other = select(vec![
+                ("Cause", "26"),
+                ("Cause", "17"),
+                ("Cause", "21"),
+                ("Cause", "127"),
+                ("Cause", "nonsense"),
+                ("DialStatus", "ANSWER"),
+                ("DialStatus", "BUSY"),
+                ("BridgeUniqueid", "b1"),
+                ("ConnectedLineNum", "<unknown>"),
+                ("ConnectedLineNum", "+4930123456"),
+                ("ConnectedLineName", "callpop: 1"),
+                ("Linkedid", "L2"),
+                ("Newname", "PJSIP/201-9"),
+                ("Newname", "Local/x"),
+                ("Exten", "s"),
+            ]);
+            (
+                name,
+                proptest::option::of(channel.clone()),
+                proptest::option::of(id.clone()),
+                proptest::option::of(state),
+                proptest::option::of(channel),
+                proptest::option::of(id),
+                proptest::collection::vec(other, 0..4),
+            )
+                .prop_map(|(name, channel, id, state, dest, dest_id, others)| {
+                    let mut pairs = vec![("Event", name)];
+                    pairs.extend(channel.map(|c| ("Channel", c)));
+                    pairs.extend(id.map(|u| ("Uniqueid", u)));
+                    pairs.extend(state.map(|st| ("ChannelState", st)));
+                    pairs.extend(dest.map(|d| ("DestChannel", d)));
+                    pairs.extend(dest_id.map(|u| ("DestUniqueid", u)));
+                    pairs.extend(others);
+                    Message::from_pairs(&pairs)
+                })
+        }
+
+        fn sane(lines: &[Line]) -> bool {
+            lines.windows(2).all(|w| w[0].index < w[1].index)
+                && lines.iter().all(|l| l.index >= 1 && l.state.is_busy())
+                && lines.len() <= MAX_CHANNELS
+        }
+
+        proptest! {
+            #[test]
+            fn any_events_leave_a_sane_picture(events in proptest::collection::vec(event(), 0..120)) {
+                let mut book = Book::new(device());
+                for (n, event) in events.iter().enumerate() {
+                    for report in book.apply(event) {
+                        if let Report::Lines(lines) = report {
+                            prop_assert!(sane(&lines), "{lines:?}");
+                        }
+                    }
+                    if n == events.len() / 2 {
+                        // A resync in the middle, from a list made of the same events.
+                        let lines = book.resync(&events[..n]);
+                        prop_assert!(sane(&lines), "{lines:?}");
+                    }
+                }
+                // Every line shown is one an action can find.
+                for line in book.lines() {
+                    prop_assert!(book.channel_for(line.index, &line.call_id).is_some());
+                }
+            }
+        }
+    }
 }

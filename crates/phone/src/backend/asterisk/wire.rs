@@ -326,4 +326,19 @@ mod tests {
         let login = Action::new("Login", "l1").field("Secret", "hunter2");
         assert!(!format!("{login:?}").contains("hunter2"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_are_messages_or_an_error_never_a_panic(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096)
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime");
+            let (messages, _end) = runtime.block_on(read_all(&bytes));
+            for message in messages {
+                proptest::prop_assert!(!message.headers.is_empty());
+            }
+        }
+    }
 }
