@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use callpop_phone::backend::xivo::Xivo;
-use callpop_phone::{Backend, RejectedLogins, Secret, Session};
+use callpop_phone::{Backend, PhoneError, RejectedLogins, Secret, Session};
 use callpop_phone_sim::xuc::{
     default_users, LoginRefusal, UserData, XucSim, XucSimConfig, XucUser,
 };
@@ -113,10 +113,19 @@ async fn the_password_stays_out_of_errors_debug_output_and_the_log() {
         serde_json::to_string(&session.current()).expect("json")
     );
     // A refused session and a dropped link.
-    sim.drop_sessions();
     sim.refuse_sessions(true);
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    let _ = write!(shown, "{:?}", session.current());
+    sim.drop_sessions();
+    let refused = wait_state(&session, "the refused session", |s| {
+        matches!(
+            &s.connection,
+            callpop_phone::Connection::Offline {
+                error: PhoneError::Refused(_),
+                ..
+            }
+        )
+    })
+    .await;
+    let _ = write!(shown, "{refused:?}");
     sim.refuse_sessions(false);
 
     assert!(!shown.contains(SECRET), "{shown}");

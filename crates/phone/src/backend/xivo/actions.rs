@@ -53,6 +53,13 @@ pub(crate) enum Expect {
     State(String, LineState),
     /// The call leaves this state (or ends).
     Leaves(String, LineState),
+    /// The call leaves this state, or another call appears (a consultation starts: whether
+    /// xuc reports the first call held before or after the new one rings is not documented).
+    LeavesOrNewCall {
+        key: String,
+        from: LineState,
+        calls_before: usize,
+    },
     Dnd(bool),
 }
 
@@ -63,6 +70,11 @@ pub(crate) fn shows(expect: &Expect, board: &Board) -> bool {
         Expect::Gone(key) => board.state_of(key).is_none(),
         Expect::State(key, state) => board.state_of(key).as_ref() == Some(state),
         Expect::Leaves(key, state) => board.state_of(key).as_ref() != Some(state),
+        Expect::LeavesOrNewCall {
+            key,
+            from,
+            calls_before,
+        } => board.state_of(key).as_ref() != Some(from) || board.lines().len() > *calls_before,
         Expect::Dnd(on) => board.dnd() == Some(*on),
     }
 }
@@ -167,7 +179,11 @@ pub(crate) fn plan(
                 // The call waits on hold while the consulted party is called.
                 send(
                     Command::AttendedTransfer { destination },
-                    Expect::State(key, LineState::OnHold),
+                    Expect::LeavesOrNewCall {
+                        key,
+                        from: LineState::Connected,
+                        calls_before: board.lines().len(),
+                    },
                 )
             }
         }
@@ -325,6 +341,28 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn a_consultation_shows_by_the_hold_or_by_the_new_call() {
+        let mut board = Board::default();
+        board.apply(&event(EventType::Established, "1.1"));
+        let consult = || Action::ConsultTransfer { to: "1002".into() };
+        let Ok(Plan::Send { command, expect }) = plan_for(consult(), &board, "1.1") else {
+            panic!("a plan");
+        };
+        assert_eq!(
+            command,
+            Command::AttendedTransfer {
+                destination: "1002".into()
+            }
+        );
+        assert!(!shows(&expect, &board));
+        let mut new_call_first = board.clone();
+        new_call_first.apply(&event(EventType::Dialing, "1.2"));
+        assert!(shows(&expect, &new_call_first));
+        board.apply(&event(EventType::OnHold, "1.1"));
+        assert!(shows(&expect, &board));
     }
 
     #[test]
