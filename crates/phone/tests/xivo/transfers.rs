@@ -161,3 +161,39 @@ async fn a_held_call_is_not_transferred_and_nothing_completes_without_a_consulta
     assert!(commands_named(&sim, "directTransfer").is_empty());
     assert!(commands_named(&sim, "completeTransfer").is_empty());
 }
+
+#[tokio::test]
+async fn a_command_without_effect_is_reported_not_assumed() {
+    let sim = sim().await;
+    let xivo = std::sync::Arc::new(
+        callpop_phone::backend::xivo::Xivo::with_timing(
+            &settings(&sim.url(), "alice"),
+            callpop_phone::Secret::new("alice"),
+            std::sync::Arc::new(callpop_phone::RejectedLogins::in_memory()),
+            callpop_phone::backend::xivo::XivoTiming {
+                confirm_within: std::time::Duration::from_millis(500),
+                ..fast()
+            },
+        )
+        .expect("backend"),
+    );
+    let (session, mut events) = watch(xivo).await;
+    // Two separate calls, one held: no consultation, so xuc has no transfer to complete and
+    // does nothing.
+    let held = in_conversation(&sim, &mut events).await;
+    sim.ring("alice", "0699", "", UserData::new())
+        .expect("rings");
+    let second = expect_event(&mut events, CallEventKind::Ringing).await;
+    session
+        .act(Some(&second.call), Action::Answer)
+        .await
+        .expect("answered");
+    two_events(&mut events).await;
+    let error = session
+        .act(Some(&held.call), Action::CompleteTransfer)
+        .await
+        .expect_err("nothing happened");
+    assert!(error.to_string().contains("reported no change"), "{error}");
+    assert_eq!(commands_named(&sim, "completeTransfer").len(), 1);
+    assert_eq!(sim.calls().len(), 2);
+}

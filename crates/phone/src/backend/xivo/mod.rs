@@ -2,14 +2,14 @@
 //! `003`).
 //!
 //! An event-driven backend. Connecting is three steps: a REST login
-//! (`POST /xuc/api/2.0/auth/login`, [`login`]) gives a token; the token opens the CTI
-//! websocket (`/xuc/api/2.0/cti?token=`, `ws://` or `wss://`, [`socket`]); on `LoggedOn`
+//! (`POST /xuc/api/2.0/auth/login`, `login.rs`) gives a token; the token opens the CTI
+//! websocket (`/xuc/api/2.0/cti?token=`, `ws://` or `wss://`, `socket.rs`); on `LoggedOn`
 //! callpop asks for the calls in progress, and their answer is the first complete picture.
-//! From then on one task per connection ([`link`]) turns every `PhoneEvent` into a new
-//! complete picture of the lines ([`board`]), pings every 5 s and gives the link up after
+//! From then on one task per connection (`link.rs`) turns every `PhoneEvent` into a new
+//! complete picture of the lines (`board.rs`), pings every 5 s and gives the link up after
 //! 15 s of silence; the session reconnects with back-off and the new connection resyncs.
 //! Commands (`answer`, `hold`, transfers, `dnd`...) go over the same websocket while the
-//! stream reads ([`actions`]).
+//! stream reads (`actions.rs`).
 //!
 //! The password is sent only to the login request, over the accepted certificate on
 //! `https://`. A password the server rejects (`InvalidCredentials`) is remembered in
@@ -18,7 +18,7 @@
 //! it (expired, or forgotten by a restart of xuc).
 //!
 //! What a call carries for the person taking it (`userData`, the queue) is in each line's
-//! [`info`](crate::model::Line::info), see [`call_info`] for what is kept and under which
+//! [`info`](crate::model::Line::info), see `call_info.rs` for what is kept and under which
 //! names ([`QUEUE`], [`NUMBER_DIALLED`], `USR_*` fields).
 
 mod actions;
