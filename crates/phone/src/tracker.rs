@@ -246,6 +246,7 @@ impl CallTracker {
     /// idle (phones report fewer lines after a reconfiguration).
     pub fn observe(&mut self, lines: &[Line]) -> Vec<CallEvent> {
         self.snapshots += 1;
+        self.follow_moved_calls(lines);
         let mut events = Vec::new();
         for line in lines {
             self.step(line, &mut events);
@@ -261,6 +262,37 @@ impl CallTracker {
         }
         self.settle_pending(&mut events);
         events
+    }
+
+    /// A call the system names by id that now shows on another line (a new connection of an
+    /// event backend numbers its lines afresh) is the same call: it moves with its id instead
+    /// of ending on one line and ringing again on another.
+    fn follow_moved_calls(&mut self, lines: &[Line]) {
+        let moves: Vec<(u32, u32)> = lines
+            .iter()
+            .filter(|l| l.state.is_busy() && !l.call_id.is_empty())
+            .filter_map(|l| {
+                let from = self
+                    .calls
+                    .values()
+                    .find(|c| c.source_call_id == l.call_id && c.line != l.index)?
+                    .line;
+                // Only onto a line that holds no other tracked call.
+                (!self.calls.contains_key(&l.index)).then_some((from, l.index))
+            })
+            .collect();
+        for (from, to) in moves {
+            if let Some(mut call) = self.calls.remove(&from) {
+                call.line = to;
+                self.calls.insert(to, call);
+                if let Some(link) = self.links.remove(&from) {
+                    self.links.insert(to, link);
+                }
+                if self.over.remove(&from) {
+                    self.over.insert(to);
+                }
+            }
+        }
     }
 
     /// Ends every call, e.g. when the phone rebooted: the UI must not keep showing a call
@@ -282,6 +314,15 @@ impl CallTracker {
             call.end_hint = Some(Outcome::Lost);
         }
         self.clear()
+    }
+
+    /// Takes back [`Self::mark_rejected`] (the phone refused to reject it).
+    pub fn unmark_rejected(&mut self, call: &CallId) {
+        if let Some(active) = self.calls.values_mut().find(|c| &c.call == call) {
+            if active.end_hint == Some(Outcome::Rejected) {
+                active.end_hint = None;
+            }
+        }
     }
 
     /// The desk worker rejected this call from callpop: when it ends it is `rejected`, not
@@ -1266,6 +1307,24 @@ mod tests {
             (kinds(&ev), ev[0].outcome),
             (vec![Ended], Some(Outcome::Lost))
         );
+    }
+
+    #[test]
+    fn a_call_that_shows_on_another_line_with_its_id_is_the_same_call() {
+        let mut t = CallTracker::with_id_prefix("t");
+        let on = |index: u32, state: &str, id: &str| Line {
+            call_id: id.into(),
+            ..line(index, state, "203", "")
+        };
+        let ring = t.observe(&[on(3, "ringing", "a")]);
+        // A reconnect numbers the lines afresh: the ring is on line 1 now.
+        assert!(t.observe(&[on(1, "ringing", "a")]).is_empty());
+        assert_eq!(
+            t.call_on(1).map(|c| c.call.clone()),
+            Some(ring[0].call.clone())
+        );
+        let ev = t.observe(&[on(1, "connected", "a")]);
+        assert_eq!((kinds(&ev), ev[0].line), (vec![Connected], 1));
     }
 
     #[test]

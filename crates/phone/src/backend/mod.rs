@@ -92,6 +92,36 @@ impl std::str::FromStr for BackendKind {
     }
 }
 
+/// What to switch on at the phone or PBX so callpop may talk to it, step by step, for the
+/// settings page.
+pub fn setup_help(kind: BackendKind) -> &'static [&'static str] {
+    match kind {
+        BackendKind::Grandstream => &[
+            "On the phone's web page, open Network > Remote Control and set \"Action URI Support\" to Enabled.",
+            "Add this computer's address to \"Action URI Allowed IP List\" (or any).",
+            "Set \"Remote Control Pop up Window Support\" to Disabled, or the phone asks on its screen before every action.",
+            "For dialing from callpop, enable \"Click-To-Dial Feature\" (P-value 1561).",
+        ],
+        BackendKind::Asterisk => &[
+            "In /etc/asterisk/manager.conf, enable the manager interface (enabled = yes, port = 5038).",
+            "Add an account for callpop, e.g. [callpop] with a secret, read = call and write = originate,call.",
+            "Allow this computer with permit = its address/255.255.255.255 (after deny = 0.0.0.0/0.0.0.0).",
+            "Reload with `asterisk -rx \"manager reload\"`. Enter the desk phone's device as Asterisk names it, such as PJSIP/201.",
+        ],
+        BackendKind::Xivo => &[
+            "Use the address of the XiVO CTI server (xuc), e.g. https://xivo.example.com.",
+            "Log in with your own CTI user name and password, the ones of the XiVO web assistant.",
+            "Your user needs a line (a phone) in XiVO: calls on that line are the ones callpop shows.",
+        ],
+        BackendKind::Yealink => &[
+            "On the phone's web page, Features > Remote Control: add this computer's address to \"Action URI Allow IP List\" (features.action_uri_limit_ip).",
+            "The first time callpop sends a command, the phone asks \"Allow remote control?\" on its screen: press OK (or set features.show_action_uri_option = 0 to stop the question).",
+            "Under Features > Action URL, paste the lines callpop shows below: Yealink phones tell callpop of calls only this way.",
+            "Use the web page's user (admin by default) and its password.",
+        ],
+    }
+}
+
 /// How a session learns what the phone does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Feed {

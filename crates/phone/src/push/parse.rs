@@ -152,9 +152,11 @@ pub fn parse_target(target: &str, token: &str) -> Result<CallHint, Refusal> {
         return Err(Refusal::NoEvent);
     }
     let mut event = CallHint::new(HintKind::from_name(&event_word));
-    event.number = params
-        .get(&["n", "num", "number", "remote"])
-        .unwrap_or_default();
+    event.number = number_of(
+        &params
+            .get(&["n", "num", "number", "remote"])
+            .unwrap_or_default(),
+    );
     event.name = params
         .get(&["d", "name", "display", "display_remote"])
         .unwrap_or_default();
@@ -176,6 +178,23 @@ pub fn presented_token(target: &str) -> Option<&str> {
     let path = target.split('?').next().unwrap_or(target);
     let rest = path.strip_prefix(PATH_PREFIX)?;
     Some(rest.split('/').next().unwrap_or(rest))
+}
+
+/// The number in a pushed `$remote`: some phones send the SIP URI (`sip:+1555@10.0.0.1`);
+/// the user part is the number, the host is not.
+fn number_of(remote: &str) -> String {
+    let lower = remote.to_ascii_lowercase();
+    match ["sips:", "sip:", "tel:"]
+        .iter()
+        .find(|s| lower.starts_with(*s))
+    {
+        Some(scheme) => remote[scheme.len()..]
+            .split(['@', ';'])
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        None => remote.to_owned(),
+    }
 }
 
 /// `http://host:port/path` → `/path` (a proxy-style request line).
@@ -292,6 +311,20 @@ mod tests {
 
     fn push(line: &str) -> Result<CallHint, Refusal> {
         parse_push(format!("{line}\r\nHost: pc\r\n\r\n").as_bytes(), TOKEN)
+    }
+
+    #[test]
+    fn a_sip_uri_number_is_its_user_part() {
+        let e = push(&format!(
+            "GET /cp/{TOKEN}/miss?n=sip:+15555550100@10.0.0.1 HTTP/1.1"
+        ))
+        .expect("push");
+        assert_eq!(e.number, "+15555550100");
+        let e = push(&format!(
+            "GET /cp/{TOKEN}/in?n=SIPS:203@pbx;user=phone HTTP/1.1"
+        ))
+        .expect("push");
+        assert_eq!(e.number, "203");
     }
 
     #[test]

@@ -257,16 +257,24 @@ impl Session {
             lines: &state.lines,
             calls: &state.calls,
         };
+        // Marked before the phone is asked: an event backend may report the call gone before
+        // `perform` returns, and a declined call must not end up a missed one.
+        let declined = target_call.as_ref().filter(|call| {
+            kind == ActionKind::Reject
+                || (kind == ActionKind::HangUp && call.phase == CallPhase::Ringing)
+        });
+        if let Some(call) = declined {
+            let _ = self.inputs.send(Input::Rejected(call.call.clone()));
+        }
         let result = self.backend.perform(&action, &target).await;
-        if let (Ok(_), Some(call)) = (&result, &target_call) {
-            let declined = kind == ActionKind::Reject
-                || (kind == ActionKind::HangUp && call.phase == CallPhase::Ringing);
-            if declined {
-                let _ = self.inputs.send(Input::Rejected(call.call.clone()));
+        match (&result, &target_call) {
+            (Err(_), Some(call)) if declined.is_some() => {
+                let _ = self.inputs.send(Input::NotRejected(call.call.clone()));
             }
-            if matches!(kind, ActionKind::Mute | ActionKind::Unmute) {
+            (Ok(_), Some(call)) if matches!(kind, ActionKind::Mute | ActionKind::Unmute) => {
                 self.remember_mute(&call.call, kind == ActionKind::Mute, &state.calls);
             }
+            _ => {}
         }
         self.poll_now();
         result

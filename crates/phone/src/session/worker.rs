@@ -74,6 +74,8 @@ pub(crate) enum Input {
     PushUnavailable(String),
     /// The user rejected this call from callpop: it ends as rejected, not missed.
     Rejected(CallId),
+    /// The rejection failed: the call ends as it would have.
+    NotRejected(CallId),
 }
 
 /// When to look next, after a look.
@@ -327,15 +329,20 @@ impl Worker {
         let calls: Vec<ActiveCall> = self.tracker.calls().cloned().collect();
         let now_interval = millis(self.interval());
         let dnd = self.backend.dnd();
+        // Lines a push brought while the login waits for the user do not make it good.
+        let connection = match self.backend.rejection() {
+            Some(error) if !error.is_lock_out() => Connection::NeedsAttention { error },
+            _ => Connection::Online,
+        };
         self.state.send_if_modified(|s| {
             s.polls += 1;
-            let changed = s.connection != Connection::Online
+            let changed = s.connection != connection
                 || s.lines != lines
                 || s.calls != calls
                 || s.push.poll_interval_ms != now_interval
                 || s.dnd != dnd;
             s.dnd = dnd;
-            s.connection = Connection::Online;
+            s.connection = connection;
             s.lines = lines;
             s.calls = calls;
             s.push.poll_interval_ms = now_interval;
@@ -347,7 +354,7 @@ impl Worker {
     /// The phone refused (login) or needs the user: say so, and say when to look again.
     fn refused(&mut self, error: PhoneError) -> Next {
         let lock = self.backend_lock_wait(&error);
-        tracing::warn!("phone needs attention: {error}");
+        tracing::info!("phone needs attention: {error}");
         self.publish_connection(Connection::NeedsAttention { error });
         self.lose_stale_calls();
         match lock {
@@ -422,6 +429,10 @@ impl Worker {
             Input::PushLagged => self.push_state != PushState::Off,
             Input::Rejected(call) => {
                 self.tracker.mark_rejected(&call);
+                false
+            }
+            Input::NotRejected(call) => {
+                self.tracker.unmark_rejected(&call);
                 false
             }
             Input::Push(push) => {

@@ -285,7 +285,7 @@ impl Settings {
 }
 
 /// A new random push token.
-pub(crate) fn new_push_token() -> String {
+pub fn new_push_token() -> String {
     rand::rng()
         .sample_iter(Alphanumeric)
         .take(GENERATED_TOKEN_LEN)

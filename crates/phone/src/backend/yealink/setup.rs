@@ -158,7 +158,7 @@ mod tests {
                 hint.call_id.as_str(),
                 hint.local.as_str()
             ),
-            ("sip:+15555550100@pbx", "John Doe", "33093", "")
+            ("+15555550100", "John Doe", "33093", "")
         );
         let idle = parse_target("/cp/TOKEN/busy_to_idle", "TOKEN").expect("parses");
         assert_eq!(idle.kind, HintKind::Other("busytoidle".into()));
