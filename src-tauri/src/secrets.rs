@@ -1,13 +1,18 @@
-//! The phone passcode in the OS keyring (Secret Service on Linux), never on disk.
+//! Passwords in the OS keyring (Secret Service on Linux), never on disk: one entry per phone,
+//! under the phone's id (the first phone's id, `phone`, is where callpop 0.1 kept its
+//! passcode), and one per contacts source that needs one.
 //!
 //! Keyring calls block on D-Bus: call these off the GUI thread (`spawn_blocking`).
 
 use callpop_phone::Secret;
+use std::sync::OnceLock;
 
 const SERVICE: &str = "callpop";
-const ACCOUNT: &str = "phone";
 /// Scripts and tests may pass the passcode in the environment instead.
 pub const PASSCODE_ENV: &str = "CALLPOP_PASSCODE";
+
+/// The passcode from the environment, taken out of it at start (see [`take_env`]).
+static FROM_ENV: OnceLock<Option<Secret>> = OnceLock::new();
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 #[serde(tag = "kind", content = "message", rename_all = "snake_case")]
@@ -19,37 +24,48 @@ pub enum SecretError {
     Failed { action: String, reason: String },
 }
 
-fn entry() -> Result<keyring::Entry, SecretError> {
-    keyring::Entry::new(SERVICE, ACCOUNT).map_err(|e| classify("open the keyring", e))
+fn entry(account: &str) -> Result<keyring::Entry, SecretError> {
+    keyring::Entry::new(SERVICE, account).map_err(|e| classify("open the keyring", e))
 }
 
-/// The stored passcode, `None` when none is stored.
-pub fn load() -> Result<Option<Secret>, SecretError> {
-    match entry()?.get_password() {
+/// The stored password of `account` (a phone id), `None` when none is stored.
+pub fn load(account: &str) -> Result<Option<Secret>, SecretError> {
+    match entry(account)?.get_password() {
         Ok(p) => Ok(Some(Secret::new(p))),
         Err(keyring::Error::NoEntry) => Ok(None),
         Err(e) => Err(classify("read the passcode", e)),
     }
 }
 
-pub fn store(secret: &Secret) -> Result<(), SecretError> {
-    entry()?
+pub fn store(account: &str, secret: &Secret) -> Result<(), SecretError> {
+    entry(account)?
         .set_password(secret.expose())
         .map_err(|e| classify("store the passcode", e))
 }
 
-/// Removes the stored passcode (the settings' "Forget passcode").
-#[allow(dead_code)]
-pub fn forget() -> Result<(), SecretError> {
-    match entry()?.delete_credential() {
+/// Removes a stored password (a phone removed from the settings).
+pub fn forget(account: &str) -> Result<(), SecretError> {
+    match entry(account)?.delete_credential() {
         Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
         Err(e) => Err(classify("remove the passcode", e)),
     }
 }
 
-/// The passcode from `CALLPOP_PASSCODE`, when set.
+/// Takes `CALLPOP_PASSCODE` out of the environment, keeping it in memory. Called first thing
+/// in `main`, while only one thread runs: programs callpop starts (the browser for a CRM
+/// page, WebKit's processes) must not inherit the passcode.
+pub fn take_env() {
+    let value = std::env::var(PASSCODE_ENV).ok().map(Secret::new);
+    if value.is_some() {
+        // Safe while the process has a single thread, which is the case in `main`'s first line.
+        std::env::remove_var(PASSCODE_ENV);
+    }
+    let _ = FROM_ENV.set(value);
+}
+
+/// The passcode from `CALLPOP_PASSCODE`, when it was set at start.
 pub fn from_env() -> Option<Secret> {
-    std::env::var(PASSCODE_ENV).ok().map(Secret::new)
+    FROM_ENV.get().cloned().flatten()
 }
 
 /// Keyring errors carry D-Bus jargon; the user needs to know whether a keyring is missing

@@ -1,17 +1,23 @@
-//! Gathers what is needed to talk to the phone: settings file, passcode, overrides.
+//! Gathers what a headless command needs: the settings, the phone it acts on, its password.
 
 use crate::secrets::{self, SecretError};
 use callpop_phone::connect::{self, Overrides};
-use callpop_phone::settings::{self, Settings};
-use callpop_phone::{CtiClient, PhoneError, Secret};
-use std::time::Duration;
+use callpop_phone::settings::{
+    self, GrandstreamSettings, PhoneId, PhoneProfile, PhoneSystem, Settings,
+};
+use callpop_phone::{Backend, PhoneError, RejectedLogins, Secret};
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
     #[error("No phone is set up. Give one with --phone http://PHONE-ADDRESS, or set it in the app's Settings.")]
     NoPhone,
-    #[error("No passcode is stored for the phone. Save it in the app's Settings, or set the environment variable {}.", secrets::PASSCODE_ENV)]
-    NoPasscode,
+    #[error("There is no phone “{0}” in the settings. `callpop phones` lists them.")]
+    UnknownPhone(String),
+    #[error("No password is stored for {0}. Save it in the app's Settings, or set the environment variable {env}.", env = secrets::PASSCODE_ENV)]
+    NoPasscode(String),
+    #[error("The settings file cannot be used ({0}). Open the app to see and fix it; this command changes nothing.")]
+    Settings(String),
     #[error("{0}")]
     Keyring(#[from] SecretError),
     #[error("{0}")]
@@ -21,58 +27,75 @@ pub enum SetupError {
 /// Everything a headless command needs.
 pub struct PhoneSetup {
     pub settings: Settings,
-    overrides: Overrides,
+    /// The phone the command acts on, with the command line's overrides applied.
+    pub profile: PhoneProfile,
     secret: Secret,
-    /// Things to tell the user that do not stop the command (e.g. a broken settings file).
-    pub warnings: Vec<String>,
 }
 
 impl PhoneSetup {
-    pub fn resolve(
-        address: Option<&str>,
-        cert_sha256: Option<&str>,
-        session_user: Option<&str>,
-    ) -> Result<Self, SetupError> {
-        let mut warnings = Vec::new();
-        let settings = match settings::default_path() {
-            Some(path) => {
-                let outcome = settings::load(&path);
-                if let Some(problem) = outcome.problem {
-                    warnings.push(problem.to_string());
-                }
-                outcome.settings
-            }
-            None => Settings::default(),
-        };
-        let overrides = Overrides {
-            address: address.map(str::to_owned),
-            cert_sha256: cert_sha256.map(str::to_owned),
-            session_user: session_user.map(str::to_owned),
-        };
-        if overrides.address.is_none() && settings.phone.url.trim().is_empty() {
-            return Err(SetupError::NoPhone);
-        }
+    /// Reads the settings without ever changing or moving the file (that is the app's job),
+    /// picks the phone (`on`: an id or a name; else the first), and finds its password.
+    pub fn resolve(on: Option<&str>, overrides: &Overrides) -> Result<Self, SetupError> {
+        let settings = read_settings()?;
+        let profile = pick(&settings, on, overrides)?;
+        let profile = connect::with_overrides(&profile, overrides);
         let secret = match secrets::from_env() {
             Some(secret) => secret,
-            None => secrets::load()?.ok_or(SetupError::NoPasscode)?,
+            None => secrets::load(profile.id.as_str())?
+                .ok_or_else(|| SetupError::NoPasscode(profile.display_name()))?,
         };
         Ok(Self {
             settings,
-            overrides,
+            profile,
             secret,
-            warnings,
         })
     }
 
-    pub fn client(&self) -> Result<CtiClient, PhoneError> {
-        let config =
-            connect::client_config(&self.settings.phone, self.secret.clone(), &self.overrides)?;
-        CtiClient::new(config)
+    /// The backend, with the rejected-login memory every callpop process shares: a password
+    /// the phone refused once is not sent again by any later command.
+    pub fn backend(&self) -> Result<Arc<dyn Backend>, PhoneError> {
+        connect::open(
+            &self.profile,
+            self.secret.clone(),
+            Arc::new(RejectedLogins::default_location()),
+        )
     }
+}
 
-    pub fn poll_interval(&self) -> Duration {
-        Duration::from_millis(self.settings.phone.poll_interval_ms)
+/// The settings as they are on disk; defaults when there is no file.
+pub fn read_settings() -> Result<Settings, SetupError> {
+    match settings::default_path() {
+        Some(path) => settings::peek(&path).map_err(SetupError::Settings),
+        None => Ok(Settings::default()),
     }
+}
+
+fn pick(
+    settings: &Settings,
+    on: Option<&str>,
+    overrides: &Overrides,
+) -> Result<PhoneProfile, SetupError> {
+    if let Some(wanted) = on {
+        let wanted = wanted.trim();
+        return settings
+            .phones
+            .iter()
+            .find(|p| p.id.as_str() == wanted || p.name.eq_ignore_ascii_case(wanted))
+            .cloned()
+            .ok_or_else(|| SetupError::UnknownPhone(wanted.chars().take(40).collect()));
+    }
+    if let Some(primary) = settings.primary() {
+        return Ok(primary.clone());
+    }
+    // No phone in the settings, but an address on the command line: a Grandstream phone.
+    if overrides.address.is_some() {
+        return Ok(PhoneProfile {
+            id: PhoneId::first(),
+            name: String::new(),
+            system: PhoneSystem::Grandstream(GrandstreamSettings::default()),
+        });
+    }
+    Err(SetupError::NoPhone)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

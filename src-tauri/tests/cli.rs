@@ -24,6 +24,8 @@ fn callpop(passcode: Option<&str>, args: &[&str]) -> Command {
     let config = std::env::temp_dir().join(format!("callpop-cli-test-{}", std::process::id()));
     cmd.args(args)
         .env("XDG_CONFIG_HOME", &config)
+        .env("XDG_STATE_HOME", config.join("state"))
+        .env("XDG_DATA_HOME", config.join("data"))
         .env("RUST_BACKTRACE", "0")
         .env_remove("RUST_LOG")
         .env_remove("CALLPOP_PASSCODE");
@@ -207,4 +209,55 @@ async fn watch_json_prints_each_event_as_it_happens() {
     assert_eq!(events[0]["name"], "Ann Lee");
     assert_eq!(events[1]["event"], "missed");
     assert_eq!(events[1]["call"], events[0]["call"]);
+}
+
+#[tokio::test]
+async fn a_rejected_passcode_is_never_sent_again_by_a_later_run() {
+    let sim = sim().await;
+    let url = sim.url();
+    for _ in 0..3 {
+        let out = run(Some("wrong-two"), &["--phone", &url, "status"]).await;
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr_lines(&out)[0].contains("rejected the passcode"));
+    }
+    let tries = sim
+        .requests()
+        .iter()
+        .filter(|r| r.kind == callpop_phone_sim::RequestKind::Cti)
+        .count();
+    assert_eq!(tries, 1, "three runs, one try spent");
+    // The right passcode still works at once.
+    let out = run(Some(PASSCODE), &["--phone", &url, "status"]).await;
+    assert!(out.status.success(), "{:?}", stderr_lines(&out));
+}
+
+#[tokio::test]
+async fn dial_takes_a_tel_link_as_its_number() {
+    let sim = sim().await;
+    let out = run(Some(PASSCODE), &["--phone", &sim.url(), "dial", "tel:203"]).await;
+    assert!(out.status.success(), "{:?}", stderr_lines(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Dialing 203"));
+}
+
+#[tokio::test]
+async fn commands_never_move_or_rewrite_the_settings_file() {
+    let sim = sim().await;
+    let config = std::env::temp_dir().join(format!("callpop-cli-test-{}", std::process::id()));
+    let folder = config.join("callpop");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let file = folder.join("settings.toml");
+    std::fs::write(&file, "[phone\nbroken").expect("write");
+    let out = run(Some(PASSCODE), &["--phone", &sim.url(), "status"]).await;
+    assert_eq!(out.status.code(), Some(2), "{:?}", stderr_lines(&out));
+    assert!(stderr_lines(&out)[0].contains("settings file cannot be used"));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("still there"),
+        "[phone\nbroken"
+    );
+    let names: Vec<_> = std::fs::read_dir(&folder)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "nothing set aside: {names:?}");
+    std::fs::remove_file(&file).expect("clean up");
 }

@@ -2,11 +2,15 @@
 //!
 //! The number is shown first ("Dialing +1 416-555-0123") with a few seconds to cancel, from the
 //! notification where it has buttons and from the tray menu everywhere: a hotkey pressed on
-//! the wrong selection must not call a stranger.
+//! the wrong selection must not call a stranger. When the text holds several numbers, the
+//! notice names the others too, so the person can cancel and pick the right one.
 
 use super::state::AppState;
-use super::{notify, session, windows};
+use super::view::PendingDialView;
+use super::{notify, phones, windows};
 use callpop_phone::number;
+use callpop_phone::{Connection, Session};
+use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
 use tokio::sync::oneshot;
@@ -17,7 +21,17 @@ pub const CANCEL_DELAY: Duration = Duration::from_secs(3);
 /// A dial waiting out its cancel delay.
 pub struct PendingDial {
     pub display: String,
+    pub others: Vec<String>,
     cancel: Option<oneshot::Sender<()>>,
+}
+
+impl PendingDial {
+    pub fn view(&self) -> PendingDialView {
+        PendingDialView {
+            display: self.display.clone(),
+            others: self.others.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -51,31 +65,57 @@ pub fn dial_selection(app: &AppHandle) {
     });
 }
 
+/// The phone outside dials go to: the first phone that is online and can dial.
+pub fn dialing_phone(state: &AppState) -> Option<Arc<Session>> {
+    let watched = state.sessions.watched();
+    let can_dial = |w: &&callpop_phone::Watched| w.session.current().capabilities.dial;
+    watched
+        .iter()
+        .filter(can_dial)
+        .find(|w| w.session.current().connection == Connection::Online)
+        .or_else(|| watched.iter().find(can_dial))
+        .map(|w| w.session.clone())
+}
+
 /// Shows what will be dialed and dials it after [`CANCEL_DELAY`] unless cancelled.
 pub fn request(app: &AppHandle, text: String, source: Source) {
     let state = app.state::<AppState>();
     let rules = state.settings().dialing;
-    let target = match number::normalize(&text, &rules) {
-        Ok(t) => t,
+    let found = match number::find_all(&text, &rules) {
+        Ok(found) => found,
         Err(e) => {
             windows::report(app, &e.to_string());
             return;
         }
     };
+    let Some(target) = found.first().cloned() else {
+        windows::report(app, "There is no phone number to dial.");
+        return;
+    };
+    let others: Vec<String> = found.iter().skip(1).map(|t| t.display.clone()).collect();
     let (cancel_tx, cancel_rx) = oneshot::channel();
     if let Ok(mut pending) = state.pending_dial.lock() {
         // A newer request replaces an older one still waiting (dropping its sender cancels it).
         *pending = Some(PendingDial {
             display: target.display.clone(),
+            others: others.clone(),
             cancel: Some(cancel_tx),
         });
     }
-    session::publish(app);
+    phones::publish(app);
+    let also = if others.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The selection also holds {}: cancel to dial one of those instead.",
+            others.join(", ")
+        )
+    };
     let cancel_app = app.clone();
     notify::dialing(
         &format!("Dialing {}", target.display),
         &format!(
-            "callpop will dial {} in {} seconds. Cancel from this notification or the tray menu.",
+            "callpop will dial {} in {} seconds. Cancel from this notification or the tray menu.{also}",
             target.dial,
             CANCEL_DELAY.as_secs()
         ),
@@ -99,11 +139,11 @@ pub fn request(app: &AppHandle, text: String, source: Source) {
                 *pending = None;
             }
         }
-        session::publish(&app);
+        phones::publish(&app);
         if !go || !still_mine {
             return;
         }
-        let Some(phone) = state.phone() else {
+        let Some(phone) = dialing_phone(&state) else {
             windows::report(&app, "Cannot dial: no phone is connected. Check Settings.");
             return;
         };
@@ -123,5 +163,5 @@ pub fn cancel(app: &AppHandle) {
         }
         notify::info("Dialing cancelled", &pending.display);
     }
-    session::publish(app);
+    phones::publish(app);
 }

@@ -1,13 +1,17 @@
 //! The tray app: builds Tauri, wires plugins, tray, hotkey and the phone session.
 
+pub mod calls;
 mod clipboard;
 mod demo;
 pub mod dialing;
+mod events;
+pub mod history;
 mod hotkey;
 pub use hotkey::register as hotkey_register;
+pub mod lookup;
 mod notify;
+pub mod phones;
 pub mod screenpop;
-pub mod session;
 pub mod state;
 mod tray;
 pub mod view;
@@ -41,14 +45,14 @@ pub fn run(launch: Launch) -> ExitCode {
         }
         None => (settings::Settings::default(), None, false),
     };
-    let first_run = !launch.demo && launch.address.is_none() && loaded.phone.url.trim().is_empty();
+    let first_run = launch.demo.is_none() && launch.address.is_none() && !loaded.has_phone();
     let state = AppState::new(launch, settings_path, loaded);
     if let Some(problem) = &problem {
         tracing::warn!("{problem}");
         state.set_problem("settings", Some(problem.clone()));
     }
     let problem_at_start = problem.is_some();
-    let show_main_at_start = state.launch.demo || problem_at_start;
+    let show_main_at_start = state.launch.demo.is_some() || problem_at_start;
 
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         tauri::Builder::default()
@@ -88,8 +92,15 @@ pub fn run(launch: Launch) -> ExitCode {
                 } else if first_run {
                     windows::show_settings(&handle);
                 }
-                let session_app = handle.clone();
-                tauri::async_runtime::spawn(async move { session::restart(&session_app).await });
+                let start_app = handle.clone();
+                tauri::async_runtime::spawn(async move {
+                    // The history first: calls callpop showed before a restart must be known
+                    // before the phones report them again.
+                    history::open(&start_app).await;
+                    tauri::async_runtime::spawn(events::run(start_app.clone()));
+                    lookup::open(&start_app).await;
+                    phones::restart(&start_app).await;
+                });
                 Ok(())
             })
             .build(tauri::generate_context!())
@@ -132,7 +143,7 @@ fn has_display() -> bool {
 pub fn quit(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        session::stop(&app.state::<AppState>()).await;
+        phones::stop(&app.state::<AppState>()).await;
         app.exit(0);
     });
 }

@@ -5,12 +5,13 @@
 //! offer it too). A ringing notification is replaced by "Missed call" or closed when the call
 //! is answered, so each call leaves at most one notification behind.
 
+use super::state::AppState;
 use callpop_phone::tracker::CallEventKind;
-use callpop_phone::{CallEvent, Phone};
+use callpop_phone::{Action, CallEvent, PhoneEvent};
 use notify_rust::{Notification, Timeout, Urgency};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
-use tauri::AppHandle;
+use std::sync::{Mutex, OnceLock};
+use tauri::{AppHandle, Manager};
 
 const APP_NAME: &str = "callpop";
 
@@ -41,8 +42,22 @@ fn caller_title(event: &CallEvent, shown_number: &str) -> String {
     }
 }
 
-fn details(event: &CallEvent, shown_number: &str) -> String {
+/// Notification servers may read the body as markup: a caller's name must stay text.
+fn markup_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn details(event: &CallEvent, shown_number: &str, phone: Option<&str>) -> String {
+    markup_escaped(&details_text(event, shown_number, phone))
+}
+
+fn details_text(event: &CallEvent, shown_number: &str, phone: Option<&str>) -> String {
     let mut parts = Vec::new();
+    if let Some(phone) = phone {
+        parts.push(phone.to_owned());
+    }
     if !shown_number.is_empty() {
         parts.push(shown_number.to_owned());
     }
@@ -58,12 +73,18 @@ fn details(event: &CallEvent, shown_number: &str) -> String {
     parts.join(" · ")
 }
 
-/// "Ann Lee" / "+1 416-555-0123 · Line 1 · Account 0", with Answer / Reject where possible.
-pub fn ringing(app: &AppHandle, phone: &Arc<Phone>, event: &CallEvent, shown_number: &str) {
+/// "Ann Lee" / "+1 416-555-0123 · Line 1 · Account 1", with Answer / Reject where possible.
+/// The buttons act on exactly this call (on its phone and line), never on another one that
+/// rings at the same time.
+pub fn ringing(app: &AppHandle, event: &PhoneEvent, shown_number: &str, phone: Option<&str>) {
+    let e = &event.event;
     let mut n = Notification::new();
     n.appname(APP_NAME)
-        .summary(&caller_title(event, shown_number))
-        .body(&format!("Incoming call\n{}", details(event, shown_number)))
+        .summary(&caller_title(e, shown_number))
+        .body(&format!(
+            "Incoming call\n{}",
+            details(e, shown_number, phone)
+        ))
         .icon("call-start")
         .urgency(Urgency::Critical)
         .timeout(Timeout::Never);
@@ -71,45 +92,71 @@ pub fn ringing(app: &AppHandle, phone: &Arc<Phone>, event: &CallEvent, shown_num
     if with_actions {
         n.action("answer", "Answer").action("reject", "Reject");
     }
-    let call = event.call.as_str().to_owned();
-    let line = event.line;
-    let phone = phone.clone();
+    let call = e.call.clone();
     let app = app.clone();
     // Showing and waiting block on D-Bus: their own thread, never the GUI's.
     std::thread::spawn(move || {
         let handle = match n.show() {
             Ok(h) => h,
-            Err(e) => {
-                tracing::warn!("cannot show the incoming-call notification: {e}");
+            Err(err) => {
+                tracing::warn!("cannot show the incoming-call notification: {err}");
                 return;
             }
         };
         if let Ok(mut shown) = shown().lock() {
-            shown.insert(call, handle.id());
+            shown.insert(call.as_str().to_owned(), handle.id());
         }
         if !with_actions {
             return;
         }
         handle.wait_for_action(|action| {
-            let phone = phone.clone();
-            let action = action.to_owned();
+            let action = match action {
+                "answer" => Action::Answer,
+                "reject" => Action::Reject,
+                _ => return,
+            };
             let app = app.clone();
+            let call = call.clone();
             tauri::async_runtime::spawn(async move {
-                let result = match action.as_str() {
-                    "answer" => phone.answer(Some(line)).await,
-                    "reject" => phone.reject(Some(line)).await,
-                    _ => return,
+                let state = app.state::<AppState>();
+                let result = match state.sessions.find_call(&call) {
+                    Some(w) => w.session.act(Some(&call), action).await.map(|_| ()),
+                    None => Err(callpop_phone::PhoneError::Refused(
+                        "That call is already over.".to_owned(),
+                    )),
                 };
-                if let Err(e) = result {
-                    super::windows::report(&app, &e.to_string());
+                if let Err(err) = result {
+                    super::windows::report(&app, &err.to_string());
                 }
             });
         });
     });
 }
 
+/// The caller's name came from the contacts while the call still rings: the notification
+/// says it (replaced in place, without its buttons, which stay in the call window).
+pub fn rename_ringing(call: &str, name: &str) {
+    let Some(id) = shown().lock().ok().and_then(|s| s.get(call).copied()) else {
+        return;
+    };
+    let mut n = Notification::new();
+    n.appname(APP_NAME)
+        .summary(name)
+        .body("Incoming call")
+        .icon("call-start")
+        .urgency(Urgency::Critical)
+        .timeout(Timeout::Never)
+        .id(id);
+    std::thread::spawn(move || {
+        if let Err(err) = n.show() {
+            tracing::debug!("cannot rename the ringing notification: {err}");
+        }
+    });
+}
+
 /// Replaces the ringing notification of a missed call with "Missed call from …".
-pub fn missed(event: &CallEvent, shown_number: &str) {
+pub fn missed(event: &PhoneEvent, shown_number: &str, phone: Option<&str>) {
+    let event = &event.event;
     debug_assert_eq!(event.event, CallEventKind::Missed);
     let id = shown()
         .lock()
@@ -121,7 +168,7 @@ pub fn missed(event: &CallEvent, shown_number: &str) {
             "Missed call from {}",
             caller_title(event, shown_number)
         ))
-        .body(&details(event, shown_number))
+        .body(&details(event, shown_number, phone))
         .icon("call-missed")
         .urgency(Urgency::Normal)
         .timeout(Timeout::Never);

@@ -3,72 +3,99 @@
 use super::state::AppState;
 use super::{notify, windows};
 use callpop_phone::crm::{CrmCaller, CrmWhen};
-use callpop_phone::tracker::{CallEventKind, Direction};
-use callpop_phone::{number, CallEvent, Phone};
-use std::sync::Arc;
+use callpop_phone::tracker::CallEventKind;
+use callpop_phone::Direction;
+use callpop_phone::{number, PhoneEvent};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_opener::OpenerExt;
 
-pub fn on_call_event(app: &AppHandle, phone: &Arc<Phone>, event: &CallEvent) {
+pub fn on_call_event(app: &AppHandle, event: &PhoneEvent) {
     let state = app.state::<AppState>();
     let settings = state.settings();
-    let shown_number = number::format_for_display(&event.number, &settings.dialing);
-    match event.event {
-        CallEventKind::Ringing => {
-            notify::ringing(app, phone, event, &shown_number);
-            windows::show_call(app, event.call.as_str());
+    let e = &event.event;
+    let call = e.call.as_str();
+    let shown_number = number::format_for_display(&e.number, &settings.dialing);
+    // A call that callpop already showed before it restarted is not popped up again.
+    let already_shown = state
+        .extras
+        .lock()
+        .map(|x| x.already_shown.contains(call))
+        .unwrap_or(false);
+    let phone_name = phone_name(&state, event);
+    match e.event {
+        CallEventKind::Ringing if !already_shown => {
+            notify::ringing(app, event, &shown_number, phone_name.as_deref());
+            windows::show_call(app, call);
             open_crm(app, event, CrmWhen::Ring);
         }
-        CallEventKind::Dialing => windows::show_call(app, event.call.as_str()),
+        CallEventKind::Dialing if !already_shown => windows::show_call(app, call),
+        CallEventKind::Ringing | CallEventKind::Dialing => {}
         CallEventKind::Connected => {
             if let Ok(mut extras) = state.extras.lock() {
                 extras
                     .connected_at
-                    .insert(event.call.as_str().to_owned(), now_ms());
+                    .entry(call.to_owned())
+                    .or_insert_with(now_ms);
             }
-            notify::dismiss(event.call.as_str());
-            if event.direction != Direction::Outgoing {
-                open_crm(app, event, CrmWhen::Answer);
+            notify::dismiss(call);
+            if !already_shown {
+                if e.direction != Direction::Outgoing {
+                    open_crm(app, event, CrmWhen::Answer);
+                }
+                windows::show_call(app, call);
             }
-            windows::show_call(app, event.call.as_str());
         }
         CallEventKind::Held | CallEventKind::Resumed => {}
         CallEventKind::Missed => {
-            notify::missed(event, &shown_number);
-            forget(&state, event);
+            notify::missed(event, &shown_number, phone_name.as_deref());
+            forget(&state, call);
             windows::call_over(app);
         }
         CallEventKind::Ended => {
-            notify::dismiss(event.call.as_str());
-            forget(&state, event);
+            notify::dismiss(call);
+            forget(&state, call);
             windows::call_over(app);
         }
     }
 }
 
-fn forget(state: &AppState, event: &CallEvent) {
+/// The phone's name for notifications, when several phones are watched (with one it says
+/// nothing new).
+fn phone_name(state: &AppState, event: &PhoneEvent) -> Option<String> {
+    let watched = state.sessions.watched();
+    if watched.len() < 2 {
+        return None;
+    }
+    watched
+        .iter()
+        .find(|w| w.profile.id == event.phone)
+        .map(|w| w.profile.display_name())
+}
+
+fn forget(state: &AppState, call: &str) {
     if let Ok(mut extras) = state.extras.lock() {
-        extras.connected_at.remove(event.call.as_str());
+        extras.forget(call);
     }
 }
 
 /// Opens the CRM page for the caller in the default browser, if the user set one up for
 /// this moment (ring or answer).
-fn open_crm(app: &AppHandle, event: &CallEvent, moment: CrmWhen) {
+fn open_crm(app: &AppHandle, event: &PhoneEvent, moment: CrmWhen) {
     let settings = app.state::<AppState>().settings();
-    if event.number.is_empty() {
+    let e = &event.event;
+    if e.number.is_empty() {
         return;
     }
-    let caller = CrmCaller::from_phone(&event.number, &event.name, &settings.dialing);
+    let caller = CrmCaller::from_phone(&e.number, &e.name, &settings.dialing);
     match settings.crm.url_for(moment, &caller) {
         None => {}
         Some(Ok(url)) => {
-            if let Err(e) = app.opener().open_url(url, None::<&str>) {
-                tracing::warn!("cannot open the CRM page: {e}");
+            if let Err(err) = app.opener().open_url(url, None::<&str>) {
+                tracing::warn!("cannot open the CRM page: {err}");
             }
         }
-        Some(Err(e)) => tracing::warn!("CRM page not opened: {e}"),
+        Some(Err(err)) => tracing::warn!("CRM page not opened: {err}"),
     }
 }
 

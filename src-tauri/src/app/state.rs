@@ -2,80 +2,69 @@
 //!
 //! Locks are std mutexes held for a few statements, never across an `.await`.
 
-use super::view::{AppView, CallExtras, ConnectionView, Problem};
-use callpop_phone::cti::RejectedLogins;
-use callpop_phone::push::PushListener;
-use callpop_phone::settings::{Settings, SettingsError};
-use callpop_phone::{Phone, Secret};
+use super::calls::CallExtras;
+use super::view::{AppView, Problem};
+use callpop_phone::settings::{PhoneId, Settings, SettingsError};
+use callpop_phone::{BackendKind, RejectedLogins, Secret, Sessions};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
 /// How the app was started.
 #[derive(Clone, Debug, Default)]
 pub struct Launch {
-    /// Use the built-in simulated phone.
-    pub demo: bool,
+    /// Run against a built-in simulated phone system of this kind.
+    pub demo: Option<BackendKind>,
     /// A `tel:` link to dial once the phone answers.
     pub link: Option<String>,
-    /// A phone address from the command line, overriding the settings.
+    /// A phone address from the command line, overriding the first phone's.
     pub address: Option<String>,
 }
 
 pub struct AppState {
     pub launch: Launch,
+    /// The launch link, until it has been dialled (once: not again after every Save).
+    pub launch_link: Mutex<Option<String>>,
     pub settings_path: Option<PathBuf>,
     pub settings: RwLock<Settings>,
     /// Problems of the app itself (settings file, keyring, hotkey, tray), by kind.
     pub problems: Mutex<Vec<Problem>>,
-    /// The phone being watched, if one is set up.
-    pub phone: RwLock<Option<Arc<Phone>>>,
-    pub session_task: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
-    /// Logins the phone rejected, shared by every client the app makes, so that neither a
-    /// restart after Save nor "Test connection" spends another try on a known-wrong passcode.
-    pub rejected_logins: Arc<RejectedLogins>,
-    /// The passcode kept for this run only, when the user chose that because no keyring works.
-    pub memory_secret: Mutex<Option<Secret>>,
-    /// The Action URL listener, while push is on. Shared so that "Test push" can wait on it
-    /// while the session goes on.
-    pub push_listener: tokio::sync::Mutex<Option<Arc<PushListener>>>,
-    /// The simulated phone of demo mode, kept alive while the app runs.
-    pub demo_phone: tokio::sync::Mutex<Option<callpop_phone_sim::PhoneSim>>,
+    /// Every phone being watched.
+    pub sessions: Arc<Sessions>,
+    /// Passwords kept for this run only (by phone id), when the user chose that because no
+    /// keyring works.
+    pub memory_secrets: Mutex<HashMap<PhoneId, Secret>>,
+    /// The simulated phone system of demo mode, kept alive while the app runs.
+    pub demo: tokio::sync::Mutex<Option<super::demo::Demo>>,
+    /// What the app adds to calls: connect times, contacts found, history rows.
     pub extras: Mutex<CallExtras>,
+    /// The call history, when it could be opened.
+    pub history: RwLock<Option<Arc<callpop_history::History>>>,
+    /// Caller lookup, when contacts are set up.
+    pub directory: RwLock<Option<callpop_contacts::Directory>>,
     /// The view last sent to the windows, to send only changes.
     pub view: Mutex<AppView>,
     /// A hotkey or link dial waiting out its cancel delay.
     pub pending_dial: Mutex<Option<super::dialing::PendingDial>>,
-    /// The last connection view before any phone state (e.g. "not configured").
-    pub connection_override: Mutex<Option<ConnectionView>>,
 }
 
 impl AppState {
     pub fn new(launch: Launch, settings_path: Option<PathBuf>, settings: Settings) -> Self {
+        let link = launch.link.clone();
         Self {
             launch,
+            launch_link: Mutex::new(link),
             settings_path,
             settings: RwLock::new(settings),
             problems: Mutex::new(Vec::new()),
-            phone: RwLock::new(None),
-            session_task: Mutex::new(None),
-            rejected_logins: Arc::new(RejectedLogins::new()),
-            memory_secret: Mutex::new(None),
-            push_listener: tokio::sync::Mutex::new(None),
-            demo_phone: tokio::sync::Mutex::new(None),
+            sessions: Arc::new(Sessions::new(Arc::new(RejectedLogins::default_location()))),
+            memory_secrets: Mutex::new(HashMap::new()),
+            demo: tokio::sync::Mutex::new(None),
             extras: Mutex::new(CallExtras::default()),
-            view: Mutex::new(AppView {
-                connection: ConnectionView::not_configured(),
-                phone_label: String::new(),
-                demo: false,
-                lines: Vec::new(),
-                calls: Vec::new(),
-                problems: Vec::new(),
-                hotkey: String::new(),
-                push: Default::default(),
-                pending_dial: None,
-            }),
+            history: RwLock::new(None),
+            directory: RwLock::new(None),
+            view: Mutex::new(AppView::default()),
             pending_dial: Mutex::new(None),
-            connection_override: Mutex::new(None),
         }
     }
 
@@ -99,10 +88,6 @@ impl AppState {
         Ok(std::mem::replace(&mut *current, settings))
     }
 
-    pub fn phone(&self) -> Option<Arc<Phone>> {
-        self.phone.read().ok().and_then(|p| p.clone())
-    }
-
     /// Records a problem, replacing an earlier one of the same kind.
     pub fn set_problem(&self, kind: &'static str, message: Option<String>) {
         if let Ok(mut problems) = self.problems.lock() {
@@ -122,5 +107,13 @@ impl AppState {
             Ok(v) => v.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    pub fn history(&self) -> Option<Arc<callpop_history::History>> {
+        self.history.read().ok().and_then(|h| h.clone())
+    }
+
+    pub fn directory(&self) -> Option<callpop_contacts::Directory> {
+        self.directory.read().ok().and_then(|d| d.clone())
     }
 }

@@ -2,9 +2,11 @@
 //! call controls that fit the moment.
 
 use super::state::AppState;
-use super::view::{AppView, TrayMood};
+use super::view::{AppView, CallView, TrayMood};
 use super::{dialing, windows};
-use callpop_phone::tracker::CallPhase;
+use callpop_phone::settings::PhoneId;
+use callpop_phone::tracker::{CallId, CallPhase};
+use callpop_phone::{Action, ActionKind, PhoneError};
 use std::sync::Mutex;
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
@@ -40,7 +42,7 @@ pub fn create(app: &AppHandle) -> Result<(), String> {
             .tooltip("callpop")
             .show_menu_on_left_click(true)
             .on_menu_event(on_menu_event);
-        if let Some(icon) = icon(view.mood()) {
+        if let Some(icon) = icon(view.mood) {
             builder = builder.icon(icon);
         }
         builder.build(&app2).map(|_| ())
@@ -57,7 +59,7 @@ pub fn update(app: &AppHandle, view: &AppView) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let mood = view.mood();
+    let mood = view.mood;
     if let Ok(mut last) = MOOD.lock() {
         if *last != Some(mood) {
             *last = Some(mood);
@@ -84,72 +86,98 @@ pub fn update(app: &AppHandle, view: &AppView) {
 }
 
 fn menu_key(view: &AppView) -> String {
-    let phases: Vec<String> = view
+    let calls: Vec<String> = view
         .calls
         .iter()
-        .map(|c| format!("{:?}{}", c.call.phase, c.muted))
+        .map(|c| {
+            format!(
+                "{}{:?}{}{:?}",
+                c.call.call, c.call.phase, c.muted, c.actions
+            )
+        })
+        .collect();
+    let dnd: Vec<String> = view
+        .phones
+        .iter()
+        .map(|p| format!("{:?}{}", p.dnd, p.capabilities.dnd))
         .collect();
     format!(
-        "{}|{}|{}",
-        view.headline(),
-        phases.join(","),
-        view.pending_dial.as_deref().unwrap_or_default()
+        "{}|{}|{}|{}|{}",
+        view.headline,
+        calls.join(","),
+        view.pending_dial
+            .as_ref()
+            .map(|d| d.display.as_str())
+            .unwrap_or_default(),
+        view.missed,
+        dnd.join(",")
     )
+}
+
+/// The call the tray's buttons are for: the ringing one first, then the one in progress.
+fn focus_call(view: &AppView) -> Option<&CallView> {
+    [
+        CallPhase::Ringing,
+        CallPhase::Connected,
+        CallPhase::Dialing,
+        CallPhase::Held,
+    ]
+    .iter()
+    .find_map(|phase| {
+        view.calls
+            .iter()
+            .find(|c| c.call.phase == *phase && !c.actions.is_empty())
+    })
+}
+
+/// Words for the tray's action items.
+fn action_label(action: ActionKind) -> Option<&'static str> {
+    Some(match action {
+        ActionKind::Answer => "Answer",
+        ActionKind::Reject => "Reject",
+        ActionKind::HangUp => "Hang up",
+        ActionKind::Hold => "Hold",
+        ActionKind::Resume => "Resume",
+        ActionKind::Mute => "Mute",
+        ActionKind::Unmute => "Unmute",
+        // Transfers need a number: the call window asks for it.
+        _ => return None,
+    })
 }
 
 fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
     let menu = Menu::new(app)?;
-    let headline = MenuItem::with_id(app, "headline", view.headline(), false, None::<&str>)?;
+    let headline = MenuItem::with_id(app, "headline", &view.headline, false, None::<&str>)?;
     menu.append(&headline)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    let has = |phase: CallPhase| view.calls.iter().any(|c| c.call.phase == phase);
-    if has(CallPhase::Ringing) {
-        menu.append(&MenuItem::with_id(
-            app,
-            "answer",
-            "Answer",
-            true,
-            None::<&str>,
-        )?)?;
-        menu.append(&MenuItem::with_id(
-            app,
-            "reject",
-            "Reject",
-            true,
-            None::<&str>,
-        )?)?;
-    }
-    let in_call = has(CallPhase::Connected) || has(CallPhase::Held);
-    if in_call {
-        let hold = if has(CallPhase::Connected) {
-            "Hold"
-        } else {
-            "Resume"
-        };
-        menu.append(&MenuItem::with_id(app, "hold", hold, true, None::<&str>)?)?;
-        if has(CallPhase::Connected) {
-            let muted = view.calls.iter().any(|c| c.muted);
-            let mute = if muted { "Unmute" } else { "Mute" };
-            menu.append(&MenuItem::with_id(app, "mute", mute, true, None::<&str>)?)?;
+    if let Some(call) = focus_call(view) {
+        for action in &call.actions {
+            if let Some(label) = action_label(*action) {
+                let id = format!("act|{}|{}", action_id(*action), call.call.call);
+                menu.append(&MenuItem::with_id(app, id, label, true, None::<&str>)?)?;
+            }
         }
-    }
-    if in_call || has(CallPhase::Dialing) {
-        menu.append(&MenuItem::with_id(
-            app,
-            "hangup",
-            "Hang up",
-            true,
-            None::<&str>,
-        )?)?;
-    }
-    if has(CallPhase::Ringing) || in_call || has(CallPhase::Dialing) {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
     }
-    if let Some(number) = &view.pending_dial {
-        let label = format!("Cancel dialing {number}");
+    if let Some(pending) = &view.pending_dial {
+        let label = format!("Cancel dialing {}", pending.display);
         menu.append(&MenuItem::with_id(
             app,
             "cancel-dial",
+            label,
+            true,
+            None::<&str>,
+        )?)?;
+    }
+    if view.missed > 0 {
+        let label = if view.missed == 1 {
+            "1 missed call".to_owned()
+        } else {
+            format!("{} missed calls", view.missed)
+        };
+        menu.append(&MenuItem::with_id(
+            app,
+            "missed",
             label,
             true,
             None::<&str>,
@@ -162,6 +190,17 @@ fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
         true,
         None::<&str>,
     )?)?;
+    for phone in view.phones.iter().filter(|p| p.capabilities.dnd) {
+        let on = phone.dnd == Some(true);
+        let label = match (view.phones.len() > 1, on) {
+            (false, false) => "Turn on Do Not Disturb".to_owned(),
+            (false, true) => "Turn off Do Not Disturb".to_owned(),
+            (true, false) => format!("Turn on Do Not Disturb ({})", phone.name),
+            (true, true) => format!("Turn off Do Not Disturb ({})", phone.name),
+        };
+        let id = format!("dnd|{}|{}", phone.id, if on { "off" } else { "on" });
+        menu.append(&MenuItem::with_id(app, id, label, true, None::<&str>)?)?;
+    }
     menu.append(&MenuItem::with_id(
         app,
         "open",
@@ -181,33 +220,100 @@ fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
     Ok(menu)
 }
 
+fn action_id(action: ActionKind) -> &'static str {
+    match action {
+        ActionKind::Answer => "answer",
+        ActionKind::Reject => "reject",
+        ActionKind::HangUp => "hang_up",
+        ActionKind::Hold => "hold",
+        ActionKind::Resume => "resume",
+        ActionKind::Mute => "mute",
+        ActionKind::Unmute => "unmute",
+        _ => "",
+    }
+}
+
 fn on_menu_event(app: &AppHandle, event: MenuEvent) {
     let id = event.id().as_ref().to_owned();
     match id.as_str() {
         "open" => windows::show_main(app),
+        "missed" => windows::show_missed(app),
         "settings" => windows::show_settings(app),
         "quit" => super::quit(app),
         "dial-clipboard" => dialing::dial_selection(app),
         "cancel-dial" => dialing::cancel(app),
-        "answer" | "reject" | "hold" | "mute" | "hangup" => {
+        other => {
+            let parts: Vec<&str> = other.split('|').collect();
             let app = app.clone();
-            tauri::async_runtime::spawn(async move {
-                let Some(phone) = app.state::<AppState>().phone() else {
-                    return;
-                };
-                let result = match id.as_str() {
-                    "answer" => phone.answer(None).await,
-                    "reject" => phone.reject(None).await,
-                    "hold" => phone.toggle_hold().await,
-                    "mute" => phone.toggle_mute().await.map(|_| ()),
-                    _ => phone.hang_up().await,
-                };
-                match result {
-                    Ok(()) => super::session::publish(&app),
-                    Err(e) => windows::report(&app, &e.to_string()),
+            match parts.as_slice() {
+                ["act", action, call] => {
+                    let action = match *action {
+                        "answer" => Action::Answer,
+                        "reject" => Action::Reject,
+                        "hang_up" => Action::HangUp,
+                        "hold" => Action::Hold,
+                        "resume" => Action::Resume,
+                        "mute" => Action::Mute,
+                        "unmute" => Action::Unmute,
+                        _ => return,
+                    };
+                    let call = CallId::from((*call).to_owned());
+                    tauri::async_runtime::spawn(async move {
+                        let state = app.state::<AppState>();
+                        let result = match state.sessions.find_call(&call) {
+                            Some(w) => w.session.act(Some(&call), action).await.map(|_| ()),
+                            None => {
+                                Err(PhoneError::Refused("That call is already over.".to_owned()))
+                            }
+                        };
+                        match result {
+                            Ok(()) => super::phones::publish(&app),
+                            Err(e) => windows::report(&app, &e.to_string()),
+                        }
+                    });
                 }
-            });
+                ["dnd", phone, on] => {
+                    let phone = PhoneId::new(*phone);
+                    let on = *on == "on";
+                    tauri::async_runtime::spawn(async move {
+                        let state = app.state::<AppState>();
+                        let result = match state.sessions.session(&phone) {
+                            Some(session) => {
+                                session.act(None, Action::SetDnd { on }).await.map(|_| ())
+                            }
+                            None => Err(PhoneError::Refused(
+                                "That phone is not connected.".to_owned(),
+                            )),
+                        };
+                        if let Err(e) = result {
+                            windows::report(&app, &e.to_string());
+                        }
+                    });
+                }
+                _ => {}
+            }
         }
-        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tray_action_has_an_id_the_menu_handler_knows() {
+        for action in [
+            ActionKind::Answer,
+            ActionKind::Reject,
+            ActionKind::HangUp,
+            ActionKind::Hold,
+            ActionKind::Resume,
+            ActionKind::Mute,
+            ActionKind::Unmute,
+        ] {
+            assert!(action_label(action).is_some());
+            assert!(!action_id(action).is_empty());
+        }
+        assert!(action_label(ActionKind::Transfer).is_none());
     }
 }

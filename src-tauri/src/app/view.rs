@@ -1,11 +1,16 @@
-//! What the windows and the tray show: the phone state plus app-level facts, as one value.
+//! What the windows and the tray show: every phone and every call, with what each call
+//! offers, computed once here so the tray, the main window and the call window only render.
 
+use super::calls::{CallExtras, Contact};
+use callpop_phone::backend::ActionKind;
 use callpop_phone::number::{self, DialingRules};
-use callpop_phone::poller::PushHealth;
+use callpop_phone::session::offered_actions;
+use callpop_phone::settings::PhoneProfile;
 use callpop_phone::tracker::{ActiveCall, CallPhase};
-use callpop_phone::{Connection, PhoneError, PhoneState};
+use callpop_phone::{
+    BackendKind, Capabilities, Connection, Line, PhoneError, PhoneState, PushHealth,
+};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// A problem of the app itself, shown in the main window until it is fixed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -14,14 +19,40 @@ pub struct Problem {
     pub message: String,
 }
 
-/// The connection as the UI shows it; `not_configured` is the app's own state before setup.
+/// A phone's link as the UI shows it. Besides the session's states there are the app's own:
+/// `not_configured` (no phone yet) and `no_password`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConnectionView {
     pub state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<PhoneError>,
+    pub error: Option<ErrorView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_in_ms: Option<u64>,
+}
+
+/// An error as the windows get it: a stable kind to act on, a message to show, and the
+/// certificate fingerprint to offer for acceptance.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ErrorView {
+    pub kind: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+}
+
+impl From<&PhoneError> for ErrorView {
+    fn from(e: &PhoneError) -> Self {
+        let fingerprint = match e {
+            PhoneError::CertificateUnknown { fingerprint, .. } => Some(fingerprint.clone()),
+            PhoneError::CertificateChanged { actual, .. } => Some(actual.clone()),
+            _ => None,
+        };
+        Self {
+            kind: e.kind().to_owned(),
+            message: e.to_string(),
+            fingerprint,
+        }
+    }
 }
 
 impl ConnectionView {
@@ -33,14 +64,26 @@ impl ConnectionView {
         }
     }
 
+    pub fn app(state: &'static str, kind: &str, message: String) -> Self {
+        Self {
+            state,
+            error: Some(ErrorView {
+                kind: kind.to_owned(),
+                message,
+                fingerprint: None,
+            }),
+            retry_in_ms: None,
+        }
+    }
+
     pub fn from_connection(c: &Connection) -> Self {
         let (state, error, retry_in_ms) = match c {
             Connection::Connecting => ("connecting", None, None),
             Connection::Online => ("online", None, None),
             Connection::Offline { error, retry_in_ms } => {
-                ("offline", Some(error.clone()), Some(*retry_in_ms))
+                ("offline", Some(error.into()), Some(*retry_in_ms))
             }
-            Connection::NeedsAttention { error } => ("needs_attention", Some(error.clone()), None),
+            Connection::NeedsAttention { error } => ("needs_attention", Some(error.into()), None),
             Connection::Stopped => ("stopped", None, None),
         };
         Self {
@@ -56,10 +99,28 @@ impl ConnectionView {
             ("online", _) => "Phone connected".to_owned(),
             ("connecting", _) => "Connecting to the phone…".to_owned(),
             ("not_configured", _) => "No phone set up yet: open Settings".to_owned(),
-            (_, Some(e)) => e.to_string(),
+            (_, Some(e)) => e.message.clone(),
             _ => "Not watching the phone".to_owned(),
         }
     }
+}
+
+/// One phone as the windows show it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PhoneView {
+    pub id: String,
+    /// What the user calls it, else its address.
+    pub name: String,
+    pub kind: BackendKind,
+    /// "Grandstream phone", "Asterisk PBX"...
+    pub kind_name: &'static str,
+    /// Where it is ("10.0.0.5"); empty in demo mode (a loopback address means nothing).
+    pub label: String,
+    pub connection: ConnectionView,
+    pub lines: Vec<Line>,
+    pub push: PushHealth,
+    pub dnd: Option<bool>,
+    pub capabilities: Capabilities,
 }
 
 /// A call as the windows show it.
@@ -67,92 +128,179 @@ impl ConnectionView {
 pub struct CallView {
     #[serde(flatten)]
     pub call: ActiveCall,
+    /// The phone it is on (id and name), since several phones may be watched.
+    pub phone: String,
+    pub phone_name: String,
     /// The number formatted for people ("+1 416-555-0123").
     pub display_number: String,
+    /// Who it is, from the user's contacts (arrives a moment after the ring, or never).
+    pub contact: Option<Contact>,
     pub muted: bool,
     /// When it was connected (Unix ms), for the call timer.
     pub connected_at_ms: Option<u64>,
+    /// What can be done to it now, in display order.
+    pub actions: Vec<ActionKind>,
+}
+
+impl CallView {
+    /// The best name for the caller: a contact, else what the phone said, else the number.
+    pub fn who(&self) -> String {
+        if let Some(contact) = &self.contact {
+            return contact.name.clone();
+        }
+        if !self.call.name.is_empty() {
+            return self.call.name.clone();
+        }
+        self.display_number.clone()
+    }
+}
+
+/// A hotkey or link dial waiting out its cancel delay.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PendingDialView {
+    pub display: String,
+    /// Other numbers found in the same text (the user may have meant one of them).
+    pub others: Vec<String>,
 }
 
 /// Everything a window needs in one `phone-state` event.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct AppView {
-    pub connection: ConnectionView,
-    pub phone_label: String,
-    pub demo: bool,
-    pub lines: Vec<callpop_phone::Line>,
+    pub phones: Vec<PhoneView>,
     pub calls: Vec<CallView>,
+    pub demo: bool,
     pub problems: Vec<Problem>,
     pub hotkey: String,
-    /// Whether the phone's pushes arrive (off, waiting, healthy, silent) and what that means.
-    pub push: PushHealth,
-    /// A hotkey or link dial waiting out its cancel delay ("+1 416-555-0123").
-    pub pending_dial: Option<String>,
+    pub pending_dial: Option<PendingDialView>,
+    /// Missed calls nobody has dealt with yet (the badge).
+    pub missed: u64,
+    pub history_available: bool,
+    /// The tray's first line, and its icon's mood.
+    pub headline: String,
+    pub mood: TrayMood,
 }
 
 /// What the tray icon shows, most urgent first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TrayMood {
     Ringing,
     InCall,
     OnHold,
+    #[default]
     Offline,
     Idle,
 }
 
+/// One watched (or set-up but unwatched) phone, as the view is built from.
+pub struct PhoneInput<'a> {
+    pub profile: &'a PhoneProfile,
+    pub state: Option<&'a PhoneState>,
+    /// The connection when the app itself has something to say (no password...).
+    pub override_connection: Option<ConnectionView>,
+    /// The calls callpop muted.
+    pub muted: Vec<callpop_phone::CallId>,
+}
+
 impl AppView {
     pub fn build(
-        connection: ConnectionView,
-        phone_label: String,
+        phones: &[PhoneInput<'_>],
         demo: bool,
-        state: Option<&PhoneState>,
         extras: &CallExtras,
         rules: &DialingRules,
     ) -> Self {
-        let (lines, calls) = match state {
-            Some(s) => (
-                s.lines.clone(),
-                s.calls
-                    .iter()
-                    .map(|c| CallView {
-                        display_number: number::format_for_display(&c.number, rules),
-                        muted: extras.muted.get(c.call.as_str()).copied().unwrap_or(false),
-                        connected_at_ms: extras.connected_at.get(c.call.as_str()).copied(),
-                        call: c.clone(),
-                    })
-                    .collect(),
-            ),
-            None => (Vec::new(), Vec::new()),
-        };
-        Self {
-            connection,
-            phone_label,
+        let mut view = AppView {
             demo,
-            lines,
-            calls,
-            problems: Vec::new(),
-            hotkey: String::new(),
-            push: state.map(|s| s.push.clone()).unwrap_or_default(),
-            pending_dial: None,
+            ..AppView::default()
+        };
+        for input in phones {
+            let profile = input.profile;
+            let connection = input.override_connection.clone().unwrap_or_else(|| {
+                input
+                    .state
+                    .map(|s| ConnectionView::from_connection(&s.connection))
+                    .unwrap_or_else(ConnectionView::not_configured)
+            });
+            let online = connection.state == "online";
+            let name = profile.display_name();
+            let (label, lines, push, dnd, capabilities) = match input.state {
+                Some(s) => (
+                    if demo { String::new() } else { s.label.clone() },
+                    if online { s.lines.clone() } else { Vec::new() },
+                    s.push.clone(),
+                    s.dnd,
+                    s.capabilities,
+                ),
+                None => (
+                    profile.system.address(),
+                    Vec::new(),
+                    PushHealth::default(),
+                    None,
+                    Capabilities::default(),
+                ),
+            };
+            if let Some(state) = input.state {
+                for call in &state.calls {
+                    let muted = input.muted.contains(&call.call);
+                    let id = call.call.as_str();
+                    view.calls.push(CallView {
+                        display_number: number::format_for_display(&call.number, rules),
+                        phone: profile.id.to_string(),
+                        phone_name: name.clone(),
+                        contact: extras.contacts.get(id).cloned(),
+                        muted,
+                        connected_at_ms: extras.connected_at.get(id).copied(),
+                        // Nothing can be done to a call while the phone cannot be reached.
+                        actions: if online {
+                            offered_actions(call.phase, &capabilities, muted)
+                        } else {
+                            Vec::new()
+                        },
+                        call: call.clone(),
+                    });
+                }
+            }
+            view.phones.push(PhoneView {
+                id: profile.id.to_string(),
+                name,
+                kind: profile.kind(),
+                kind_name: profile.kind().display_name(),
+                label,
+                connection,
+                lines,
+                push,
+                dnd,
+                capabilities,
+            });
         }
+        view.mood = view.compute_mood();
+        view.headline = view.compute_headline();
+        view
     }
 
-    pub fn mood(&self) -> TrayMood {
-        if self
-            .calls
-            .iter()
-            .any(|c| c.call.phase == CallPhase::Ringing)
-        {
+    fn any_online(&self) -> bool {
+        self.phones.iter().any(|p| p.connection.state == "online")
+    }
+
+    fn compute_mood(&self) -> TrayMood {
+        let has = |phase: CallPhase| self.calls.iter().any(|c| c.call.phase == phase);
+        // A phone out of reach says so, rather than ring on forever with a stale call.
+        let reachable = |c: &CallView| {
+            self.phones
+                .iter()
+                .any(|p| p.id == c.phone && p.connection.state == "online")
+        };
+        let live: Vec<&CallView> = self.calls.iter().filter(|c| reachable(c)).collect();
+        if live.iter().any(|c| c.call.phase == CallPhase::Ringing) {
             TrayMood::Ringing
-        } else if self
-            .calls
+        } else if live
             .iter()
             .any(|c| matches!(c.call.phase, CallPhase::Connected | CallPhase::Dialing))
         {
             TrayMood::InCall
-        } else if !self.calls.is_empty() {
+        } else if !live.is_empty() {
             TrayMood::OnHold
-        } else if self.connection.state != "online" {
+        } else if !self.any_online() || (has(CallPhase::Ringing) && live.is_empty()) {
             TrayMood::Offline
         } else {
             TrayMood::Idle
@@ -160,15 +308,24 @@ impl AppView {
     }
 
     /// The tray's first menu line: what is happening now, e.g. "Ringing: Ann Lee +1 416…".
-    pub fn headline(&self) -> String {
+    fn compute_headline(&self) -> String {
+        let several = self.phones.len() > 1;
         let who = |c: &CallView| {
-            if c.call.name.is_empty() {
-                c.display_number.clone()
+            let mut text = if c.contact.is_some() || !c.call.name.is_empty() {
+                format!("{} {}", c.who(), c.display_number)
             } else {
-                format!("{} {}", c.call.name, c.display_number)
+                c.display_number.clone()
+            };
+            if several {
+                text.push_str(&format!(" ({})", c.phone_name));
             }
+            text
         };
         let by_phase = |phase: CallPhase| self.calls.iter().find(|c| c.call.phase == phase);
+        match self.mood {
+            TrayMood::Ringing | TrayMood::InCall | TrayMood::OnHold => {}
+            TrayMood::Offline | TrayMood::Idle => return self.connection_summary(),
+        }
         if let Some(c) = by_phase(CallPhase::Ringing) {
             format!("Ringing: {}", who(c))
         } else if let Some(c) = by_phase(CallPhase::Connected) {
@@ -182,40 +339,93 @@ impl AppView {
         } else if let Some(c) = by_phase(CallPhase::Held) {
             format!("On hold: {}", who(c))
         } else {
-            self.connection.summary()
+            self.connection_summary()
         }
     }
-}
 
-/// What the app adds to tracked calls: mute toggles and connect times.
-#[derive(Clone, Debug, Default)]
-pub struct CallExtras {
-    pub muted: HashMap<String, bool>,
-    pub connected_at: HashMap<String, u64>,
+    fn connection_summary(&self) -> String {
+        match self.phones.as_slice() {
+            [] => ConnectionView::not_configured().summary(),
+            [only] => only.connection.summary(),
+            many => {
+                let online = many
+                    .iter()
+                    .filter(|p| p.connection.state == "online")
+                    .count();
+                if online == many.len() {
+                    format!("{} phones connected", many.len())
+                } else {
+                    let first_problem = many
+                        .iter()
+                        .find(|p| p.connection.state != "online")
+                        .map(|p| format!("{}: {}", p.name, p.connection.summary()))
+                        .unwrap_or_default();
+                    format!(
+                        "{online} of {} phones connected. {first_problem}",
+                        many.len()
+                    )
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use callpop_phone::settings::{GrandstreamSettings, PhoneId, PhoneSystem};
     use callpop_phone::tracker::{CallEventKind, CallTracker};
-    use callpop_phone::{Connection, Line, LineState};
+    use callpop_phone::LineState;
 
-    fn view_of(lines: Vec<Line>, connection: Connection) -> AppView {
+    fn profile(id: &str) -> PhoneProfile {
+        PhoneProfile {
+            id: PhoneId::new(id),
+            name: id.to_owned(),
+            system: PhoneSystem::Grandstream(GrandstreamSettings {
+                url: "10.0.0.5".into(),
+                ..GrandstreamSettings::default()
+            }),
+        }
+    }
+
+    fn state_of(lines: Vec<Line>, connection: Connection) -> PhoneState {
         let mut tracker = CallTracker::with_id_prefix("v");
         let events = tracker.observe(&lines);
         assert!(events.iter().all(|e| e.event != CallEventKind::Missed));
-        let state = PhoneState {
-            connection: connection.clone(),
+        PhoneState {
+            kind: BackendKind::Grandstream,
+            label: "10.0.0.5".into(),
+            capabilities: Capabilities {
+                dial: true,
+                answer: true,
+                reject: true,
+                hang_up: true,
+                hold: true,
+                mute: true,
+                ..Capabilities::default()
+            },
+            connection,
             lines: lines.clone(),
             calls: tracker.calls().cloned().collect(),
             polls: 1,
             push: Default::default(),
-        };
+            dnd: None,
+        }
+    }
+
+    fn view_of(states: &[(PhoneProfile, PhoneState)]) -> AppView {
+        let inputs: Vec<PhoneInput<'_>> = states
+            .iter()
+            .map(|(p, s)| PhoneInput {
+                profile: p,
+                state: Some(s),
+                override_connection: None,
+                muted: Vec::new(),
+            })
+            .collect();
         AppView::build(
-            ConnectionView::from_connection(&connection),
-            "10.0.0.5".into(),
+            &inputs,
             false,
-            Some(&state),
             &CallExtras::default(),
             &DialingRules::default(),
         )
@@ -231,46 +441,85 @@ mod tests {
     }
 
     #[test]
-    fn ringing_wins_over_a_call_in_progress() {
-        let v = view_of(
-            vec![
-                line(1, "connected", "203", "Bob"),
-                line(2, "ringing", "+14165550123", "Ann Lee"),
-            ],
-            Connection::Online,
+    fn ringing_wins_over_a_call_in_progress_and_offers_answer_and_reject() {
+        let v = view_of(&[(
+            profile("desk"),
+            state_of(
+                vec![
+                    line(1, "connected", "203", "Bob"),
+                    line(2, "ringing", "+14165550123", "Ann Lee"),
+                ],
+                Connection::Online,
+            ),
+        )]);
+        assert_eq!(v.mood, TrayMood::Ringing);
+        assert!(v.headline.starts_with("Ringing: Ann Lee"), "{}", v.headline);
+        assert!(v.headline.contains("416"), "{}", v.headline);
+        let ringing = v
+            .calls
+            .iter()
+            .find(|c| c.call.phase == CallPhase::Ringing)
+            .expect("ringing");
+        assert_eq!(ringing.actions, [ActionKind::Answer, ActionKind::Reject]);
+        let talking = v
+            .calls
+            .iter()
+            .find(|c| c.call.phase == CallPhase::Connected)
+            .expect("connected");
+        assert_eq!(
+            talking.actions,
+            [ActionKind::Hold, ActionKind::Mute, ActionKind::HangUp]
         );
-        assert_eq!(v.mood(), TrayMood::Ringing);
-        assert!(
-            v.headline().starts_with("Ringing: Ann Lee"),
-            "{}",
-            v.headline()
-        );
-        assert!(v.headline().contains("416"), "{}", v.headline());
     }
 
     #[test]
-    fn moods_follow_the_calls_and_the_connection() {
-        let held = view_of(vec![line(1, "onhold", "203", "")], Connection::Online);
-        assert_eq!(held.mood(), TrayMood::OnHold);
-        assert_eq!(held.headline(), "On hold: 203");
-        let talking = view_of(vec![line(1, "connected", "203", "")], Connection::Online);
-        assert_eq!(talking.mood(), TrayMood::InCall);
-        let idle = view_of(vec![Line::idle(1)], Connection::Online);
-        assert_eq!(idle.mood(), TrayMood::Idle);
-        assert_eq!(idle.headline(), "Phone connected");
-        let offline = view_of(
-            vec![],
-            Connection::Offline {
-                error: callpop_phone::PhoneError::Unreachable {
-                    host: "10.0.0.5".into(),
-                    reason: "Connection refused".into(),
-                },
-                retry_in_ms: 2000,
+    fn an_unreachable_phone_never_keeps_the_tray_ringing() {
+        let offline = Connection::Offline {
+            error: PhoneError::Unreachable {
+                host: "10.0.0.5".into(),
+                reason: "Connection refused".into(),
             },
+            retry_in_ms: 2000,
+        };
+        let v = view_of(&[(
+            profile("desk"),
+            state_of(vec![line(1, "ringing", "203", "")], offline),
+        )]);
+        assert_eq!(v.mood, TrayMood::Offline);
+        assert!(
+            v.headline.contains("Cannot reach the phone at 10.0.0.5"),
+            "{}",
+            v.headline
         );
-        assert_eq!(offline.mood(), TrayMood::Offline);
-        assert!(offline
-            .headline()
-            .contains("Cannot reach the phone at 10.0.0.5"));
+        assert!(
+            v.calls[0].actions.is_empty(),
+            "no buttons that can only fail"
+        );
+    }
+
+    #[test]
+    fn several_phones_are_named_in_the_headline() {
+        let v = view_of(&[
+            (
+                profile("desk"),
+                state_of(vec![Line::idle(1)], Connection::Online),
+            ),
+            (
+                profile("reception"),
+                state_of(vec![line(1, "ringing", "203", "")], Connection::Online),
+            ),
+        ]);
+        assert_eq!(v.headline, "Ringing: 203 (reception)");
+        let idle = view_of(&[
+            (
+                profile("desk"),
+                state_of(vec![Line::idle(1)], Connection::Online),
+            ),
+            (
+                profile("b"),
+                state_of(vec![Line::idle(1)], Connection::Online),
+            ),
+        ]);
+        assert_eq!(idle.headline, "2 phones connected");
     }
 }

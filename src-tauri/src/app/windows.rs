@@ -13,6 +13,16 @@ pub fn show_main(app: &AppHandle) {
     show_or_create(app, MAIN, "index.html", "callpop", (420.0, 620.0));
 }
 
+/// The main window on its missed calls (the tray's "missed calls" item).
+pub fn show_missed(app: &AppHandle) {
+    if app.get_webview_window(MAIN).is_some() {
+        show_main(app);
+        let _ = app.emit("show-missed", ());
+    } else {
+        show_or_create(app, MAIN, "index.html#missed", "callpop", (420.0, 620.0));
+    }
+}
+
 pub fn show_settings(app: &AppHandle) {
     show_or_create(
         app,
@@ -71,12 +81,18 @@ pub fn call_over(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-        let next = app.state::<AppState>().phone().and_then(|p| {
-            p.current()
-                .calls
-                .first()
-                .map(|c| c.call.as_str().to_owned())
-        });
+        let next = app
+            .state::<AppState>()
+            .sessions
+            .watched()
+            .iter()
+            .find_map(|w| {
+                w.session
+                    .current()
+                    .calls
+                    .first()
+                    .map(|c| c.call.as_str().to_owned())
+            });
         match (next, app.get_webview_window(CALL)) {
             (Some(call), Some(window)) => {
                 navigate(&window, &format!("call.html?call={}", urlencode(&call)))

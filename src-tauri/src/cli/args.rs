@@ -1,5 +1,6 @@
 //! The command line: `callpop` alone runs the tray app; with a subcommand it works headless.
 
+use callpop_phone::BackendKind;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -10,6 +11,10 @@ use clap::{Parser, Subcommand};
     after_help = "Links: `callpop tel:+14165550123` (also callto:, sip:) dials through the running app."
 )]
 pub struct Cli {
+    /// Which of the phones in the settings (its id or name). Default: the first one.
+    #[arg(long, global = true, value_name = "PHONE")]
+    pub on: Option<String>,
+
     /// The phone's address (http://10.0.0.5, https://phone.local). Default: from the settings.
     #[arg(long, global = true, value_name = "URL")]
     pub phone: Option<String>,
@@ -22,9 +27,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "USER")]
     pub user: Option<String>,
 
-    /// Run the app against a built-in simulated phone (no hardware needed).
-    #[arg(long)]
-    pub demo: bool,
+    /// Run the app against a built-in simulated phone system (no hardware needed):
+    /// grandstream (the default), asterisk, xivo or yealink.
+    #[arg(long, value_name = "SYSTEM", num_args = 0..=1, default_missing_value = "grandstream", value_parser = parse_kind)]
+    pub demo: Option<BackendKind>,
 
     /// A tel:, callto: or sip: link from the command line (taken out before parsing, since
     /// links may look like anything).
@@ -65,6 +71,21 @@ pub enum Command {
     Hangup,
     /// Put the call on hold, or resume it.
     Hold,
+    /// Transfer the call in progress to another number (blind transfer).
+    Transfer {
+        #[arg(value_name = "NUMBER", num_args = 1.., required = true)]
+        number: Vec<String>,
+    },
+    /// Turn Do Not Disturb on or off.
+    Dnd {
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+    /// List the phones in the settings.
+    Phones {
+        #[arg(long)]
+        json: bool,
+    },
     /// Mute or unmute the microphone during a call.
     Mute,
     /// Restart the phone (ends calls in progress).
@@ -73,4 +94,8 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+fn parse_kind(text: &str) -> Result<BackendKind, String> {
+    text.parse()
 }

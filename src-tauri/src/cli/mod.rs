@@ -1,15 +1,20 @@
 //! Headless commands: `callpop status`, `watch`, `dial`, `answer`... They share the phone
 //! core with the tray app and exit with 0 on success, or non-zero with one line on stderr
-//! that says what failed and what to do.
+//! that says what failed and what to do. They never write or move the settings file.
 
 pub mod args;
 mod output;
 
 use crate::setup::{self, PhoneSetup, SetupError};
 use args::{Cli, Command};
-use callpop_phone::{number, CallEvent, Connection, Phone, PhoneError};
+use callpop_phone::backend::grandstream::CtiClient;
+use callpop_phone::connect::{self, Overrides};
+use callpop_phone::settings::PhoneSystem;
+use callpop_phone::tracker::CallPhase;
+use callpop_phone::{number, push, Action, CallEvent, Connection, PhoneError, PushState, Session};
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Why a command failed, and the exit code that says so.
 enum Failure {
@@ -46,79 +51,139 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
     match runtime.block_on(execute(cli, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Phone(e)) => {
-            eprintln!("callpop: {e}");
+            eprintln!("callpop: {}", one_line(&e.to_string()));
             if let PhoneError::CertificateUnknown { fingerprint, .. } = &e {
                 eprintln!("callpop: to accept it, run again with --cert-sha256 {fingerprint}");
             }
             ExitCode::from(1)
         }
         Err(Failure::Setup(message)) => {
-            eprintln!("callpop: {message}");
+            eprintln!("callpop: {}", one_line(&message));
             ExitCode::from(2)
         }
     }
 }
 
+/// Messages quote what phones and people typed: one printable line, whatever they held.
+fn one_line(text: &str) -> String {
+    callpop_phone::text::for_display(text)
+}
+
 async fn execute(cli: &Cli, command: &Command) -> Result<(), Failure> {
-    let setup = PhoneSetup::resolve(
-        cli.phone.as_deref(),
-        cli.cert_sha256.as_deref(),
-        cli.user.as_deref(),
-    )?;
-    for warning in &setup.warnings {
-        eprintln!("callpop: {warning}");
+    if let Command::Phones { json } = command {
+        return phones(*json);
     }
+    let overrides = Overrides {
+        address: cli.phone.clone(),
+        cert_sha256: cli.cert_sha256.clone(),
+        session_user: cli.user.clone(),
+    };
+    let setup = PhoneSetup::resolve(cli.on.as_deref(), &overrides)?;
     match command {
         Command::Status { json } => status(&setup, *json).await,
         Command::Watch { json, listen } => watch(&setup, *json, listen.as_deref()).await,
         Command::Dial { number } => dial(&setup, &number.join(" ")).await,
-        Command::Answer => {
-            with_phone(&setup, |p| async move {
-                p.answer(None).await.map(|_| "Answered.".to_owned())
-            })
-            .await
-        }
-        Command::Reject => {
-            with_phone(&setup, |p| async move {
-                p.reject(None).await.map(|_| "Rejected.".to_owned())
-            })
-            .await
-        }
-        Command::Hangup => {
-            with_phone(&setup, |p| async move {
-                p.hang_up().await.map(|_| "Hung up.".to_owned())
-            })
-            .await
-        }
+        Command::Answer => act(&setup, Action::Answer, "Answered.").await,
+        Command::Reject => act(&setup, Action::Reject, "Rejected.").await,
+        Command::Hangup => act(&setup, Action::HangUp, "Hung up.").await,
         Command::Hold => {
-            with_phone(&setup, |p| async move {
-                p.toggle_hold().await.map(|_| "Hold toggled.".to_owned())
+            with_session(&setup, |s| async move {
+                let held = s.current().calls.iter().any(|c| c.phase == CallPhase::Held)
+                    && !s
+                        .current()
+                        .calls
+                        .iter()
+                        .any(|c| c.phase == CallPhase::Connected);
+                let (action, done) = if held {
+                    (Action::Resume, "Resumed.")
+                } else {
+                    (Action::Hold, "On hold.")
+                };
+                s.act(None, action).await.map(|_| done.to_owned())
             })
             .await
         }
         Command::Mute => {
-            with_phone(&setup, |p| async move {
-                p.toggle_mute().await.map(|_| "Mute toggled.".to_owned())
+            with_session(&setup, |s| async move {
+                s.toggle_mute(None)
+                    .await
+                    .map(|muted| if muted { "Muted." } else { "Unmuted." }.to_owned())
             })
             .await
         }
+        Command::Transfer { number } => {
+            let target = number::normalize(&number.join(" "), &setup.settings.dialing)
+                .map_err(|e| Failure::Setup(e.to_string()))?;
+            let done = format!("Transferred to {}.", target.display);
+            act(&setup, Action::Transfer { to: target.dial }, &done).await
+        }
+        Command::Dnd { state } => {
+            let on = state == "on";
+            let done = if on {
+                "Do Not Disturb is on."
+            } else {
+                "Do Not Disturb is off."
+            };
+            act(&setup, Action::SetDnd { on }, done).await
+        }
         Command::Reboot { force } => reboot(&setup, *force).await,
+        Command::Phones { .. } => Ok(()),
     }
 }
 
+/// `callpop phones`: what the settings hold, without contacting anything.
+fn phones(json: bool) -> Result<(), Failure> {
+    let settings = setup::read_settings()?;
+    let text = if json {
+        let list: Vec<_> = settings
+            .phones
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.id,
+                    "name": p.display_name(),
+                    "kind": p.kind(),
+                    "address": p.system.address(),
+                })
+            })
+            .collect();
+        serde_json::to_string(&list).map_err(|e| Failure::Setup(e.to_string()))? + "\n"
+    } else if settings.phones.is_empty() {
+        "No phones are set up.\n".to_owned()
+    } else {
+        settings
+            .phones
+            .iter()
+            .map(|p| {
+                format!(
+                    "{:<12} {:<24} {} {}\n",
+                    p.id,
+                    one_line(&p.display_name()),
+                    p.kind().display_name(),
+                    one_line(&p.system.address())
+                )
+            })
+            .collect()
+    };
+    print_flushed(&text);
+    Ok(())
+}
+
 async fn status(setup: &PhoneSetup, json: bool) -> Result<(), Failure> {
-    let client = setup.client()?;
-    let (phone, lines) = tokio::join!(client.phone_status(), client.line_status());
-    let (phone, lines) = (phone?, lines?);
+    let session = start(setup)?;
+    let first = first_answer(&session).await;
+    let state = session.current();
+    session.shutdown().await;
+    first?;
     let text = if json {
         serde_json::to_string(&output::StatusJson {
-            phone: &phone,
-            lines: &lines,
+            phone: state.summary(),
+            lines: &state.lines,
         })
         .map_err(|e| Failure::Setup(e.to_string()))?
             + "\n"
     } else {
-        output::status_text(client.host(), &phone, &lines)
+        output::status_text(&state.label, state.summary(), &state.lines)
     };
     print_flushed(&text);
     Ok(())
@@ -127,42 +192,58 @@ async fn status(setup: &PhoneSetup, json: bool) -> Result<(), Failure> {
 async fn dial(setup: &PhoneSetup, text: &str) -> Result<(), Failure> {
     let target = number::normalize(text, &setup.settings.dialing)
         .map_err(|e| Failure::Setup(e.to_string()))?;
-    let client = setup.client()?;
-    let method = client.dial(&target.dial, None).await?;
-    let how = match method {
-        callpop_phone::DialMethod::MakeCall => "click-to-dial",
-        callpop_phone::DialMethod::Keypad => "keypad",
-    };
-    print_flushed(&format!(
-        "Dialing {} ({}, via {how}).\n",
-        target.display, target.dial
-    ));
-    Ok(())
+    let dial = target.dial.clone();
+    with_session(setup, |s| async move {
+        s.dial(&dial).await.map(|method| {
+            format!(
+                "Dialing {} ({}, via {}).",
+                target.display,
+                target.dial,
+                method.words()
+            )
+        })
+    })
+    .await
+}
+
+async fn act(setup: &PhoneSetup, action: Action, done: &str) -> Result<(), Failure> {
+    let done = done.to_owned();
+    with_session(
+        setup,
+        |s| async move { s.act(None, action).await.map(|_| done) },
+    )
+    .await
+}
+
+fn start(setup: &PhoneSetup) -> Result<Arc<Session>, Failure> {
+    let backend = setup.backend()?;
+    Ok(Arc::new(Session::start(
+        backend,
+        setup.profile.system.poll_interval(),
+        None,
+    )))
 }
 
 /// Starts watching the phone, waits for its first answer, runs one command with the same
 /// rules the app uses, and stops.
-async fn with_phone<F, Fut>(setup: &PhoneSetup, command: F) -> Result<(), Failure>
+async fn with_session<F, Fut>(setup: &PhoneSetup, command: F) -> Result<(), Failure>
 where
-    F: FnOnce(std::sync::Arc<Phone>) -> Fut,
+    F: FnOnce(Arc<Session>) -> Fut,
     Fut: std::future::Future<Output = Result<String, PhoneError>>,
 {
-    let phone = std::sync::Arc::new(Phone::start(setup.client()?, setup.poll_interval()));
-    let first = first_answer(&phone).await;
-    let result = match first {
+    let session = start(setup)?;
+    let result = match first_answer(&session).await {
         Err(e) => Err(e),
-        Ok(()) => command(phone.clone()).await,
+        Ok(()) => command(session.clone()).await,
     };
-    if let Ok(phone) = std::sync::Arc::try_unwrap(phone) {
-        phone.shutdown().await;
-    }
+    session.shutdown().await;
     print_flushed(&format!("{}\n", result?));
     Ok(())
 }
 
-/// Waits until the poller has heard from the phone (or failed to).
-async fn first_answer(phone: &Phone) -> Result<(), PhoneError> {
-    let mut state = phone.state();
+/// Waits until the session has heard from the phone (or failed to).
+async fn first_answer(session: &Session) -> Result<(), PhoneError> {
+    let mut state = session.state();
     loop {
         match &state.borrow_and_update().connection {
             Connection::Online => return Ok(()),
@@ -177,8 +258,29 @@ async fn first_answer(phone: &Phone) -> Result<(), PhoneError> {
     }
 }
 
+/// Restarts a Grandstream phone (the only system callpop can restart).
 async fn reboot(setup: &PhoneSetup, force: bool) -> Result<(), Failure> {
-    let client = setup.client()?;
+    let PhoneSystem::Grandstream(phone) = &setup.profile.system else {
+        return Err(Failure::Setup(format!(
+            "callpop can restart Grandstream phones only; {} is a {}.",
+            setup.profile.display_name(),
+            setup.profile.kind().display_name()
+        )));
+    };
+    let secret = crate::secrets::from_env()
+        .or_else(|| {
+            crate::secrets::load(setup.profile.id.as_str())
+                .ok()
+                .flatten()
+        })
+        .ok_or_else(|| {
+            Failure::Setup(SetupError::NoPasscode(setup.profile.display_name()).to_string())
+        })?;
+    let config = connect::grandstream_config(phone, secret)?;
+    let client = CtiClient::with_rejection_memory(
+        config,
+        Arc::new(callpop_phone::RejectedLogins::default_location()),
+    )?;
     if !force {
         let lines = client.line_status().await?;
         if let Some(busy) = lines.iter().find(|l| l.state.is_busy()) {
@@ -194,41 +296,14 @@ async fn reboot(setup: &PhoneSetup, force: bool) -> Result<(), Failure> {
 }
 
 async fn watch(setup: &PhoneSetup, json: bool, listen: Option<&str>) -> Result<(), Failure> {
-    use callpop_phone::{push, PushState};
-    let phone = Phone::start(setup.client()?, setup.poll_interval());
+    let session = start(setup)?;
     // With --listen, the phone's Action URL pushes make events instant and polling rare.
     let _listener = match listen {
         None => None,
-        Some(listen) => {
-            let setup_failure = |e: push::PushError| Failure::Setup(e.to_string());
-            let mut settings = setup.settings.clone();
-            settings.push.listen = listen.trim().to_owned();
-            if settings.ensure_push_token() {
-                eprintln!(
-                    "callpop: no push token in the settings; this run uses {}",
-                    settings.push.token
-                );
-            }
-            let host = phone.client().host().to_owned();
-            let listener = push::listener_from_settings(&settings.push, &host)
-                .await
-                .map_err(setup_failure)?;
-            let lines = push::lines_for(listener.local_addr(), &settings.push.token, &host)
-                .await
-                .map_err(setup_failure)?;
-            eprintln!(
-                "callpop: listening for pushes on {}; set these Action URLs on the phone (Settings > Outbound Notification > Action URL):",
-                listener.local_addr()
-            );
-            for line in &lines {
-                eprintln!("{line}");
-            }
-            phone.attach_push(&listener);
-            Some(listener)
-        }
+        Some(listen) => Some(listen_for_pushes(setup, &session, listen).await?),
     };
-    let mut events = phone.subscribe();
-    let mut state = phone.state();
+    let mut events = session.subscribe();
+    let mut state = session.state();
     let mut last_connection = String::new();
     let mut last_push = PushState::Off;
     let result = loop {
@@ -248,13 +323,20 @@ async fn watch(setup: &PhoneSetup, json: bool, listen: Option<&str>) -> Result<(
                 };
                 // Push turning silent or healthy again is worth a line; waiting is not.
                 if push.state != last_push && matches!(push.state, PushState::Silent | PushState::Healthy) {
-                    eprintln!("callpop: {}", push.message);
+                    eprintln!("callpop: {}", one_line(&push.message));
                 }
                 last_push = push.state;
                 match connection {
-                    Connection::NeedsAttention { error } => break Err(Failure::Phone(error)),
+                    Connection::NeedsAttention { error } if !error.is_lock_out() => break Err(Failure::Phone(error)),
+                    Connection::NeedsAttention { error } => {
+                        let text = one_line(&error.to_string());
+                        if text != last_connection {
+                            eprintln!("callpop: {text}");
+                            last_connection = text;
+                        }
+                    }
                     Connection::Offline { error, retry_in_ms } => {
-                        let text = format!("{error} (next try in {} s)", retry_in_ms.div_ceil(1000));
+                        let text = format!("{} (next try in {} s)", one_line(&error.to_string()), retry_in_ms.div_ceil(1000));
                         if text != last_connection {
                             eprintln!("callpop: {text}");
                             last_connection = text;
@@ -270,8 +352,55 @@ async fn watch(setup: &PhoneSetup, json: bool, listen: Option<&str>) -> Result<(
             _ = setup::shutdown_signal() => break Ok(()),
         }
     };
-    phone.shutdown().await;
+    session.shutdown().await;
     result
+}
+
+/// Starts a listener for this phone's pushes and prints the Action URLs to set on it.
+async fn listen_for_pushes(
+    setup: &PhoneSetup,
+    session: &Session,
+    listen: &str,
+) -> Result<push::PushListener, Failure> {
+    let setup_failure = |e: push::PushError| Failure::Setup(e.to_string());
+    let mut profile = setup.profile.clone();
+    let mut push_settings = setup.settings.push.clone();
+    push_settings.listen = listen.trim().to_owned();
+    if let PhoneSystem::Grandstream(g) = &mut profile.system {
+        g.push = true;
+        if g.push_token.is_empty() {
+            g.push_token = callpop_phone::settings::new_push_token();
+            eprintln!(
+                "callpop: no push token in the settings; this run uses {}",
+                g.push_token
+            );
+        }
+    }
+    let route = push::route_for(&profile)
+        .await
+        .map_err(setup_failure)?
+        .ok_or_else(|| {
+            Failure::Setup(format!(
+                "{} does not push events to callpop.",
+                profile.kind().display_name()
+            ))
+        })?;
+    let token = route.token.clone();
+    let listener = push::listener_for(&push_settings, vec![route])
+        .await
+        .map_err(setup_failure)?;
+    let lines = push::lines_for(listener.local_addr(), &token, &profile.system.address())
+        .await
+        .map_err(setup_failure)?;
+    eprintln!(
+        "callpop: listening for pushes on {}; set these Action URLs on the phone (Settings > Outbound Notification > Action URL):",
+        listener.local_addr()
+    );
+    for line in &lines {
+        eprintln!("{line}");
+    }
+    session.attach_push(&listener, profile.id.as_str());
+    Ok(listener)
 }
 
 fn print_event(event: &CallEvent, json: bool) {

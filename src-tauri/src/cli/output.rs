@@ -1,18 +1,19 @@
 //! How the CLI prints phone state and call events, as text for people and JSON for scripts.
 
-use callpop_phone::models::{Line, LineState, PhoneStatus};
-use callpop_phone::CallEvent;
+use callpop_phone::text::for_display;
+use callpop_phone::{CallEvent, Line, LineState};
 use serde::Serialize;
 
 /// `status --json`: `{"phone": "busy", "lines": [...]}`.
 #[derive(Serialize)]
 pub struct StatusJson<'a> {
-    pub phone: &'a PhoneStatus,
+    /// `available`, `busy` or `ringing`.
+    pub phone: &'a str,
     pub lines: &'a [Line],
 }
 
-pub fn status_text(host: &str, phone: &PhoneStatus, lines: &[Line]) -> String {
-    let mut out = format!("Phone {host}: {}\n", phone.as_str());
+pub fn status_text(label: &str, summary: &str, lines: &[Line]) -> String {
+    let mut out = format!("Phone {}: {summary}\n", for_display(label));
     for line in lines {
         out.push_str(&format!(
             "  Line {:<2} {:<10}",
@@ -20,10 +21,14 @@ pub fn status_text(host: &str, phone: &PhoneStatus, lines: &[Line]) -> String {
             line.state.as_str()
         ));
         if line.state != LineState::Idle {
-            let who = match (line.remote_name.is_empty(), line.remote_number.is_empty()) {
-                (false, false) => format!("{} <{}>", line.remote_name, line.remote_number),
-                (false, true) => line.remote_name.clone(),
-                (true, false) => line.remote_number.clone(),
+            let (name, number) = (
+                for_display(&line.remote_name),
+                for_display(&line.remote_number),
+            );
+            let who = match (name.is_empty(), number.is_empty()) {
+                (false, false) => format!("{name} <{number}>"),
+                (false, true) => name,
+                (true, false) => number,
                 (true, true) => "(unknown caller)".to_owned(),
             };
             out.push(' ');
@@ -49,10 +54,11 @@ pub fn status_text(host: &str, phone: &PhoneStatus, lines: &[Line]) -> String {
 
 /// `watch`: one readable line per event.
 pub fn event_text(e: &CallEvent) -> String {
-    let who = match (e.name.is_empty(), e.number.is_empty()) {
-        (false, false) => format!("{} {}", e.name, e.number),
-        (false, true) => e.name.clone(),
-        (true, false) => e.number.clone(),
+    let (name, number) = (for_display(&e.name), for_display(&e.number));
+    let who = match (name.is_empty(), number.is_empty()) {
+        (false, false) => format!("{name} {number}"),
+        (false, true) => name,
+        (true, false) => number,
         (true, true) => "(unknown)".to_owned(),
     };
     let what = serde_json::to_value(e.event)
@@ -79,7 +85,7 @@ mod tests {
                 ..Line::idle(2)
             },
         ];
-        let text = status_text("10.0.0.5", &PhoneStatus::Busy, &lines);
+        let text = status_text("10.0.0.5", "busy", &lines);
         assert!(text.starts_with("Phone 10.0.0.5: busy\n"), "{text}");
         assert!(text.contains("Line 1  idle\n"), "{text}");
         assert!(
@@ -87,7 +93,7 @@ mod tests {
             "{text}"
         );
         let json = serde_json::to_value(StatusJson {
-            phone: &PhoneStatus::Busy,
+            phone: "busy",
             lines: &lines,
         })
         .expect("json");
@@ -98,5 +104,21 @@ mod tests {
         assert_eq!(json["lines"][1]["number"], "203");
         assert_eq!(json["lines"][1]["account"], 2);
         assert_eq!(json["lines"][1]["active"], true);
+    }
+
+    #[test]
+    fn what_callers_send_cannot_drive_the_terminal() {
+        let line = Line {
+            state: LineState::Ringing,
+            remote_name: "x\u{1b}]0;owned\u{7}".into(),
+            remote_number: "\u{202E}3210".into(),
+            ..Line::idle(1)
+        };
+        let text = status_text("10.0.0.5", "ringing", &[line]);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202E}'),
+            "{text:?}"
+        );
+        assert!(text.contains("\\u{1b}"), "{text}");
     }
 }

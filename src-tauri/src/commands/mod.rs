@@ -2,6 +2,7 @@
 //! input, calls the phone core or the app, and returns data or a `{kind, message}` error.
 
 mod error;
+mod history;
 mod phone;
 mod settings;
 mod windows;
@@ -9,13 +10,16 @@ mod windows;
 pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         phone::get_state,
-        phone::answer,
-        phone::reject,
-        phone::hang_up,
-        phone::toggle_hold,
-        phone::toggle_mute,
+        phone::act,
         phone::dial,
+        phone::set_dnd,
         phone::preview_number,
+        phone::copy_text,
+        history::list_calls,
+        history::set_call_note,
+        history::mark_calls_done,
+        history::mark_calls_seen,
+        history::export_calls,
         settings::get_settings,
         settings::save_settings,
         settings::test_connection,
@@ -23,5 +27,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         settings::preview_dialing,
         settings::test_push,
         windows::open_window,
+        windows::catalog,
     ]
 }

@@ -2,63 +2,66 @@
 
 use super::error::{CommandError, CommandResult};
 use crate::app::view::AppView;
-use crate::app::{session, AppState};
-use callpop_phone::number;
-use callpop_phone::Phone;
+use crate::app::{dialing, phones, AppState};
+use callpop_phone::settings::PhoneId;
+use callpop_phone::tracker::CallId;
+use callpop_phone::{number, Action, Session};
 use serde::Serialize;
 use std::sync::Arc;
 use tauri::{AppHandle, State};
-
-fn phone(state: &AppState) -> CommandResult<Arc<Phone>> {
-    state.phone().ok_or_else(CommandError::no_phone)
-}
 
 #[tauri::command]
 pub fn get_state(state: State<'_, AppState>) -> AppView {
     state.view()
 }
 
+/// Does `action` to the call `call` (its id as the windows got it): `answer`, `reject`,
+/// `hang_up`, `hold`, `resume`, `mute`, `unmute`, `transfer` and `consult_transfer` (with
+/// `to`, a number as typed), `complete_transfer`, `cancel_transfer`.
 #[tauri::command]
-pub async fn answer(
+pub async fn act(
     app: AppHandle,
     state: State<'_, AppState>,
-    line: Option<u32>,
+    call: String,
+    action: String,
+    to: Option<String>,
 ) -> CommandResult<()> {
-    phone(&state)?.answer(line).await?;
-    session::publish(&app);
+    let call = CallId::from(call);
+    let watched = state
+        .sessions
+        .find_call(&call)
+        .ok_or_else(|| CommandError::new("call_over", "That call is already over."))?;
+    let target = |to: Option<String>| -> CommandResult<String> {
+        let text = to.unwrap_or_default();
+        number::normalize(&text, &state.settings().dialing)
+            .map(|t| t.dial)
+            .map_err(|e| CommandError::new("bad_number", e.to_string()))
+    };
+    let action = match action.as_str() {
+        "answer" => Action::Answer,
+        "reject" => Action::Reject,
+        "hang_up" => Action::HangUp,
+        "hold" => Action::Hold,
+        "resume" => Action::Resume,
+        "mute" => Action::Mute,
+        "unmute" => Action::Unmute,
+        "transfer" => Action::Transfer { to: target(to)? },
+        "consult_transfer" => Action::ConsultTransfer { to: target(to)? },
+        "complete_transfer" => Action::CompleteTransfer,
+        "cancel_transfer" => Action::CancelTransfer,
+        other => {
+            return Err(CommandError::new(
+                "bad_request",
+                format!(
+                    "“{}” is not something callpop can do to a call.",
+                    other.chars().take(30).collect::<String>()
+                ),
+            ))
+        }
+    };
+    watched.session.act(Some(&call), action).await?;
+    phones::publish(&app);
     Ok(())
-}
-
-#[tauri::command]
-pub async fn reject(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    line: Option<u32>,
-) -> CommandResult<()> {
-    phone(&state)?.reject(line).await?;
-    session::publish(&app);
-    Ok(())
-}
-
-#[tauri::command]
-pub async fn hang_up(app: AppHandle, state: State<'_, AppState>) -> CommandResult<()> {
-    phone(&state)?.hang_up().await?;
-    session::publish(&app);
-    Ok(())
-}
-
-#[tauri::command]
-pub async fn toggle_hold(app: AppHandle, state: State<'_, AppState>) -> CommandResult<()> {
-    phone(&state)?.toggle_hold().await?;
-    session::publish(&app);
-    Ok(())
-}
-
-#[tauri::command]
-pub async fn toggle_mute(app: AppHandle, state: State<'_, AppState>) -> CommandResult<bool> {
-    let muted = phone(&state)?.toggle_mute().await?;
-    session::publish(&app);
-    Ok(muted)
 }
 
 #[derive(Serialize)]
@@ -67,26 +70,63 @@ pub struct Dialed {
     dial: String,
 }
 
-/// Dials at once: the user typed the number and pressed Call.
+/// Dials at once: the user typed the number and pressed Call. On `phone` (its id), else the
+/// first phone that can dial.
 #[tauri::command]
 pub async fn dial(
     app: AppHandle,
     state: State<'_, AppState>,
     text: String,
+    phone: Option<String>,
 ) -> CommandResult<Dialed> {
     let rules = state.settings().dialing;
     let target = number::normalize(&text, &rules)
         .map_err(|e| CommandError::new("bad_number", e.to_string()))?;
-    phone(&state)?.dial(&target.dial).await?;
-    session::publish(&app);
+    let session = session_for(&state, phone)?;
+    session.dial(&target.dial).await?;
+    phones::publish(&app);
     Ok(Dialed {
         display: target.display,
         dial: target.dial,
     })
 }
 
+/// Turns Do Not Disturb on or off on `phone`.
+#[tauri::command]
+pub async fn set_dnd(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    phone: String,
+    on: bool,
+) -> CommandResult<()> {
+    let session = session_for(&state, Some(phone))?;
+    session.act(None, Action::SetDnd { on }).await?;
+    phones::publish(&app);
+    Ok(())
+}
+
+fn session_for(state: &AppState, phone: Option<String>) -> CommandResult<Arc<Session>> {
+    match phone {
+        Some(id) => state
+            .sessions
+            .session(&PhoneId::new(id))
+            .ok_or_else(CommandError::no_phone),
+        None => dialing::dialing_phone(state).ok_or_else(CommandError::no_phone),
+    }
+}
+
 /// "→ dials 9 1 416 555 0123" under the number field, with the current rules.
 #[tauri::command]
 pub fn preview_number(state: State<'_, AppState>, text: String) -> String {
     number::preview(&text, &state.settings().dialing)
+}
+
+/// Puts text on the clipboard (a number from the call list).
+#[tauri::command]
+pub fn copy_text(text: String) -> CommandResult<()> {
+    let mut clipboard =
+        arboard::Clipboard::new().map_err(|e| CommandError::new("clipboard", e.to_string()))?;
+    clipboard
+        .set_text(text)
+        .map_err(|e| CommandError::new("clipboard", e.to_string()))
 }

@@ -1,14 +1,15 @@
-//! The settings window: read, check, save; the passcode goes to the keyring, never the file.
+//! The settings window: read, check, save. Passwords go to the keyring, never the file.
 
 use super::error::{CommandError, CommandResult};
-use crate::app::{session, AppState};
+use crate::app::{lookup, phones, AppState};
 use crate::secrets::{self, SecretError};
-use callpop_phone::connect::{self, ConnectionReport, Overrides};
+use callpop_contacts::ContactsSettings;
+use callpop_phone::backend::{setup_help, ConnectionReport};
 use callpop_phone::number::{self, DialingRules};
-use callpop_phone::push;
-use callpop_phone::settings::Settings;
-use callpop_phone::{CertFingerprint, CtiClient, Secret};
+use callpop_phone::settings::{PhoneId, PhoneProfile, PhoneSystem, Settings};
+use callpop_phone::{connect, push, BackendKind, CertFingerprint, Secret};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::time::Duration;
 use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt;
@@ -19,66 +20,107 @@ pub struct KeyringView {
     message: String,
 }
 
+/// What the settings page shows about one phone besides its settings.
+#[derive(Serialize)]
+pub struct PhoneExtras {
+    id: String,
+    /// Whether a password is stored (keyring or this run's memory); never the password.
+    password_stored: bool,
+    /// The Action URL lines to paste into the phone, for systems that push.
+    push_lines: Vec<String>,
+    /// What to switch on at the phone or PBX.
+    setup_help: Vec<&'static str>,
+}
+
+/// A phone system the user can add.
+#[derive(Serialize)]
+pub struct KindView {
+    kind: BackendKind,
+    name: &'static str,
+    /// A new profile of this kind with its defaults, for the "Add phone" form.
+    blank: PhoneProfile,
+}
+
 #[derive(Serialize)]
 pub struct SettingsView {
     settings: Settings,
-    /// Whether a passcode is stored (keyring or this run's memory); never the passcode.
-    passcode_stored: bool,
+    phones: Vec<PhoneExtras>,
+    kinds: Vec<KindView>,
     keyring: KeyringView,
     settings_path: String,
-    push_lines: Vec<String>,
+    contacts: ContactsSettings,
 }
 
 async fn view(state: &AppState) -> SettingsView {
-    let in_memory = state
-        .memory_secret
-        .lock()
-        .map(|s| s.is_some())
-        .unwrap_or(false);
-    let (stored, keyring) = match tauri::async_runtime::spawn_blocking(secrets::load).await {
-        Ok(Ok(found)) => (
-            found.is_some(),
-            KeyringView {
-                available: true,
-                message: String::new(),
-            },
-        ),
-        Ok(Err(e)) => (
-            false,
-            KeyringView {
-                available: !matches!(e, SecretError::Unavailable(_)),
-                message: e.to_string(),
-            },
-        ),
-        Err(e) => (
-            false,
-            KeyringView {
-                available: false,
-                message: e.to_string(),
-            },
-        ),
-    };
     let settings = state.settings();
-    // The lines to paste into the phone, whether push is on yet or not: setting up the phone
-    // comes first. Nothing to show until a phone address is set.
-    let push_lines = if settings.phone.url.trim().is_empty() {
-        Vec::new()
-    } else {
-        match push::setup_lines(&settings.push, &settings.phone.url).await {
-            Ok(lines) => lines.iter().map(ToString::to_string).collect(),
-            Err(e) => vec![e.to_string()],
-        }
+    let mut keyring = KeyringView {
+        available: true,
+        message: String::new(),
     };
+    let mut phones = Vec::new();
+    for profile in &settings.phones {
+        let account = profile.id.to_string();
+        let in_memory = state
+            .memory_secrets
+            .lock()
+            .map(|s| s.contains_key(&profile.id))
+            .unwrap_or(false);
+        let stored =
+            match tauri::async_runtime::spawn_blocking(move || secrets::load(&account)).await {
+                Ok(Ok(found)) => found.is_some(),
+                Ok(Err(e)) => {
+                    keyring = KeyringView {
+                        available: !matches!(e, SecretError::Unavailable(_)),
+                        message: e.to_string(),
+                    };
+                    false
+                }
+                Err(_) => false,
+            };
+        // The lines to paste into the phone, whether push is on yet or not: setting up the
+        // phone comes first. Nothing to show until an address is set.
+        let push_lines = if profile.is_configured() && profile.kind() == BackendKind::Grandstream {
+            let mut with_token = profile.clone();
+            if let PhoneSystem::Grandstream(g) = &mut with_token.system {
+                g.push = true;
+            }
+            match push::setup_lines(&settings.push, &with_token).await {
+                Ok(lines) => lines.iter().map(ToString::to_string).collect(),
+                Err(e) => vec![e.to_string()],
+            }
+        } else {
+            Vec::new()
+        };
+        phones.push(PhoneExtras {
+            id: profile.id.to_string(),
+            password_stored: stored || in_memory,
+            push_lines,
+            setup_help: setup_help(profile.kind()).to_vec(),
+        });
+    }
+    let kinds = BackendKind::ALL
+        .into_iter()
+        .map(|kind| KindView {
+            kind,
+            name: kind.display_name(),
+            blank: PhoneProfile {
+                id: PhoneId::next_free(settings.phones.iter().map(|p| &p.id)),
+                name: String::new(),
+                system: PhoneSystem::new(kind),
+            },
+        })
+        .collect();
     SettingsView {
-        settings,
-        passcode_stored: stored || in_memory,
+        phones,
+        kinds,
         keyring,
         settings_path: state
             .settings_path
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
-        push_lines,
+        contacts: lookup::load_settings(state),
+        settings,
     }
 }
 
@@ -87,13 +129,18 @@ pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<SettingsV
     Ok(view(&state).await)
 }
 
+/// Saves everything on the page. `passwords` by phone id (only those typed in), `contacts`
+/// when the contacts section was shown.
 #[tauri::command]
 pub async fn save_settings(
     app: AppHandle,
     state: State<'_, AppState>,
-    settings: Settings,
-    passcode: Option<String>,
+    mut settings: Settings,
+    passwords: Option<HashMap<String, String>>,
+    contacts: Option<ContactsSettings>,
 ) -> CommandResult<SettingsView> {
+    // A phone that is new on the page gets its push token now: the lines to paste refer to it.
+    settings.ensure_push_tokens();
     settings
         .validate()
         .map_err(|e| CommandError::new("invalid_settings", e.to_string()))?;
@@ -113,42 +160,76 @@ pub async fn save_settings(
         };
         if let Err(e) = result {
             tracing::warn!("start at login not changed: {e}");
+            state.set_problem(
+                "autostart",
+                Some(format!("Start at login could not be changed: {e}")),
+            );
+        } else {
+            state.set_problem("autostart", None);
         }
     }
-    let passcode_result = match passcode.filter(|p| !p.is_empty()) {
-        Some(p) => {
-            store_passcode(
-                &state,
-                Secret::new(p),
-                settings.keep_passcode_in_memory_without_keyring,
-            )
-            .await
+    // Phones removed from the settings take their passwords with them.
+    for gone in before
+        .phones
+        .iter()
+        .filter(|old| !settings.phones.iter().any(|p| p.id == old.id))
+    {
+        let account = gone.id.to_string();
+        let _ = tauri::async_runtime::spawn_blocking(move || secrets::forget(&account)).await;
+        if let Ok(mut memory) = state.memory_secrets.lock() {
+            memory.remove(&gone.id);
         }
-        None => Ok(()),
-    };
-    session::restart(&app).await;
-    passcode_result?;
+    }
+    let mut password_result = Ok(());
+    for (id, password) in passwords.unwrap_or_default() {
+        if password.is_empty() || !settings.phones.iter().any(|p| p.id.as_str() == id) {
+            continue;
+        }
+        let stored = store_password(
+            &state,
+            PhoneId::new(id),
+            Secret::new(password),
+            settings.keep_passcode_in_memory_without_keyring,
+        )
+        .await;
+        if password_result.is_ok() {
+            password_result = stored;
+        }
+    }
+    if let Some(contacts) = contacts {
+        lookup::save_settings(&state, &contacts)
+            .map_err(|e| CommandError::new("settings_not_saved", e))?;
+        lookup::open(&app).await;
+    }
+    phones::restart(&app).await;
+    password_result?;
     Ok(view(&state).await)
 }
 
 /// Keyring first; this run's memory only if no keyring works and the user chose it.
-async fn store_passcode(state: &AppState, secret: Secret, memory_ok: bool) -> CommandResult<()> {
+async fn store_password(
+    state: &AppState,
+    id: PhoneId,
+    secret: Secret,
+    memory_ok: bool,
+) -> CommandResult<()> {
     let to_store = secret.clone();
-    let stored = tauri::async_runtime::spawn_blocking(move || secrets::store(&to_store))
+    let account = id.to_string();
+    let stored = tauri::async_runtime::spawn_blocking(move || secrets::store(&account, &to_store))
         .await
         .map_err(|e| CommandError::new("keyring", e.to_string()))?;
     match stored {
         Ok(()) => {
-            if let Ok(mut memory) = state.memory_secret.lock() {
-                *memory = None;
+            if let Ok(mut memory) = state.memory_secrets.lock() {
+                memory.remove(&id);
             }
             state.set_problem("keyring", None);
             Ok(())
         }
         Err(SecretError::Unavailable(why)) if memory_ok => {
-            tracing::warn!("no keyring ({why}); keeping the passcode in memory for this run");
-            if let Ok(mut memory) = state.memory_secret.lock() {
-                *memory = Some(secret);
+            tracing::warn!("no keyring ({why}); keeping the password in memory for this run");
+            if let Ok(mut memory) = state.memory_secrets.lock() {
+                memory.insert(id, secret);
             }
             Ok(())
         }
@@ -159,27 +240,26 @@ async fn store_passcode(state: &AppState, secret: Secret, memory_ok: bool) -> Co
     }
 }
 
-/// Tries the phone with the settings as typed (not yet saved).
+/// Tries a phone with its settings as typed (not yet saved).
 #[tauri::command]
 pub async fn test_connection(
     state: State<'_, AppState>,
-    settings: Settings,
-    passcode: Option<String>,
+    phone: PhoneProfile,
+    password: Option<String>,
 ) -> CommandResult<ConnectionReport> {
-    let secret = match passcode.filter(|p| !p.is_empty()) {
+    let index = state
+        .settings()
+        .phones
+        .iter()
+        .position(|p| p.id == phone.id);
+    let secret = match password.filter(|p| !p.is_empty()) {
         Some(p) => Secret::new(p),
-        None => session::find_secret(&state)
+        None => phones::find_secret(&state, &phone.id, index == Some(0))
             .await
-            .ok_or_else(|| CommandError::new("no_passcode", "Enter the phone's passcode first."))?,
+            .ok_or_else(|| CommandError::new("no_passcode", "Enter the password first."))?,
     };
-    let mut phone = settings.phone.clone();
-    let saved = state.settings().phone;
-    if phone.cert_sha256.is_none() && saved.url.trim() == phone.url.trim() {
-        phone.cert_sha256 = saved.cert_sha256;
-    }
-    let config = connect::client_config(&phone, secret, &Overrides::default())?;
-    let client = CtiClient::with_rejection_memory(config, state.rejected_logins.clone())?;
-    Ok(connect::test_connection(&client).await?)
+    let backend = connect::open(&phone, secret, state.sessions.rejected_logins().clone())?;
+    Ok(backend.check().await?)
 }
 
 /// The user compared the fingerprint and accepts the phone's certificate.
@@ -187,17 +267,34 @@ pub async fn test_connection(
 pub async fn accept_certificate(
     app: AppHandle,
     state: State<'_, AppState>,
+    phone: String,
     fingerprint: String,
 ) -> CommandResult<()> {
     let parsed: CertFingerprint = fingerprint
         .parse()
         .map_err(|why: String| CommandError::new("bad_fingerprint", why))?;
     let mut settings = state.settings();
-    settings.phone.cert_sha256 = Some(parsed.to_string());
+    let profile = settings
+        .phones
+        .iter_mut()
+        .find(|p| p.id.as_str() == phone)
+        .ok_or_else(|| CommandError::new("bad_request", "Save the phone first."))?;
+    let pin = Some(parsed.to_string());
+    match &mut profile.system {
+        PhoneSystem::Grandstream(g) => g.cert_sha256 = pin,
+        PhoneSystem::Yealink(y) => y.cert_sha256 = pin,
+        PhoneSystem::Xivo(x) => x.cert_sha256 = pin,
+        PhoneSystem::Asterisk(_) => {
+            return Err(CommandError::new(
+                "bad_request",
+                "callpop talks to Asterisk without a certificate.",
+            ))
+        }
+    }
     state
         .store_settings(settings)
         .map_err(|e| CommandError::new("settings_not_saved", e.to_string()))?;
-    session::restart(&app).await;
+    phones::restart(&app).await;
     Ok(())
 }
 
@@ -209,15 +306,15 @@ pub fn preview_dialing(text: String, rules: DialingRules) -> String {
 /// Waits for the phone's next push (the user calls the desk phone or lifts the handset) and
 /// says what arrived, or what the listener saw instead.
 #[tauri::command]
-pub async fn test_push(state: State<'_, AppState>) -> CommandResult<String> {
+pub async fn test_push(state: State<'_, AppState>, phone: String) -> CommandResult<String> {
     const WAIT: Duration = Duration::from_secs(60);
-    let listener = state.push_listener.lock().await.clone().ok_or_else(|| {
+    let listener = state.sessions.listener().ok_or_else(|| {
         CommandError::new(
             "push_off",
             "Push is off. Turn on \"Receive pushes from the phone\", save, then test again.",
         )
     })?;
-    push::test_push(&listener, WAIT)
+    push::test_push(&listener, &phone, WAIT)
         .await
         .map(|received| push::describe(&received))
         .map_err(|why| CommandError::new("push_silent", why))

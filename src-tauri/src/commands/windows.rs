@@ -16,3 +16,9 @@ pub fn open_window(app: AppHandle, name: String) -> CommandResult<()> {
     }
     Ok(())
 }
+
+/// The catalog of words the pages use, in the app's language.
+#[tauri::command]
+pub fn catalog() -> crate::i18n::Catalog {
+    crate::i18n::catalog(crate::i18n::system_locale())
+}

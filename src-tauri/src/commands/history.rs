@@ -1,0 +1,99 @@
+//! The main window's "Recent calls": the call history, searched and kept.
+
+use super::error::{CommandError, CommandResult};
+use crate::app::{phones, AppState};
+use callpop_history::{CallId, CallPage, CallQuery, History, PageCursor, MAX_PAGE_SIZE};
+use std::sync::Arc;
+use tauri::{AppHandle, State};
+
+fn history(state: &AppState) -> CommandResult<Arc<History>> {
+    state.history().ok_or_else(|| {
+        CommandError::new(
+            "no_history",
+            "The call history is not available (see the problem shown in the main window).",
+        )
+    })
+}
+
+/// Runs a history call off the GUI thread.
+async fn blocking<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T, callpop_history::HistoryError> + Send + 'static,
+) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(job)
+        .await
+        .map_err(|e| CommandError::new("history", e.to_string()))?
+        .map_err(|e| CommandError::new("history", e.to_string()))
+}
+
+/// Newest first; `after` continues from the previous page.
+#[tauri::command]
+pub async fn list_calls(
+    state: State<'_, AppState>,
+    query: CallQuery,
+    after: Option<PageCursor>,
+    limit: Option<usize>,
+) -> CommandResult<CallPage> {
+    let h = history(&state)?;
+    let limit = limit.unwrap_or(50).clamp(1, MAX_PAGE_SIZE);
+    blocking(move || h.list(&query, after, limit)).await
+}
+
+#[tauri::command]
+pub async fn set_call_note(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    note: String,
+) -> CommandResult<()> {
+    let h = history(&state)?;
+    let note: String = note.chars().take(2000).collect();
+    blocking(move || h.set_note(CallId(id), &note)).await?;
+    phones::publish(&app);
+    Ok(())
+}
+
+/// "Done": these missed calls need nothing more.
+#[tauri::command]
+pub async fn mark_calls_done(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+) -> CommandResult<usize> {
+    let h = history(&state)?;
+    let ids: Vec<CallId> = ids.into_iter().map(CallId).collect();
+    let n = blocking(move || h.mark_resolved(&ids)).await?;
+    phones::publish(&app);
+    Ok(n)
+}
+
+/// The list showed these calls: they are no longer new.
+#[tauri::command]
+pub async fn mark_calls_seen(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<usize> {
+    let h = history(&state)?;
+    let ids: Vec<CallId> = ids.into_iter().map(CallId).collect();
+    blocking(move || h.mark_seen(&ids)).await
+}
+
+/// Writes the calls the query finds to a CSV file in the Downloads folder; returns its path.
+#[tauri::command]
+pub async fn export_calls(state: State<'_, AppState>, query: CallQuery) -> CommandResult<String> {
+    let h = history(&state)?;
+    let folder = dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| CommandError::new("export", "There is no folder to save the file in."))?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let path = folder.join(format!("callpop-calls-{stamp}.csv"));
+    let target = path.clone();
+    let cannot = |e: std::io::Error| {
+        CommandError::new(
+            "export",
+            format!("Could not write {}: {e}", target.display()),
+        )
+    };
+    std::fs::create_dir_all(&folder).map_err(cannot)?;
+    let file = std::fs::File::create(&path).map_err(cannot)?;
+    blocking(move || h.export_csv(&query, std::io::BufWriter::new(file))).await?;
+    Ok(path.display().to_string())
+}

@@ -1,0 +1,72 @@
+// Words for people, in their language: one Fluent catalog (ui/i18n/<locale>.ftl) shared with
+// the Rust side, which hands the pages the catalog of the locale callpop runs in (the system
+// locale unless Settings chooses one). English fills any message a translation lacks.
+//
+//   import { t } from "./i18n.js";
+//   t("call-ringing", { name: "Ann" })
+
+import { FluentBundle, FluentResource } from "../vendor/fluent-bundle/index.js";
+import * as api from "./api.js";
+
+async function loadCatalog() {
+  if (api.available && !api.isMock) {
+    try {
+      return await api.invoke("catalog");
+    } catch (err) {
+      console.warn("callpop: no catalog from the app", err);
+    }
+  }
+  // Outside the app (mock previews): read the files next to the pages.
+  const lang = new URLSearchParams(location.search).get("lang") || "en";
+  const read = async (name) => {
+    try {
+      const response = await fetch(`i18n/${name}.ftl`);
+      return response.ok ? await response.text() : "";
+    } catch {
+      return "";
+    }
+  };
+  return { locale: lang, messages: await read(lang), fallback: await read("en") };
+}
+
+function bundleOf(locale, text) {
+  const bundle = new FluentBundle(locale, { useIsolating: false });
+  const errors = bundle.addResource(new FluentResource(text || ""));
+  if (errors.length) console.warn(`callpop: ${errors.length} broken messages in ${locale}`);
+  return bundle;
+}
+
+const catalog = await loadCatalog();
+/** The locale the pages speak, e.g. "en" or "ru". */
+export const locale = catalog.locale || "en";
+document.documentElement.lang = locale;
+const main = bundleOf(locale, catalog.messages);
+const fallback = bundleOf("en", catalog.fallback);
+
+/** The message `id` with `args` filled in; the id itself when no catalog has it. */
+export function t(id, args) {
+  for (const bundle of [main, fallback]) {
+    const message = bundle.getMessage(id);
+    if (message && message.value) {
+      return bundle.formatPattern(message.value, args);
+    }
+  }
+  console.warn(`callpop: no message "${id}"`);
+  return id;
+}
+
+/** Fills every element with `data-i18n="id"` (its text) in `root`. */
+export function translatePage(root = document) {
+  for (const node of root.querySelectorAll("[data-i18n]")) {
+    node.textContent = t(node.dataset.i18n);
+  }
+  for (const node of root.querySelectorAll("[data-i18n-placeholder]")) {
+    node.placeholder = t(node.dataset.i18nPlaceholder);
+  }
+  for (const node of root.querySelectorAll("[data-i18n-title]")) {
+    node.title = t(node.dataset.i18nTitle);
+  }
+  for (const node of root.querySelectorAll("[data-i18n-aria-label]")) {
+    node.setAttribute("aria-label", t(node.dataset.i18nAriaLabel));
+  }
+}
