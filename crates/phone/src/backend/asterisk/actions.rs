@@ -93,7 +93,8 @@ pub(crate) async fn dial(
     lock(dial.book).expect_own(&dial.channel_id, number);
     let mut waiter = link.wait_for(&id)?;
     link.send(action).await?;
-    let response = waiter.response().await?;
+    let mut early = Vec::new();
+    let response = waiter.response_keeping(&mut early).await?;
     if !is_success(&response) {
         let check = format!(
             "Check that the device {} and the context \"{}\" in Settings exist on the PBX.",
@@ -107,9 +108,14 @@ pub(crate) async fn dial(
         ));
     }
     let deadline = Instant::now() + dial.wait;
+    let mut early = early.into_iter();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let Some(message) = waiter.next(left).await? else {
+        let next = match early.next() {
+            Some(message) => Some(message),
+            None => waiter.next(left).await?,
+        };
+        let Some(message) = next else {
             // Still ringing the desk phone: that is the desk worker's to pick up.
             return Ok(Performed::Dialed {
                 method: DialMethod::Pbx,

@@ -173,12 +173,17 @@ impl Waiter {
         }
     }
 
-    /// The response (`Response:` header) to this request, within the answer timeout.
-    pub(crate) async fn response(&mut self) -> Result<Message, PhoneError> {
+    /// The response to this request, within the answer timeout. Events that came with its
+    /// id first (an `OriginateResponse` has a `Response:` header too) are handed to `early`.
+    pub(crate) async fn response_keeping(
+        &mut self,
+        early: &mut Vec<Message>,
+    ) -> Result<Message, PhoneError> {
         let deadline = Instant::now() + self.link.answer_timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.next(left).await? {
+                Some(message) if message.event().is_some() => early.push(message),
                 Some(message) if message.response().is_some() => return Ok(message),
                 Some(_) => {}
                 None => {
@@ -189,6 +194,13 @@ impl Waiter {
                 }
             }
         }
+    }
+}
+
+impl Waiter {
+    /// The response to this request (see [`Waiter::response_keeping`]), events dropped.
+    pub(crate) async fn response(&mut self) -> Result<Message, PhoneError> {
+        self.response_keeping(&mut Vec::new()).await
     }
 }
 

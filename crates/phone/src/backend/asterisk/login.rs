@@ -316,7 +316,7 @@ impl Conversation {
             let message = self.read(deadline, secret).await?;
             // One request is outstanding: a response without an id is its answer too.
             let ours = message.action_id().is_none_or(|got| got == id);
-            if message.response().is_some() && ours {
+            if message.response().is_some() && message.event().is_none() && ours {
                 tracing::debug!(action = name, response = message.value("Response"), "AMI");
                 return Ok(message);
             }

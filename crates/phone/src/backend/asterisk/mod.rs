@@ -4,7 +4,7 @@
 //! events and callpop's actions. On every (re)connect it logs in, narrows the events to the
 //! desk phone's device where the account allows, and resyncs from `CoreShowChannels`, so a
 //! reconnect neither loses nor repeats a call: the tracker compares the complete snapshot with
-//! what it knew. From then on the desk phone's channels are kept as lines ([`state`]) and
+//! what it knew. From then on the desk phone's channels are kept as lines (`state`) and
 //! every change is reported as a complete snapshot.
 //!
 //! What the PBX can do from outside is what this offers: click-to-dial (`Originate`: the
@@ -12,10 +12,10 @@
 //! channel) and blind transfer (`Redirect` of the other party). It cannot make a desk phone
 //! pick up, hold or mute: those stay on the phone's keys.
 //!
-//! The files, one concern each: [`config`] (the checked settings), [`wire`] (the AMI codec),
-//! [`login`] (connecting and logging in), [`link`] (the live connection shared by events and
-//! actions), [`state`] (events to lines), [`stream`] (what the session follows), [`actions`],
-//! [`check`] ("Test connection"), [`errors`] (messages).
+//! The files, one concern each: `config` (the checked settings), `wire` (the AMI codec),
+//! `login` (connecting and logging in), `link` (the live connection shared by events and
+//! actions), `state` (events to lines), `stream` (what the session follows), `actions`,
+//! `check` ("Test connection"), `errors` (messages).
 
 mod actions;
 mod check;
