@@ -1,4 +1,4 @@
-// Words for people, in their language: one Fluent catalog (ui/i18n/<locale>.ftl) shared with
+// Words for people, in their language: one Fluent catalog (ui/i18n/<locale>/*.ftl) shared with
 // the Rust side, which hands the pages the catalog of the locale callpop runs in (the system
 // locale unless Settings chooses one). English fills any message a translation lacks.
 //
@@ -18,13 +18,18 @@ async function loadCatalog() {
   }
   // Outside the app (mock previews): read the files next to the pages.
   const lang = new URLSearchParams(location.search).get("lang") || "en";
-  const read = async (name) => {
-    try {
-      const response = await fetch(`i18n/${name}.ftl`);
-      return response.ok ? await response.text() : "";
-    } catch {
-      return "";
-    }
+  const read = async (locale) => {
+    const parts = await Promise.all(
+      ["common", "main", "call", "settings", "app"].map(async (file) => {
+        try {
+          const response = await fetch(`i18n/${locale}/${file}.ftl`);
+          return response.ok ? await response.text() : "";
+        } catch {
+          return "";
+        }
+      }),
+    );
+    return parts.join("\n");
   };
   return { locale: lang, messages: await read(lang), fallback: await read("en") };
 }

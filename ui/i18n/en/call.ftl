@@ -1,0 +1,1 @@
+# callpop, English: call
