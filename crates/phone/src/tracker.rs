@@ -432,6 +432,13 @@ impl CallTracker {
             .iter()
             .find(|(_, id)| **id == push.call_id)
             .map(|(line, _)| *line)
+            // A source that names its calls in its lines (AMI, xuc) needs no pushed link.
+            .or_else(|| {
+                self.calls
+                    .values()
+                    .find(|c| c.source_call_id == push.call_id)
+                    .map(|c| c.line)
+            })
     }
 
     /// A call in progress not tied to a call id yet, with the pushed number; or, when numbers

@@ -104,7 +104,7 @@ pub fn setup_help(kind: BackendKind) -> &'static [&'static str] {
         ],
         BackendKind::Asterisk => &[
             "In /etc/asterisk/manager.conf, enable the manager interface (enabled = yes, port = 5038).",
-            "Add an account for callpop, e.g. [callpop] with a secret, read = call and write = originate,call.",
+            "Add an account for callpop, e.g. [callpop] with a secret, read = call and write = call,originate,reporting.",
             "Allow this computer with permit = its address/255.255.255.255 (after deny = 0.0.0.0/0.0.0.0).",
             "Reload with `asterisk -rx \"manager reload\"`. Enter the desk phone's device as Asterisk names it, such as PJSIP/201.",
         ],
