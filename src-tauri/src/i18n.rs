@@ -42,7 +42,11 @@ pub fn system_locale() -> &'static str {
 }
 
 pub fn catalog(locale: &str) -> Catalog {
-    let locale = LOCALES.iter().copied().find(|l| *l == locale).unwrap_or("en");
+    let locale = LOCALES
+        .iter()
+        .copied()
+        .find(|l| *l == locale)
+        .unwrap_or("en");
     Catalog {
         locale,
         messages: EN,

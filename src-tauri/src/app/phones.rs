@@ -16,10 +16,11 @@ use tauri::{AppHandle, Emitter, Manager};
 /// The phones to watch: the settings' (the first one at the command line's address, when one
 /// was given), or the demo phone system.
 async fn phones_to_watch(
+    app: &AppHandle,
     state: &AppState,
 ) -> Result<(Vec<PhoneProfile>, HashMap<PhoneId, Secret>), String> {
     if let Some(kind) = state.launch.demo {
-        let (profile, secret) = demo::ensure_started(state, kind).await?;
+        let (profile, secret) = demo::ensure_started(app, kind).await?;
         let secrets = HashMap::from([(profile.id.clone(), secret)]);
         return Ok((vec![profile], secrets));
     }
@@ -48,14 +49,18 @@ async fn phones_to_watch(
 /// Brings the watched phones in line with the current settings.
 pub async fn restart(app: &AppHandle) {
     let state = app.state::<AppState>();
-    match phones_to_watch(&state).await {
+    match phones_to_watch(app, &state).await {
         Ok((phones, secrets)) => {
             state.set_problem("demo", None);
-            let push = state.settings().push;
+            let push = match state.launch.demo {
+                Some(_) => demo::push_settings(),
+                None => state.settings().push,
+            };
             state
                 .sessions
                 .apply(&phones, &push, |p| secrets.get(&p.id).cloned())
                 .await;
+            demo::connect_pushes(&state).await;
             // Nothing can work without a password: ask now rather than wait for the user to
             // notice the grey tray icon (or to find no tray at all on desktops without one).
             let missing = state

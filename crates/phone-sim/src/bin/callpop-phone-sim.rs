@@ -1,23 +1,32 @@
-//! `callpop-phone-sim`: runs a simulated Grandstream phone until Ctrl-C or SIGTERM.
+//! `callpop-phone-sim`: runs a simulated phone system until Ctrl-C or SIGTERM: a Grandstream
+//! phone (the default), an Asterisk PBX's manager interface (`--kind asterisk`), a XiVO xuc
+//! server (`--kind xivo`) or a Yealink phone (`--kind yealink`).
 //!
-//! Prints the base URL on the first line of stdout (and `certificate-sha256 <fingerprint>` on
-//! the second with `--tls`) so that scripts and the app's demo mode can read where it listens.
-//! Logs go to stderr (`RUST_LOG` filters them). The control API under `/control/` is
-//! unauthenticated: keep the listen address on loopback.
+//! Prints where clients connect on the first line of stdout (the base URL; for Asterisk
+//! `host:port` of the manager interface), then `certificate-sha256 <fingerprint>` with
+//! `--tls`, then `control <url>` where the control API is, so scripts and tests can read them.
+//! Logs go to stderr (`RUST_LOG` filters them). The control APIs are unauthenticated: keep
+//! the listen address on loopback.
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use callpop_phone_sim::ami::{AmiSim, AmiSimConfig};
+use callpop_phone_sim::xuc::{XucDemo, XucSim, XucSimConfig};
+use callpop_phone_sim::yealink::{YealinkSim, YealinkSimConfig};
 use callpop_phone_sim::{PhoneSim, SimAuth, SimConfig, MAX_ACCOUNTS, MAX_LINES};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
 /// A Grandstream-compatible desk phone over HTTP(S), for tests and demos.
 #[derive(Debug, Parser)]
 #[command(name = "callpop-phone-sim", version)]
 struct Args {
+    /// Which phone system to simulate.
+    #[arg(long, value_enum, default_value_t = Kind::Grandstream)]
+    kind: Kind,
     /// Address and port to listen on (port 0 picks a free one).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -65,6 +74,98 @@ struct Args {
     model: String,
 }
 
+/// The phone systems the simulator speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Kind {
+    Grandstream,
+    Asterisk,
+    Xivo,
+    Yealink,
+}
+
+/// A running simulator of any kind.
+enum Running {
+    Grandstream(PhoneSim),
+    Asterisk(AmiSim),
+    Xivo(XucSim),
+    Yealink(YealinkSim),
+}
+
+impl Running {
+    async fn start(args: Args) -> Result<Running, String> {
+        let (listen, demo, tls) = (args.listen, args.demo, args.tls);
+        match args.kind {
+            Kind::Grandstream => PhoneSim::start(args.config())
+                .await
+                .map(Running::Grandstream)
+                .map_err(|e| e.to_string()),
+            Kind::Asterisk => AmiSim::start(AmiSimConfig {
+                bind: listen,
+                demo,
+                far_end_answer_delay: Some(Duration::from_secs(if demo { 3 } else { 2 })),
+                ..AmiSimConfig::default()
+            })
+            .await
+            .map(Running::Asterisk)
+            .map_err(|e| e.to_string()),
+            Kind::Xivo => XucSim::start(XucSimConfig {
+                bind: listen,
+                demo: demo.then(XucDemo::default),
+                ..XucSimConfig::default()
+            })
+            .await
+            .map(Running::Xivo)
+            .map_err(|e| e.to_string()),
+            Kind::Yealink => YealinkSim::start(YealinkSimConfig {
+                bind: listen,
+                tls,
+                ..YealinkSimConfig::default()
+            })
+            .await
+            .map(Running::Yealink)
+            .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The machine-readable start-up lines.
+    fn announce(&self) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        match self {
+            Running::Grandstream(sim) => {
+                writeln!(out, "{}", sim.url())?;
+                if let Some(fingerprint) = sim.cert_fingerprint() {
+                    writeln!(out, "certificate-sha256 {fingerprint}")?;
+                }
+                writeln!(out, "control {}/control/", sim.url())?;
+            }
+            Running::Asterisk(sim) => {
+                writeln!(out, "{}", sim.addr())?;
+                if let Some(control) = sim.control_url() {
+                    writeln!(out, "control {control}")?;
+                }
+            }
+            Running::Xivo(sim) => {
+                writeln!(out, "{}", sim.url())?;
+                writeln!(out, "control {}/control/", sim.url())?;
+            }
+            Running::Yealink(sim) => {
+                writeln!(out, "{}", sim.url())?;
+                writeln!(out, "control {}/control/", sim.url())?;
+            }
+        }
+        out.flush()
+    }
+
+    async fn shutdown(self) {
+        match self {
+            Running::Grandstream(sim) => sim.shutdown().await,
+            Running::Asterisk(sim) => sim.shutdown().await,
+            Running::Xivo(sim) => sim.shutdown().await,
+            Running::Yealink(sim) => sim.shutdown().await,
+        }
+    }
+}
+
 impl Args {
     fn config(self) -> SimConfig {
         let auth = match (self.session_user, self.session_password) {
@@ -98,33 +199,22 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    let config = Args::parse().config();
-    let sim = match PhoneSim::start(config).await {
+    let sim = match Running::start(Args::parse()).await {
         Ok(sim) => sim,
         Err(e) => {
             eprintln!("callpop-phone-sim: {e}");
             return ExitCode::FAILURE;
         }
     };
-    if let Err(e) = announce(&sim) {
+    // A reader that stopped after the lines it wanted (`| head -1`) must not stop the phone.
+    if let Err(e) = sim.announce() {
         eprintln!("callpop-phone-sim: cannot write to stdout: {e}");
-        return ExitCode::FAILURE;
     }
     if let Err(e) = stop_signal().await {
         eprintln!("callpop-phone-sim: cannot wait for signals: {e}");
     }
     sim.shutdown().await;
     ExitCode::SUCCESS
-}
-
-/// The machine-readable start-up lines.
-fn announce(sim: &PhoneSim) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", sim.url())?;
-    if let Some(fingerprint) = sim.cert_fingerprint() {
-        writeln!(out, "certificate-sha256 {fingerprint}")?;
-    }
-    out.flush()
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM.
