@@ -34,9 +34,25 @@ function pickBackend() {
 
 const backend = pickBackend();
 if (!backend) {
-  console.info(
-    "callpop: no app here. For a preview with fake data add ?mock=ringing, incall, offline, attention, setup, settings or nokeyring (and &theme=dark).",
-  );
+  console.info("callpop: no app here. For a preview with fake data add ?mock=<scenario> (see ui/README.md) and &theme=dark.");
+}
+
+// Words for the few sentences this file says itself. js/i18n.js imports this file, so it
+// cannot import i18n.js back: the pages hand over their `t` with `useWords(t)`.
+const ENGLISH = {
+  "common-no-app-title": "callpop is not running here",
+  "common-no-app": "This page is part of the callpop app and only works inside it. Start callpop and open this window from its tray icon.",
+  "common-error-unknown": "Something went wrong, and callpop did not say what.",
+  "common-error-close-window": "Could not close this window: { $message }",
+};
+let words = (id, args) => (ENGLISH[id] || id).replace("{ $message }", (args && args.message) || "");
+
+/** English only; kept for pages that still import it (prefer `invoke`'s error message). */
+export const NO_APP_MESSAGE = ENGLISH["common-no-app"];
+
+/** Lets this file speak the page's language: pass `t` from js/i18n.js. */
+export function useWords(t) {
+  words = t;
 }
 
 /** True when commands can be sent (inside the app, or with a mock). */
@@ -44,8 +60,6 @@ export const available = backend !== null;
 /** True when running against js/mock.js. */
 export const isMock = backend !== null && backend.kind === "mock";
 
-export const NO_APP_MESSAGE =
-  "This page is part of the callpop app and only works inside it. Start callpop and open this window from its tray icon.";
 
 /** Turns anything thrown by invoke into `{kind, message}`. */
 export function toError(err) {
@@ -53,12 +67,12 @@ export function toError(err) {
     return { ...err, kind: typeof err.kind === "string" ? err.kind : "error", message: err.message };
   }
   if (typeof err === "string" && err) return { kind: "error", message: err };
-  return { kind: "error", message: "Something went wrong, and callpop did not say what." };
+  return { kind: "error", message: words("common-error-unknown") };
 }
 
 /** Sends a command; rejects with `{kind, message}`. */
 export async function invoke(name, args = {}) {
-  if (!backend) throw { kind: "no_app", message: NO_APP_MESSAGE };
+  if (!backend) throw { kind: "no_app", message: words("common-no-app") };
   try {
     return await backend.invoke(name, args);
   } catch (err) {
@@ -89,7 +103,7 @@ export async function listen(name, cb, onError) {
  * (e.g. the window permissions are missing).
  */
 export async function closeWindow() {
-  if (!backend) throw { kind: "no_app", message: NO_APP_MESSAGE };
+  if (!backend) throw { kind: "no_app", message: words("common-no-app") };
   let win;
   try {
     win = backend.currentWindow();
@@ -103,7 +117,7 @@ export async function closeWindow() {
       await win.hide();
     } catch {
       const error = toError(closeErr);
-      throw { kind: error.kind, message: `Could not close this window: ${error.message}` };
+      throw { kind: error.kind, message: words("common-error-close-window", { message: error.message }) };
     }
   }
 }
@@ -119,10 +133,33 @@ export function explainIfMissing(main) {
   box.className = "no-app";
   box.setAttribute("role", "alert");
   const title = document.createElement("h1");
-  title.textContent = "callpop is not running here";
+  title.textContent = words("common-no-app-title");
   const text = document.createElement("p");
-  text.textContent = NO_APP_MESSAGE;
+  text.textContent = words("common-no-app");
   box.append(title, text);
   main.append(box);
   return true;
+}
+
+/**
+ * Gives this window the keyboard (the call window opens without focus, so typing a transfer
+ * number needs it). Never throws: without focus the user can still click the field.
+ */
+export async function focusWindow() {
+  if (!backend) return;
+  try {
+    await backend.currentWindow().setFocus();
+  } catch (err) {
+    console.warn("callpop: cannot focus this window:", toError(err));
+  }
+}
+
+/**
+ * Opens a web page (a contact's CRM page) in the user's browser, through Tauri's opener
+ * plugin. Rejects with `{kind, message}`.
+ */
+export async function openLink(url) {
+  if (!backend) throw { kind: "no_app", message: words("common-no-app") };
+  if (backend.kind === "mock") return backend.openLink(url);
+  return invoke("plugin:opener|open_url", { url });
 }

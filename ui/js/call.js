@@ -1,18 +1,29 @@
-// The small always-on-top call window: one call, big buttons, no keyboard needed.
+// The small always-on-top call window: one call, big, with its buttons; no keyboard needed.
 // Which call: `?call=<id>`, else the first call in the state (then it sticks to that one).
+// When the call ends the window says how, and the app closes it (or shows the next call).
 
 import * as api from "./api.js";
-import { h, $, replace, setText } from "./dom.js";
-import { callerLabels, formatDuration, phaseInfo, startTicker } from "./format.js";
+import { t, translatePage } from "./i18n.js";
+import { $, h, replace, setText, setTone } from "./dom.js";
+import { callerLabels, formatDuration, startTicker } from "./format.js";
+import { createActionBar, SHORTCUTS } from "./actions.js";
+import { crmLink, infoList } from "./callinfo.js";
+
+api.useWords(t);
+translatePage();
 
 const el = {
   root: $("#call"),
   state: $("#call-state"),
   muted: $("#call-muted"),
   timer: $("#call-timer"),
-  who: $("#call-who"),
   name: $("#caller-name"),
   number: $("#caller-number"),
+  extra: $("#caller-extra"),
+  org: $("#caller-org"),
+  phone: $("#call-phone"),
+  link: $("#call-link"),
+  infoSlot: $("#call-info-slot"),
   actions: $("#call-actions"),
   error: $("#call-error"),
   errorText: $("#call-error-text"),
@@ -23,194 +34,170 @@ const params = new URLSearchParams(location.search);
 let callId = params.get("call") || null;
 /** The last known state of our call (kept after it ends, to show who it was). */
 let call = null;
-/** "ended" | "missed" once the call is gone. */
-let endedAs = null;
+let severalPhones = false;
+let phoneHasLines = true;
+/** How the call ended once it is gone: an outcome word (answered, missed, rejected...). */
+let ended = null;
 let endedDuration = null;
-let shownPhase = null;
 let errorTimer = null;
-
-function setTone(tone) {
-  el.root.className = `call tone-${tone}`;
-}
+let shownLink = undefined;
+let shownInfo = undefined;
 
 function showError(message) {
   clearTimeout(errorTimer);
-  el.errorText.textContent = message;
+  el.errorText.textContent = message || "";
   el.error.hidden = !message;
   if (message) errorTimer = setTimeout(() => showError(""), 8000);
 }
 el.errorClose.addEventListener("click", () => showError(""));
 
-async function run(button, command, args) {
-  showError("");
-  if (button) button.disabled = true;
-  try {
-    return await api.invoke(command, args);
-  } catch (err) {
-    showError(err.message);
-    return undefined;
-  } finally {
-    if (button) button.disabled = false;
-  }
-}
+const bar = createActionBar({
+  keepFocus: true,
+  onError: (message) => showError(message),
+  onTransferOpen: (open) => el.root.classList.toggle("transferring", open),
+});
 
-function button(cls, label, title, onclick, extra = {}) {
-  const b = h("button", { type: "button", class: `btn ${cls}`, title, ...extra }, label);
-  // The window must work without keyboard focus: act on the click, do not ask for focus.
-  b.addEventListener("mousedown", (e) => e.preventDefault());
-  b.addEventListener("click", () => onclick(b));
-  return b;
-}
-
-let muteButton = null;
-
-function updateMute() {
-  if (!muteButton) return;
-  const muted = !!(call && call.muted);
-  muteButton.textContent = muted ? "Unmute" : "Mute";
-  muteButton.title = muted ? "Turn your microphone back on" : "Mute your microphone";
-  muteButton.setAttribute("aria-pressed", String(muted));
-}
-
-function renderActions(phase) {
-  if (phase === shownPhase) {
-    updateMute();
-    return;
-  }
-  shownPhase = phase;
-  muteButton = null;
-  const line = call ? call.line : null;
-  let buttons = [];
-  switch (phase) {
-    case "ringing":
-      buttons = [
-        button("btn-answer", "Answer", "Answer this call", (b) => run(b, "answer", { line })),
-        button("btn-reject", "Reject", "Reject this call", (b) => run(b, "reject", { line })),
-      ];
-      break;
-    case "dialing":
-      buttons = [button("btn-hangup", "Hang up", "Stop calling", (b) => run(b, "hang_up"))];
-      break;
-    case "connected":
-      buttons = [
-        button("btn-hold", "Hold", "Put the call on hold", (b) => run(b, "toggle_hold"), { "aria-pressed": "false" }),
-        (muteButton = button("btn-mute", "Mute", "Mute your microphone", toggleMute, { "aria-pressed": "false" })),
-        button("btn-hangup", "Hang up", "End the call", (b) => run(b, "hang_up")),
-      ];
-      break;
-    case "held":
-      buttons = [
-        button("btn-hold", "Resume", "Take the call off hold", (b) => run(b, "toggle_hold"), { "aria-pressed": "true" }),
-        button("btn-hangup", "Hang up", "End the call", (b) => run(b, "hang_up")),
-      ];
-      break;
-    case "ended": {
-      const text =
-        endedAs === "missed"
-          ? "Not answered"
-          : endedDuration !== null
-            ? `Lasted ${formatDuration(endedDuration)}`
-            : "";
-      buttons = [
-        text ? h("p", { class: "call-ended-note" }, text) : null,
-        // The app closes this window by itself; this is for when it does not.
-        button("", "Close", "Close this window", async (b) => {
-          try {
-            await api.closeWindow();
-          } catch (err) {
-            showError(err.message);
-          }
-        }),
-      ];
-      break;
-    }
-    default:
-      buttons = [h("p", { class: "call-ended-note" }, "No call right now")];
-  }
-  replace(el.actions, buttons);
-  updateMute();
-}
-
-async function toggleMute(b) {
-  const muted = await run(b, "toggle_mute");
-  if (typeof muted === "boolean" && call) {
-    call.muted = muted;
-    render();
-  }
-}
+// ---------- Words ----------
 
 function bandText(c) {
-  const line = `Line ${c.line}`;
-  switch (c.phase) {
-    case "ringing":
-      return `Incoming call · ${line}`;
-    case "dialing":
-      return `Calling… · ${line}`;
-    case "connected":
-      return `In call · ${line}`;
-    case "held":
-      return `ON HOLD · ${line}`;
-    default:
-      return `${phaseInfo(c.phase).label} · ${line}`;
-  }
+  const phase = ["ringing", "dialing", "connected", "held"].includes(c.phase) ? c.phase : "other";
+  const id = `call-band-${phase}`;
+  return phoneHasLines ? t(`${id}-line`, { line: c.line }) : t(id);
 }
 
-function render() {
-  if (!call) {
-    setTone("idle");
-    el.state.textContent = endedAs ? "Call ended" : "No call";
-    setText(el.name, endedAs ? "Call ended" : "No call right now");
-    setText(el.number, "");
-    el.timer.hidden = true;
-    el.muted.hidden = true;
-    renderActions(endedAs ? "ended" : "none");
-    document.title = "callpop";
-    return;
-  }
+const OUTCOMES = ["answered", "missed", "rejected", "cancelled", "failed", "answered_elsewhere", "lost"];
 
+function outcomeWord(outcome) {
+  const known = OUTCOMES.includes(outcome) ? outcome : "answered";
+  return t(`call-outcome-${known.replace(/_/g, "-")}`);
+}
+
+// ---------- Rendering ----------
+
+function renderWho() {
   const who = callerLabels(call);
   setText(el.name, who.title);
   el.name.title = who.title;
   setText(el.number, who.subtitle);
+  el.number.hidden = !who.subtitle;
 
-  if (endedAs) {
-    setTone("offline");
-    el.state.textContent = endedAs === "missed" ? "Missed call" : "Call ended";
+  setText(el.org, who.organization);
+  el.org.hidden = !who.organization;
+  const phoneText = severalPhones && call.phone_name ? t("call-on-phone", { phone: call.phone_name }) : "";
+  setText(el.phone, phoneText);
+  el.phone.hidden = !phoneText;
+  const link = call.contact && call.contact.link ? call.contact.link : null;
+  if (link !== shownLink) {
+    shownLink = link;
+    replace(el.link, crmLink(link, showError, { keepFocus: true }));
+  }
+  el.link.hidden = !el.link.childElementCount;
+  el.extra.hidden = el.org.hidden && el.phone.hidden && el.link.hidden;
+
+  const infoKey = JSON.stringify(call.info || {});
+  if (infoKey !== shownInfo) {
+    shownInfo = infoKey;
+    replace(el.infoSlot, infoList(call.info, "call-info call-info-inline"));
+  }
+  return who;
+}
+
+function renderEnded() {
+  el.root.dataset.phase = "ended";
+  el.root.dataset.outcome = ended;
+  el.root.classList.remove("transferring");
+  setTone(el.root, ended === "answered" ? "offline" : ended === "missed" || ended === "lost" ? "attention" : "offline");
+  el.timer.hidden = true;
+  delete el.timer.dataset.since;
+  el.muted.hidden = true;
+  const word = outcomeWord(ended);
+  setText(el.state, word);
+  let note = "";
+  if (ended === "answered" && endedDuration !== null) note = t("call-lasted", { duration: formatDuration(endedDuration) });
+  else if (ended === "lost") note = t("call-lost-note");
+  if (el.actions.dataset.shown !== "ended") {
+    el.actions.dataset.shown = "ended";
+    const close = h("button", { type: "button", class: "btn", title: t("call-close-title"), dataset: { action: "close" } }, t("call-close"));
+    // The app closes this window by itself; this is for when it does not.
+    close.addEventListener("mousedown", (e) => e.preventDefault());
+    close.addEventListener("click", async () => {
+      try {
+        await api.closeWindow();
+      } catch (err) {
+        showError(err.message);
+      }
+    });
+    replace(el.actions, h("p", { class: "call-ended-note", id: "call-ended-note" }, note), close);
+  }
+  return word;
+}
+
+function render() {
+  if (!call) {
+    setTone(el.root, "idle");
+    el.root.dataset.phase = ended ? "ended" : "none";
+    setText(el.state, ended ? outcomeWord(ended) : t("call-none"));
+    setText(el.name, ended ? outcomeWord(ended) : t("call-none-now"));
+    setText(el.number, "");
+    el.extra.hidden = true;
     el.timer.hidden = true;
-    delete el.timer.dataset.since;
     el.muted.hidden = true;
-    renderActions("ended");
-    document.title = `${el.state.textContent}: ${who.title}`;
+    replace(el.actions);
+    el.actions.dataset.shown = "none";
+    document.title = t("call-window-title");
     return;
   }
 
-  const info = phaseInfo(call.phase);
-  setTone(info.tone);
-  el.state.textContent = bandText(call);
-  el.muted.hidden = !(call.muted && call.phase === "connected");
+  const who = renderWho();
+  if (ended) {
+    const word = renderEnded();
+    document.title = t("call-title", { state: word, who: who.title });
+    return;
+  }
+
+  const tone = { ringing: "ringing", dialing: "ringing", connected: "incall", held: "hold" }[call.phase] || "idle";
+  setTone(el.root, tone);
+  el.root.dataset.phase = call.phase;
+  el.root.dataset.direction = call.direction;
+  delete el.root.dataset.outcome;
+  const band = bandText(call);
+  setText(el.state, band);
+  el.muted.hidden = !call.muted;
   const timed = call.connected_at_ms != null && (call.phase === "connected" || call.phase === "held");
   el.timer.hidden = !timed;
   if (timed) el.timer.dataset.since = String(call.connected_at_ms);
   else delete el.timer.dataset.since;
-  renderActions(call.phase);
-  document.title = `${info.label}: ${who.title}`;
+
+  if (el.actions.dataset.shown !== "bar") {
+    el.actions.dataset.shown = "bar";
+    replace(el.actions, bar.el);
+  }
+  bar.update(call);
+  document.title = t("call-title", { state: band, who: who.title });
   tick();
 }
 
-function markEnded(kind) {
-  if (endedAs) return;
-  endedAs = kind || (call && !call.answered && call.direction === "incoming" ? "missed" : "ended");
+// ---------- State ----------
+
+function markEnded(outcome) {
+  if (ended) return;
+  const guess = call && !call.answered && call.direction === "incoming" ? "missed" : "answered";
+  ended = outcome || guess;
   endedDuration = call && call.connected_at_ms != null ? Date.now() - call.connected_at_ms : null;
 }
 
 function onState(view) {
-  if (!view || endedAs) return;
+  if (!view || ended) return;
   const calls = view.calls || [];
+  const phones = view.phones || [];
+  severalPhones = phones.length > 1;
   if (!callId && calls.length) callId = calls[0].call;
   const found = callId ? calls.find((c) => c.call === callId) : null;
   if (found) {
     call = found;
-  } else if (callId) {
+    const phone = phones.find((p) => p.id === found.phone);
+    phoneHasLines = !phone || (phone.lines || []).length > 0;
+  } else if (callId && call) {
     // Gone from the state: the Rust side closes this window shortly.
     markEnded(null);
   }
@@ -219,14 +206,29 @@ function onState(view) {
 
 const tick = startTicker(document);
 
+// ---------- Keyboard (when the window has focus) ----------
+
+document.addEventListener("keydown", (e) => {
+  if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || e.repeat) return;
+  if (e.target && e.target.closest && e.target.closest("input, textarea, select")) return;
+  const wanted = SHORTCUTS[e.key.toLowerCase()];
+  if (!wanted || !call || ended) return;
+  const action = wanted.find((a) => (call.actions || []).includes(a));
+  if (action) {
+    e.preventDefault();
+    bar.press(action);
+  }
+});
+
 async function start() {
   if (!api.available) {
-    setTone("offline");
-    el.state.textContent = "Not running inside callpop";
-    el.name.textContent = "No calls to show";
-    el.number.textContent = "Start callpop to see calls here.";
+    setTone(el.root, "offline");
+    setText(el.state, t("call-no-app"));
+    setText(el.name, t("call-no-app-title"));
+    setText(el.number, t("call-no-app-text"));
     return;
   }
+  setText(el.state, t("call-loading"));
   let gotEvent = false;
   await api.listen(
     "phone-state",
@@ -234,12 +236,12 @@ async function start() {
       gotEvent = true;
       onState(view);
     },
-    (err) => showError(`This window will not update by itself: ${err.message}`),
+    (err) => showError(t("call-no-updates", { message: err.message })),
   );
   await api.listen("call-event", (e) => {
     if (!e || !callId || e.call !== callId) return;
     if (e.event === "ended" || e.event === "missed") {
-      markEnded(e.event);
+      markEnded(e.outcome || (e.event === "missed" ? "missed" : null));
       render();
     }
   });
@@ -247,7 +249,7 @@ async function start() {
     const view = await api.invoke("get_state");
     if (!gotEvent) onState(view);
   } catch (err) {
-    el.state.textContent = "Cannot read the call";
+    setText(el.state, t("call-cannot-read"));
     showError(err.message);
   }
 }

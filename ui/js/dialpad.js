@@ -1,6 +1,7 @@
 // The number field with its dial pad and live "will dial" preview.
 
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 
 const KEYS = [
   ["1", ""], ["2", "ABC"], ["3", "DEF"],
@@ -84,7 +85,7 @@ export function setupDialpad({ input, pad, previewEl, preview, onChange, onDial 
   };
 
   for (const [digit, letters] of KEYS) {
-    const label = digit === "*" ? "star" : digit === "#" ? "hash" : digit;
+    const label = digit === "*" ? t("main-key-star") : digit === "#" ? t("main-key-hash") : digit;
     const key = h(
       "button",
       { type: "button", class: "btn key", "aria-label": label, dataset: { key: digit } },

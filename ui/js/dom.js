@@ -48,7 +48,7 @@ export function showMessage(el, message, tone = "error") {
   el.dataset.tone = tone;
 }
 
-/** Sets a button's enabled state and keeps `aria-disabled` in step. */
+/** Sets a button's enabled state. */
 export function setEnabled(button, enabled) {
   button.disabled = !enabled;
 }
@@ -67,3 +67,30 @@ export function setText(node, text) {
   const value = text == null ? "" : String(text);
   if (node.textContent !== value) node.textContent = value;
 }
+
+/** Replaces the `tone-*` class of `node` (state colours, see css/app.css). */
+export function setTone(node, tone) {
+  for (const cls of Array.from(node.classList)) {
+    if (cls.startsWith("tone-")) node.classList.remove(cls);
+  }
+  node.classList.add(`tone-${tone}`);
+}
+
+/** Remembers a small value across windows and restarts; quietly forgets without storage. */
+export const stored = {
+  get(key) {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  },
+  set(key, value) {
+    try {
+      if (value === null || value === undefined) localStorage.removeItem(key);
+      else localStorage.setItem(key, String(value));
+    } catch {
+      // Storage may be unavailable: the choice is just not remembered.
+    }
+  },
+};

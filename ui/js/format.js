@@ -1,4 +1,7 @@
-// Words and numbers for people: timers, caller names, state labels.
+// Words and numbers for people: timers, caller names, state labels, dates. Every word comes
+// from the Fluent catalog (js/i18n.js); this file only decides which message to use.
+
+import { t, locale } from "./i18n.js";
 
 const pad2 = (n) => String(n).padStart(2, "0");
 
@@ -14,13 +17,13 @@ export function formatDuration(ms) {
 /** Spoken form for screen readers: "12 minutes 34 seconds". */
 export function describeDuration(ms) {
   const total = Math.max(0, Math.floor((Number(ms) || 0) / 1000));
-  const parts = [];
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
-  if (hours) parts.push(`${hours} hour${hours === 1 ? "" : "s"}`);
-  if (minutes) parts.push(`${minutes} minute${minutes === 1 ? "" : "s"}`);
-  if (seconds || parts.length === 0) parts.push(`${seconds} second${seconds === 1 ? "" : "s"}`);
+  const parts = [];
+  if (hours) parts.push(t("common-duration-hours", { count: hours }));
+  if (minutes) parts.push(t("common-duration-minutes", { count: minutes }));
+  if (seconds || parts.length === 0) parts.push(t("common-duration-seconds", { count: seconds }));
   return parts.join(" ");
 }
 
@@ -38,61 +41,62 @@ export function callNumber(call) {
 }
 
 /**
- * What to show big: the caller's name, else the number, else "Unknown caller".
- * `subtitle` is the number when the name is shown (empty otherwise).
+ * What to show big for a call (a CallView, a PhoneEvent or a line): the contact's name, else
+ * the name the phone gave, else the number, else "Unknown caller". `subtitle` is the number
+ * when a name is shown (empty otherwise); `organization` comes from the contact.
  */
 export function callerLabels(call) {
-  const name = clean(call && call.name);
+  const contact = call && call.contact && typeof call.contact === "object" ? call.contact : null;
+  const name = clean(contact && contact.name) || clean(call && call.name);
   const number = callNumber(call);
-  if (name && number && name !== number) return { title: name, subtitle: number };
-  if (name || number) return { title: name || number, subtitle: "" };
-  return { title: "Unknown caller", subtitle: "" };
-}
-
-/** For line rows: caller name and number from a line (no formatted number there). */
-export function lineCaller(line, call) {
-  if (call) return callerLabels(call);
-  return callerLabels({ name: line && line.name, number: line && line.number });
+  const organization = clean(contact && contact.organization);
+  if (name && number && name !== number) return { title: name, subtitle: number, organization };
+  if (name || number) return { title: name || number, subtitle: "", organization };
+  return { title: t("common-unknown-caller"), subtitle: "", organization };
 }
 
 /** Call phase → tone (CSS class, matching the tray icons) and label. */
-export const PHASES = {
-  ringing: { tone: "ringing", label: "Ringing" },
-  dialing: { tone: "ringing", label: "Calling" },
-  connected: { tone: "incall", label: "In call" },
-  held: { tone: "hold", label: "On hold" },
-};
+const PHASE_TONES = { ringing: "ringing", dialing: "ringing", connected: "incall", held: "hold" };
 
 export function phaseInfo(phase) {
-  return PHASES[phase] || { tone: "idle", label: capitalize(phase || "Unknown") };
+  const tone = PHASE_TONES[phase] || "idle";
+  const label = PHASE_TONES[phase] ? t(`common-phase-${phase}`) : capitalize(phase || "unknown");
+  return { tone, label };
 }
 
-const LINE_STATES = {
-  idle: { tone: "idle", label: "Idle" },
-  ringing: { tone: "ringing", label: "Ringing" },
-  calling: { tone: "ringing", label: "Calling" },
-  dialing: { tone: "ringing", label: "Dialing" },
-  connected: { tone: "incall", label: "In call" },
-  onhold: { tone: "hold", label: "On hold" },
-  failed: { tone: "failed", label: "Call failed" },
+const LINE_TONES = {
+  idle: "idle",
+  ringing: "ringing",
+  calling: "ringing",
+  dialing: "ringing",
+  connected: "incall",
+  onhold: "hold",
+  failed: "failed",
 };
 
 /** Line state word from the phone → tone and label; unknown words are shown as they are. */
 export function lineStateInfo(state) {
-  return LINE_STATES[state] || { tone: "other", label: capitalize(String(state || "unknown")) };
+  const word = String(state || "unknown");
+  if (LINE_TONES[word]) return { tone: LINE_TONES[word], label: t(`common-line-${word}`) };
+  return { tone: "other", label: capitalize(word) };
 }
 
-const CONNECTION = {
-  connecting: { tone: "idle", label: "Connecting…" },
-  online: { tone: "online", label: "Connected" },
-  offline: { tone: "offline", label: "Phone not reachable" },
-  needs_attention: { tone: "attention", label: "Needs your attention" },
-  stopped: { tone: "offline", label: "Stopped" },
-  not_configured: { tone: "offline", label: "Not set up yet" },
+const CONNECTION_TONES = {
+  connecting: "idle",
+  online: "online",
+  offline: "offline",
+  needs_attention: "attention",
+  stopped: "offline",
+  not_configured: "offline",
 };
 
+/** A phone's connection state → tone and label ("Connected", "Phone not reachable"...). */
 export function connectionInfo(state) {
-  return CONNECTION[state] || { tone: "offline", label: capitalize(String(state || "unknown")) };
+  const word = String(state || "unknown");
+  if (CONNECTION_TONES[word]) {
+    return { tone: CONNECTION_TONES[word], label: t(`common-connection-${word.replace(/_/g, "-")}`) };
+  }
+  return { tone: "offline", label: capitalize(word) };
 }
 
 export function capitalize(word) {
@@ -100,11 +104,40 @@ export function capitalize(word) {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** "in 8 s", "in 1 min 5 s" */
-export function formatRetry(ms) {
+/** "Trying again in 8 s" / "in 1 min 5 s" / "Trying again now…" */
+export function retryText(ms) {
+  if (ms <= 500) return t("common-retry-now");
   const s = Math.max(0, Math.ceil(ms / 1000));
-  if (s < 60) return `${s} s`;
-  return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return t("common-retry-in", { minutes: Math.floor(s / 60), seconds: s % 60 });
+}
+
+const sameDay = (a, b) =>
+  a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+
+function formatter(options) {
+  try {
+    return new Intl.DateTimeFormat(locale, options);
+  } catch {
+    return new Intl.DateTimeFormat("en", options);
+  }
+}
+const TIME = formatter({ hour: "2-digit", minute: "2-digit" });
+const DATE = formatter({ day: "numeric", month: "short" });
+const DATE_YEAR = formatter({ day: "numeric", month: "short", year: "numeric" });
+const FULL = formatter({ dateStyle: "full", timeStyle: "short" });
+
+/**
+ * When a call was, short: "14:32" today, "Yesterday", "12 Mar" this year, "12 Mar 2023"
+ * before. `full` is the whole date and time (for a tooltip and screen readers).
+ */
+export function callTime(ms, now = new Date()) {
+  const when = new Date(Number(ms) || 0);
+  const full = FULL.format(when);
+  if (sameDay(when, now)) return { short: TIME.format(when), full };
+  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+  if (sameDay(when, yesterday)) return { short: t("common-yesterday"), full };
+  const short = when.getFullYear() === now.getFullYear() ? DATE.format(when) : DATE_YEAR.format(when);
+  return { short, full };
 }
 
 /**
@@ -118,8 +151,10 @@ export function startTicker(root = document, extra) {
       const since = Number(el.dataset.since);
       if (!Number.isFinite(since)) continue;
       const text = formatDuration(now - since);
-      if (el.textContent !== text) el.textContent = text;
-      el.setAttribute("aria-label", describeDuration(now - since));
+      if (el.textContent !== text) {
+        el.textContent = text;
+        el.setAttribute("aria-label", describeDuration(now - since));
+      }
     }
     if (extra) extra(now);
   };
