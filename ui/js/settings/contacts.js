@@ -68,15 +68,19 @@ class SourceCard {
     this.removeRow = h("div", { class: "card-foot" }, removeButton);
     removeButton.addEventListener("click", () => this.askRemove(removeButton));
 
-    this.body = h(
-      "div",
-      { class: "source-body" },
-      this.form ? h("p", { class: "hint" }, this.form.intro) : h("p", { class: "msg", dataset: { tone: "warn" } }, t("settings-source-unknown", { kind: this.kind })),
-      this.form ? this.form.nodes : null,
-    );
+    const intro = this.form ? h("p", { class: "hint" }, this.form.intro) : h("p", { class: "msg", dataset: { tone: "warn" } }, t("settings-source-unknown", { kind: this.kind }));
+    this.body = h("div", { class: "source-body" }, this.form ? this.form.nodes : null);
+    this.rank = h("span", { class: "source-rank", "aria-hidden": "true" });
     replace(
       this.card,
-      h("div", { class: "source-head" }, title, h("div", { class: "source-moves", role: "group", "aria-label": t("settings-source-order", { name: sourceKindName(this.kind) }) }, this.up, this.down)),
+      h(
+        "div",
+        { class: "source-head" },
+        this.rank,
+        title,
+        h("div", { class: "source-moves", role: "group", "aria-label": t("settings-source-order", { name: sourceKindName(this.kind) }) }, this.up, this.down),
+      ),
+      intro,
       enabledLabel,
       this.body,
       this.removeRow,
@@ -113,6 +117,7 @@ class SourceCard {
   /** Place in the list (0-based) of `count`: the ends cannot move further. */
   setPosition(index, count) {
     this.root.dataset.source = String(index);
+    this.rank.textContent = String(index + 1);
     this.up.disabled = index === 0;
     this.down.disabled = index === count - 1;
     this.up.setAttribute("aria-label", t("settings-source-up-label", { name: this.name() }));

@@ -204,6 +204,12 @@ export class PhoneCard {
     this.opts.onChange();
   }
 
+  /** The app stored this certificate for the saved phone (accept_certificate). */
+  certificateSaved(fingerprint) {
+    if (this.opts.saved) this.opts.saved.cert_sha256 = fingerprint;
+    this.updateCert();
+  }
+
   updateCert() {
     const box = this.certBox;
     if (!box) return;

@@ -17,7 +17,8 @@ function fingerprintsIn(message) {
 
 /**
  * card: {phoneId, id(base), check() (true when the fields are fine), collect(), password(),
- * isSaved(), setCertificate(fingerprint|null), certificate(), focusPassword()}.
+ * isSaved(), setCertificate(fingerprint|null), certificateSaved(fingerprint), certificate(),
+ * focusPassword()}.
  * Returns {node}.
  */
 export function connectionTest(card) {
@@ -98,6 +99,7 @@ export function connectionTest(card) {
       if (card.isSaved()) {
         try {
           await api.invoke("accept_certificate", { phone: card.phoneId, fingerprint: accept });
+          card.certificateSaved(accept);
         } catch (acceptErr) {
           // "Save the phone first": the phone on the page differs from the saved one; the
           // pin in the form is enough, Save keeps it.
