@@ -19,6 +19,7 @@ export function createDial() {
     fromRow: $("#dial-from"),
     phone: $("#dial-phone"),
     pending: $("#pending-dial"),
+    section: $("#dial-section"),
   };
   let dialers = [];
 
@@ -81,6 +82,8 @@ export function createDial() {
 
   function renderPhones(view) {
     dialers = (view.phones || []).filter((p) => p.capabilities && p.capabilities.dial);
+    // No phone that can dial (none set up, or none reached yet): no field that can only fail.
+    el.section.hidden = dialers.length === 0;
     el.fromRow.hidden = dialers.length < 2;
     if (dialers.length < 2) return;
     const wanted = el.phone.value || stored.get(PHONE_KEY);

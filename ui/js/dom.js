@@ -3,7 +3,8 @@
 
 /**
  * h("button", {class: "btn", onclick: fn, disabled: true}, "Answer")
- * Attributes: `class`, `text`, `on<event>` (listener), `dataset` (object), booleans toggle
+ * Attributes: `class`, `text`, `on<event>` (listener), `dataset` (object; null entries are
+ * left out), booleans toggle
  * the attribute, null/undefined/false skip it. Children: nodes, strings, arrays, null.
  */
 export function h(tag, attrs = {}, ...children) {
@@ -12,7 +13,11 @@ export function h(tag, attrs = {}, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (key === "class") el.className = value;
     else if (key === "text") el.textContent = value;
-    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key === "dataset") {
+      for (const [name, data] of Object.entries(value)) {
+        if (data !== null && data !== undefined) el.dataset[name] = String(data);
+      }
+    }
     else if (key.startsWith("on") && typeof value === "function") {
       el.addEventListener(key.slice(2), value);
     } else if (value === true) el.setAttribute(key, "");

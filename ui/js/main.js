@@ -41,6 +41,7 @@ const el = {
   panelRecent: $("#panel-recent"),
   missedBadge: $("#missed-badge"),
   footerError: $("#footer-error"),
+  keyMessage: $("#key-message"),
   hotkeyHint: $("#hotkey-hint"),
   settingsButton: $("#btn-settings"),
   announcer: $("#announcer"),
@@ -220,8 +221,8 @@ document.addEventListener("keydown", (e) => {
     if (e.repeat) return;
     if (!callList.press(key)) {
       clearTimeout(keyMessageTimer);
-      showMessage(el.footerError, t(IDLE_KEY_MESSAGES[key]), "info");
-      keyMessageTimer = setTimeout(() => showMessage(el.footerError, ""), 3000);
+      showMessage(el.keyMessage, t(IDLE_KEY_MESSAGES[key]), "info");
+      keyMessageTimer = setTimeout(() => showMessage(el.keyMessage, ""), 3000);
     }
     return;
   }

@@ -634,7 +634,9 @@ export function createMock(scenario, params) {
   // `&do=answer,mute,click:show_transfer` runs steps one after another once the page is up,
   // so screenshots can show what a page looks like after an action. A step is an action for
   // the most relevant call that offers it, `missed`/`lost` (the caller gives up / the phone
-  // goes away), `ring` (a new call from Bob), or `click:<data-action>` (a click on the page).
+  // goes away), `ring` (a new call from Bob), `click:<data-action>` (a click on the page) or
+  // `focus:<css selector>`, `type:<text>` (into the focused field) or `key:<key>` (a key
+  // press, e.g. key:a).
   const script = (params.get("do") || "").split(",").filter(Boolean);
   if (script.length) {
     (async () => {
@@ -642,7 +644,19 @@ export function createMock(scenario, params) {
       for (const step of script) {
         await wait(400);
         try {
-          if (step.startsWith("click:")) {
+          if (step.startsWith("focus:")) {
+            const target = document.querySelector(decodeURIComponent(step.slice(6)));
+            if (target) target.focus();
+          } else if (step.startsWith("key:")) {
+            const key = step.slice(4);
+            (document.activeElement || document.body).dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+          } else if (step.startsWith("type:")) {
+            const field = document.activeElement;
+            if (field && "value" in field) {
+              field.value = decodeURIComponent(step.slice(5));
+              field.dispatchEvent(new Event("input", { bubbles: true }));
+            }
+          } else if (step.startsWith("click:")) {
             const target = document.querySelector(`[data-action="${step.slice(6)}"]`);
             if (target) target.click();
           } else if (step === "missed" || step === "lost") {

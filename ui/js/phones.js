@@ -86,7 +86,8 @@ function lineRows(phone, calls) {
   const mine = calls.filter((c) => c.phone === phone.id);
   if (!online) {
     const state = phone.connection && phone.connection.state;
-    if (state === "not_configured") return [];
+    // What to do about a phone that needs attention is in its message; no line talk there.
+    if (state === "not_configured" || state === "needs_attention") return [];
     return [summaryRow(t("main-lines-unknown"), "unknown")];
   }
   const lines = (phone.lines || []).slice().sort((a, b) => a.line - b.line);
@@ -117,10 +118,11 @@ function lineRows(phone, calls) {
 const dndBusy = new Set();
 
 function dndSwitch(phone, onError) {
-  if (!phone.capabilities || !phone.capabilities.dnd) return null;
+  const online = phone.connection && phone.connection.state === "online";
+  // Only a phone callpop can reach can change it; the header says when it is on.
+  if (!phone.capabilities || !phone.capabilities.dnd || !online) return null;
   const on = phone.dnd === true;
   const known = phone.dnd === true || phone.dnd === false;
-  const online = phone.connection && phone.connection.state === "online";
   const button = h(
     "button",
     {
@@ -128,7 +130,6 @@ function dndSwitch(phone, onError) {
       class: "switch",
       role: "switch",
       "aria-checked": String(on),
-      disabled: !online,
       title: on ? t("main-dnd-on-title") : t("main-dnd-off-title"),
       dataset: { action: "set_dnd", phone: phone.id, state: known ? (on ? "on" : "off") : "unknown" },
     },
@@ -259,8 +260,13 @@ export function createPhones(el, { onSettings, onError }) {
       retry,
       settings,
       phoneExtras(phone),
-      h("ul", { class: "lines", dataset: { phone: phone.id } }, lineRows(phone, calls)),
+      linesList(phone, calls),
     );
+  }
+
+  function linesList(phone, calls) {
+    const rows = lineRows(phone, calls);
+    return rows.length ? h("ul", { class: "lines", dataset: { phone: phone.id } }, rows) : null;
   }
 
   function phoneExtras(phone) {
@@ -276,10 +282,15 @@ export function createPhones(el, { onSettings, onError }) {
     const noLines = phones.length === 1 && !(phones[0].lines || []).length && phones[0].connection && phones[0].connection.state === "online";
     el.linesTitle.textContent =
       phones.length > 1 ? t("main-phones-title") : noLines ? t("main-phone-calls-title", { phone: phones[0].name }) : t("main-lines-title");
-    el.section.hidden = phones.length === 0;
-    if (phones.length === 1) {
+    el.section.hidden = false;
+    if (phones.length === 0) {
+      el.linesTitle.textContent = t("main-lines-title");
+      replace(el.lines, h("p", { class: "empty-state", dataset: { state: "no_phone" } }, t("main-no-phone")));
+    } else if (phones.length === 1) {
       const phone = phones[0];
-      replace(el.lines, phoneExtras(phone), h("ul", { class: "lines", dataset: { phone: phone.id } }, lineRows(phone, calls)));
+      const rows = lineRows(phone, calls);
+      replace(el.lines, phoneExtras(phone), rows.length ? h("ul", { class: "lines", dataset: { phone: phone.id } }, rows) : null);
+      el.section.hidden = !el.lines.childElementCount;
     } else {
       replace(el.lines, phones.map((p) => phoneBlock(p, calls)));
     }
