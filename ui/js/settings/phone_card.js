@@ -173,6 +173,13 @@ export class PhoneCard {
     this.legendName.textContent = title;
   }
 
+  /** What to call this phone in a sentence: its name, else its address, else its system. */
+  displayName() {
+    const name = this.nameField ? this.nameField.input.value.trim() : "";
+    const address = this.form ? this.form.address.input.value.trim() : addressOf(this.profile);
+    return name || address || kindName(this.profile.kind, this.opts.kinds);
+  }
+
   setMulti(multi) {
     this.opts.multi = multi;
     this.updateTitle();
@@ -242,7 +249,7 @@ export class PhoneCard {
       return;
     }
     const stored = !!(this.opts.extras && this.opts.extras.password_stored);
-    const name = this.legendName.textContent;
+    const name = this.displayName();
     button.hidden = true;
     const box = confirmBox({
       question: this.isSaved()

@@ -119,7 +119,7 @@ export class PhoneList {
   remove(card) {
     const index = this.cards.indexOf(card);
     if (index < 0) return;
-    const name = card.legendName.textContent;
+    const name = card.displayName();
     this.cards.splice(index, 1);
     // The new first phone takes over the historic ids.
     if (index === 0 && this.cards.length) this.cards[0] = this.rebuilt(this.cards[0], { first: true });
