@@ -62,7 +62,9 @@ const bar = createActionBar({
 function bandText(c) {
   const phase = ["ringing", "dialing", "connected", "held"].includes(c.phase) ? c.phase : "other";
   const id = `call-band-${phase}`;
-  return phoneHasLines ? t(`${id}-line`, { line: c.line }) : t(id);
+  const state = phoneHasLines ? t(`${id}-line`, { line: c.line }) : t(id);
+  // With several phones, which one rings matters as much as who calls.
+  return severalPhones && c.phone_name ? t("call-band-on-phone", { state, phone: c.phone_name }) : state;
 }
 
 const OUTCOMES = ["answered", "missed", "rejected", "cancelled", "failed", "answered_elsewhere", "lost"];
@@ -83,7 +85,8 @@ function renderWho() {
 
   setText(el.org, who.organization);
   el.org.hidden = !who.organization;
-  const phoneText = severalPhones && call.phone_name ? t("call-on-phone", { phone: call.phone_name }) : "";
+  // After the call, the band no longer names the phone: the line under the number does.
+  const phoneText = severalPhones && ended && call.phone_name ? t("call-on-phone", { phone: call.phone_name }) : "";
   setText(el.phone, phoneText);
   el.phone.hidden = !phoneText;
   const link = call.contact && call.contact.link ? call.contact.link : null;
@@ -179,11 +182,20 @@ function render() {
 
 // ---------- State ----------
 
+/** True while `ended` is only a guess (the call left the state before its final event). */
+let endedGuessed = false;
+
+/**
+ * The call is over. The app sends the new state (without the call) before the final
+ * `call-event`, so a guess made from the state gives way to the event's outcome.
+ */
 function markEnded(outcome) {
-  if (ended) return;
+  if (ended && !(endedGuessed && outcome)) return;
   const guess = call && !call.answered && call.direction === "incoming" ? "missed" : "answered";
+  if (!ended) endedDuration = call && call.connected_at_ms != null ? Date.now() - call.connected_at_ms : null;
   ended = outcome || guess;
-  endedDuration = call && call.connected_at_ms != null ? Date.now() - call.connected_at_ms : null;
+  endedGuessed = !outcome;
+  delete el.actions.dataset.shown;
 }
 
 function onState(view) {

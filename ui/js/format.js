@@ -121,7 +121,7 @@ function formatter(options) {
     return new Intl.DateTimeFormat("en", options);
   }
 }
-const TIME = formatter({ hour: "2-digit", minute: "2-digit" });
+const TIME = formatter({ hour: "numeric", minute: "2-digit" });
 const DATE = formatter({ day: "numeric", month: "short" });
 const DATE_YEAR = formatter({ day: "numeric", month: "short", year: "numeric" });
 const FULL = formatter({ dateStyle: "full", timeStyle: "short" });
@@ -131,7 +131,8 @@ const FULL = formatter({ dateStyle: "full", timeStyle: "short" });
  * before. `full` is the whole date and time (for a tooltip and screen readers).
  */
 export function callTime(ms, now = new Date()) {
-  const when = new Date(Number(ms) || 0);
+  const when = new Date(Number(ms));
+  if (!Number.isFinite(when.getTime())) return { short: "", full: "" };
   const full = FULL.format(when);
   if (sameDay(when, now)) return { short: TIME.format(when), full };
   const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);

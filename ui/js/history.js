@@ -57,6 +57,12 @@ function icon(kind) {
   return svg;
 }
 
+/** An ISO time for <time datetime>, or nothing for a time that is not one. */
+function isoTime(ms) {
+  const date = new Date(Number(ms));
+  return Number.isFinite(date.getTime()) ? date.toISOString() : null;
+}
+
 const needsAttention = (r) => r.state === "missed" && !r.resolution;
 
 function resolutionText(record) {
@@ -269,7 +275,7 @@ export function createHistory({ dialText, isShown }) {
           { class: "history-top" },
           h("span", { class: "history-who", title: person.title }, person.title),
           isNew ? h("span", { class: "badge badge-new", dataset: { state: "new" } }, t("main-history-new")) : null,
-          h("time", { class: "history-time", datetime: new Date(record.started_at_ms).toISOString(), title: when.full }, when.short),
+          h("time", { class: "history-time", datetime: isoTime(record.started_at_ms), title: when.full }, when.short),
         ),
         h(
           "div",

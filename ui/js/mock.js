@@ -422,8 +422,9 @@ export function createMock(scenario, params) {
         ended_at_ms: Date.now(),
       }),
     );
-    event(outcome === "missed" ? "missed" : "ended", c, outcome);
+    // The app's order: the new state first, then the call's final event.
     changed();
+    event(outcome === "missed" ? "missed" : "ended", c, outcome);
   }
   function freeLine(phone) {
     if (!phone.lines.length) return Math.max(0, ...s.calls.filter((c) => c.phone === phone.id).map((c) => c.line)) + 1;

@@ -289,8 +289,10 @@ export function createPhones(el, { onSettings, onError }) {
     } else if (phones.length === 1) {
       const phone = phones[0];
       const rows = lineRows(phone, calls);
-      replace(el.lines, phoneExtras(phone), rows.length ? h("ul", { class: "lines", dataset: { phone: phone.id } }, rows) : null);
-      el.section.hidden = !el.lines.childElementCount;
+      const extras = phoneExtras(phone);
+      // Nothing to show until the phone is reached: say so rather than leave the tab blank.
+      const waiting = !extras && !rows.length ? h("p", { class: "empty-state", dataset: { state: "waiting" } }, t("main-phone-waiting", { phone: phone.name })) : null;
+      replace(el.lines, extras, rows.length ? h("ul", { class: "lines", dataset: { phone: phone.id } }, rows) : null, waiting);
     } else {
       replace(el.lines, phones.map((p) => phoneBlock(p, calls)));
     }

@@ -25,6 +25,8 @@ call-band-held = ON HOLD
 call-band-held-line = ON HOLD · Line { $line }
 call-band-other = Call
 call-band-other-line = Call · Line { $line }
+# With several phones: "Incoming call · Line 1 · Front desk".
+call-band-on-phone = { $state } · { $phone }
 
 ## How the call ended
 

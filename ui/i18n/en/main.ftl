@@ -72,6 +72,7 @@ main-line-conference = Conference
 main-lines-all-free = All { $count } lines are free
 main-line-free = Line { $line } is free
 main-lines-free = Lines { $lines } and { $last } are free
+main-phone-waiting = Once callpop reaches { $phone }, its lines and calls show here.
 main-no-phone = No phone is set up yet. Once it is, its lines and calls show here.
 main-lines-unknown = Lines unknown until callpop reaches the phone again.
 main-no-calls-now = No calls right now. Calls on this phone show here as they come.
