@@ -253,6 +253,8 @@ export function createHistory({ dialText, isShown }) {
         small("mark_done", t("main-history-mark-done"), t("main-history-mark-done-title"), () => markDone([record.id])),
       );
     }
+    // Screen readers hear whose call a button is about ("Call, Ann Lee").
+    for (const b of actions) b.setAttribute("aria-describedby", `call-${record.id}-who`);
 
     const li = h(
       "li",
@@ -273,7 +275,7 @@ export function createHistory({ dialText, isShown }) {
         h(
           "div",
           { class: "history-top" },
-          h("span", { class: "history-who", title: person.title }, person.title),
+          h("span", { class: "history-who", id: `call-${record.id}-who`, title: person.title }, person.title),
           isNew ? h("span", { class: "badge badge-new", dataset: { state: "new" } }, t("main-history-new")) : null,
           h("time", { class: "history-time", datetime: isoTime(record.started_at_ms), title: when.full }, when.short),
         ),
