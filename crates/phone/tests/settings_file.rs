@@ -133,7 +133,12 @@ fn invalid_settings_are_not_saved_and_the_old_file_stays() {
     let mut bad = customized();
     gs_mut(&mut bad).poll_interval_ms = 10;
     let err = bad.save(&path).expect_err("refused");
-    assert!(matches!(err, SettingsError::PollInterval { ms: 10 }));
+    assert!(
+        matches!(&err, SettingsError::InPhone { id, problem, .. }
+            if id == "phone" && matches!(**problem, SettingsError::PollInterval { ms: 10 })),
+        "{err:?}"
+    );
+    assert!(err.to_string().starts_with("Front desk: "), "{err}");
     assert!(err.to_string().contains("250 ms"), "{err}");
     assert_eq!(fs::read_to_string(&path).expect("read"), before);
     assert_eq!(files_in(dir.path()), vec!["settings.toml".to_owned()]);

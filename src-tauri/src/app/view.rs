@@ -4,7 +4,7 @@
 use super::calls::{CallExtras, Contact};
 use callpop_phone::backend::ActionKind;
 use callpop_phone::number::{self, DialingRules};
-use callpop_phone::session::offered_actions;
+use callpop_phone::session::{consulting, offered_actions};
 use callpop_phone::settings::PhoneProfile;
 use callpop_phone::tracker::{ActiveCall, CallPhase};
 use callpop_phone::{
@@ -252,7 +252,12 @@ impl AppView {
                         connected_at_ms: extras.connected_at.get(id).copied(),
                         // Nothing can be done to a call while the phone cannot be reached.
                         actions: if online {
-                            offered_actions(call.phase, &capabilities, muted)
+                            offered_actions(
+                                call.phase,
+                                &capabilities,
+                                muted,
+                                consulting(call, &state.calls),
+                            )
                         } else {
                             Vec::new()
                         },

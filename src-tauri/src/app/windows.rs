@@ -61,13 +61,13 @@ pub fn show_call(app: &AppHandle, call: &str) {
     }
     let mut builder = WebviewWindowBuilder::new(app, CALL, WebviewUrl::App(page.into()))
         .title("Call")
-        .inner_size(340.0, 220.0)
+        .inner_size(340.0, 260.0)
         .resizable(false)
         .always_on_top(true)
         .skip_taskbar(true)
         .focused(false)
         .visible_on_all_workspaces(true);
-    if let Some((x, y)) = bottom_right(app, 340.0, 220.0) {
+    if let Some((x, y)) = bottom_right(app, 340.0, 260.0) {
         builder = builder.position(x, y);
     }
     if let Err(e) = builder.build() {

@@ -2,7 +2,9 @@
 
 use super::error::{CommandError, CommandResult};
 use crate::app::{phones, AppState};
-use callpop_history::{CallId, CallPage, CallQuery, History, PageCursor, MAX_PAGE_SIZE};
+use callpop_history::{CallId, CallQuery, CallRecord, History, PageCursor, MAX_PAGE_SIZE};
+use callpop_phone::number;
+use serde::Serialize;
 use std::sync::Arc;
 use tauri::{AppHandle, State};
 
@@ -25,6 +27,23 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| CommandError::new("history", e.to_string()))
 }
 
+/// A call of the history as the list shows it.
+#[derive(Serialize)]
+pub struct CallRow {
+    #[serde(flatten)]
+    record: CallRecord,
+    /// The number formatted for people, with today's dialing rules.
+    display_number: String,
+    /// The phone it was on, by its current name (empty when that phone is gone).
+    phone_name: String,
+}
+
+#[derive(Serialize)]
+pub struct CallRows {
+    calls: Vec<CallRow>,
+    next: Option<PageCursor>,
+}
+
 /// Newest first; `after` continues from the previous page.
 #[tauri::command]
 pub async fn list_calls(
@@ -32,10 +51,29 @@ pub async fn list_calls(
     query: CallQuery,
     after: Option<PageCursor>,
     limit: Option<usize>,
-) -> CommandResult<CallPage> {
+) -> CommandResult<CallRows> {
     let h = history(&state)?;
     let limit = limit.unwrap_or(50).clamp(1, MAX_PAGE_SIZE);
-    blocking(move || h.list(&query, after, limit)).await
+    let page = blocking(move || h.list(&query, after, limit)).await?;
+    let settings = state.settings();
+    let calls = page
+        .calls
+        .into_iter()
+        .map(|record| CallRow {
+            display_number: number::format_for_display(&record.number, &settings.dialing),
+            phone_name: settings
+                .phones
+                .iter()
+                .find(|p| p.id.as_str() == record.key.device_id)
+                .map(|p| p.display_name())
+                .unwrap_or_default(),
+            record,
+        })
+        .collect();
+    Ok(CallRows {
+        calls,
+        next: page.next,
+    })
 }
 
 #[tauri::command]

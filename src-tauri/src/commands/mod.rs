@@ -15,6 +15,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         phone::set_dnd,
         phone::preview_number,
         phone::copy_text,
+        phone::cancel_dial,
         history::list_calls,
         history::set_call_note,
         history::mark_calls_done,

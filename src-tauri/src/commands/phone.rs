@@ -130,3 +130,9 @@ pub fn copy_text(text: String) -> CommandResult<()> {
         .set_text(text)
         .map_err(|e| CommandError::new("clipboard", e.to_string()))
 }
+
+/// Cancels a hotkey or link dial still waiting out its delay.
+#[tauri::command]
+pub fn cancel_dial(app: AppHandle) {
+    dialing::cancel(&app);
+}

@@ -37,14 +37,24 @@ pub struct PhoneExtras {
 pub struct KindView {
     kind: BackendKind,
     name: &'static str,
+    /// What to switch on at such a phone or PBX.
+    setup_help: Vec<&'static str>,
     /// A new profile of this kind with its defaults, for the "Add phone" form.
     blank: PhoneProfile,
+}
+
+/// Whether a contacts source's password is stored (never the password).
+#[derive(Serialize)]
+pub struct SourceExtras {
+    password_stored: bool,
 }
 
 #[derive(Serialize)]
 pub struct SettingsView {
     settings: Settings,
     phones: Vec<PhoneExtras>,
+    /// In the order of `contacts.sources`.
+    contact_sources: Vec<SourceExtras>,
     kinds: Vec<KindView>,
     keyring: KeyringView,
     settings_path: String,
@@ -77,20 +87,7 @@ async fn view(state: &AppState) -> SettingsView {
                 }
                 Err(_) => false,
             };
-        // The lines to paste into the phone, whether push is on yet or not: setting up the
-        // phone comes first. Nothing to show until an address is set.
-        let push_lines = if profile.is_configured() && profile.kind() == BackendKind::Grandstream {
-            let mut with_token = profile.clone();
-            if let PhoneSystem::Grandstream(g) = &mut with_token.system {
-                g.push = true;
-            }
-            match push::setup_lines(&settings.push, &with_token).await {
-                Ok(lines) => lines.iter().map(ToString::to_string).collect(),
-                Err(e) => vec![e.to_string()],
-            }
-        } else {
-            Vec::new()
-        };
+        let push_lines = push_lines_for(&settings, profile).await;
         phones.push(PhoneExtras {
             id: profile.id.to_string(),
             password_stored: stored || in_memory,
@@ -98,11 +95,28 @@ async fn view(state: &AppState) -> SettingsView {
             setup_help: setup_help(profile.kind()).to_vec(),
         });
     }
+    let contacts = lookup::load_settings(state);
+    let mut contact_sources = Vec::new();
+    for source in &contacts.sources {
+        let stored = match source.secret_account() {
+            Some(account) => tauri::async_runtime::spawn_blocking(move || secrets::load(&account))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .flatten()
+                .is_some(),
+            None => false,
+        };
+        contact_sources.push(SourceExtras {
+            password_stored: stored,
+        });
+    }
     let kinds = BackendKind::ALL
         .into_iter()
         .map(|kind| KindView {
             kind,
             name: kind.display_name(),
+            setup_help: setup_help(kind).to_vec(),
             blank: PhoneProfile {
                 id: PhoneId::next_free(settings.phones.iter().map(|p| &p.id)),
                 name: String::new(),
@@ -119,8 +133,42 @@ async fn view(state: &AppState) -> SettingsView {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
-        contacts: lookup::load_settings(state),
+        contacts,
+        contact_sources,
         settings,
+    }
+}
+
+/// The lines to paste into the phone, whether push is on yet or not: setting up the phone
+/// comes first. Nothing to show until an address is set, and nothing for PBXs.
+async fn push_lines_for(settings: &Settings, profile: &PhoneProfile) -> Vec<String> {
+    if !profile.is_configured() {
+        return Vec::new();
+    }
+    let listen = settings.push.listen.trim().parse::<std::net::SocketAddr>();
+    match &profile.system {
+        PhoneSystem::Grandstream(_) => {
+            let mut with_push = profile.clone();
+            if let PhoneSystem::Grandstream(g) = &mut with_push.system {
+                g.push = true;
+            }
+            match push::setup_lines(&settings.push, &with_push).await {
+                Ok(lines) => lines.iter().map(ToString::to_string).collect(),
+                Err(e) => vec![e.to_string()],
+            }
+        }
+        PhoneSystem::Yealink(y) => {
+            let Ok(listen) = listen else {
+                return Vec::new();
+            };
+            match callpop_phone::backend::yealink::action_urls_for(listen, &y.push_token, &y.url)
+                .await
+            {
+                Ok(lines) => lines.iter().map(ToString::to_string).collect(),
+                Err(e) => vec![e.to_string()],
+            }
+        }
+        PhoneSystem::Asterisk(_) | PhoneSystem::Xivo(_) => Vec::new(),
     }
 }
 
@@ -138,6 +186,7 @@ pub async fn save_settings(
     mut settings: Settings,
     passwords: Option<HashMap<String, String>>,
     contacts: Option<ContactsSettings>,
+    contact_passwords: Option<HashMap<usize, String>>,
 ) -> CommandResult<SettingsView> {
     // A phone that is new on the page gets its push token now: the lines to paste refer to it.
     settings.ensure_push_tokens();
@@ -197,8 +246,35 @@ pub async fn save_settings(
         }
     }
     if let Some(contacts) = contacts {
+        let before = lookup::load_settings(&state);
         lookup::save_settings(&state, &contacts)
             .map_err(|e| CommandError::new("settings_not_saved", e))?;
+        // Passwords of sources that are gone (or now sign in elsewhere) leave the keyring.
+        let wanted: Vec<String> = contacts
+            .sources
+            .iter()
+            .filter_map(|s| s.secret_account())
+            .collect();
+        for account in before.sources.iter().filter_map(|s| s.secret_account()) {
+            if !wanted.contains(&account) {
+                let _ =
+                    tauri::async_runtime::spawn_blocking(move || secrets::forget(&account)).await;
+            }
+        }
+        for (index, password) in contact_passwords.unwrap_or_default() {
+            let account = contacts.sources.get(index).and_then(|s| s.secret_account());
+            let (Some(account), false) = (account, password.is_empty()) else {
+                continue;
+            };
+            let secret = Secret::new(password);
+            let stored =
+                tauri::async_runtime::spawn_blocking(move || secrets::store(&account, &secret))
+                    .await
+                    .map_err(|e| CommandError::new("keyring", e.to_string()))?;
+            if let (Err(e), true) = (stored, password_result.is_ok()) {
+                password_result = Err(e.into());
+            }
+        }
         lookup::open(&app).await;
     }
     phones::restart(&app).await;
@@ -311,7 +387,7 @@ pub async fn test_push(state: State<'_, AppState>, phone: String) -> CommandResu
     let listener = state.sessions.listener().ok_or_else(|| {
         CommandError::new(
             "push_off",
-            "Push is off. Turn on \"Receive pushes from the phone\", save, then test again.",
+            "No phone sends call alerts to callpop yet. Turn on call alerts for this phone, save, then test again.",
         )
     })?;
     push::test_push(&listener, &phone, WAIT)

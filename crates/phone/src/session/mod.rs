@@ -227,7 +227,8 @@ impl Session {
     pub fn offered(&self, call: &ActiveCall) -> Vec<ActionKind> {
         let caps = self.backend.capabilities();
         let muted = self.is_muted(&call.call);
-        offered_actions(call.phase, &caps, muted)
+        let calls = self.current().calls;
+        offered_actions(call.phase, &caps, muted, consulting(call, &calls))
     }
 
     /// Does `action` to `call`, or when `call` is `None`, to the call it naturally means (the
@@ -421,11 +422,22 @@ fn phase_message(kind: ActionKind) -> String {
     }
 }
 
+/// Whether a held call waits while its person consults someone else (an attended transfer
+/// in progress): another call of the same phone is being dialled or talked to.
+pub fn consulting(call: &ActiveCall, calls: &[ActiveCall]) -> bool {
+    call.phase == CallPhase::Held
+        && calls.iter().any(|c| {
+            c.call != call.call && matches!(c.phase, CallPhase::Dialing | CallPhase::Connected)
+        })
+}
+
 /// What a call offers in `phase` on a system with `caps`, in the order the windows show them.
+/// `consulting`: see [`consulting`]; only then can a transfer be completed or cancelled.
 pub fn offered_actions(
     phase: CallPhase,
     caps: &crate::backend::Capabilities,
     muted: bool,
+    consulting: bool,
 ) -> Vec<ActionKind> {
     let candidates = match phase {
         CallPhase::Ringing => vec![ActionKind::Answer, ActionKind::Reject],
@@ -441,12 +453,13 @@ pub fn offered_actions(
             ActionKind::ConsultTransfer,
             ActionKind::HangUp,
         ],
-        CallPhase::Held => vec![
-            ActionKind::Resume,
-            ActionKind::Transfer,
+        CallPhase::Held if consulting => vec![
             ActionKind::CompleteTransfer,
+            ActionKind::CancelTransfer,
+            ActionKind::Resume,
             ActionKind::HangUp,
         ],
+        CallPhase::Held => vec![ActionKind::Resume, ActionKind::Transfer, ActionKind::HangUp],
     };
     candidates
         .into_iter()
@@ -473,7 +486,7 @@ mod tests {
             dnd: true,
         };
         assert_eq!(
-            offered_actions(CallPhase::Ringing, &all, false),
+            offered_actions(CallPhase::Ringing, &all, false, false),
             [ActionKind::Answer, ActionKind::Reject]
         );
         // An Asterisk PBX cannot answer, hold or mute a desk phone.
@@ -485,16 +498,23 @@ mod tests {
             ..all
         };
         assert_eq!(
-            offered_actions(CallPhase::Ringing, &pbx, false),
+            offered_actions(CallPhase::Ringing, &pbx, false, false),
             [ActionKind::Reject]
         );
         assert_eq!(
-            offered_actions(CallPhase::Connected, &pbx, false),
+            offered_actions(CallPhase::Connected, &pbx, false, false),
             [ActionKind::Transfer, ActionKind::HangUp]
         );
         assert_eq!(
-            offered_actions(CallPhase::Connected, &all, true)[1],
+            offered_actions(CallPhase::Connected, &all, true, false)[1],
             ActionKind::Unmute
+        );
+        // Completing or cancelling a transfer only while a consultation is on.
+        assert!(!offered_actions(CallPhase::Held, &all, false, false)
+            .contains(&ActionKind::CompleteTransfer));
+        assert_eq!(
+            &offered_actions(CallPhase::Held, &all, false, true)[..2],
+            [ActionKind::CompleteTransfer, ActionKind::CancelTransfer]
         );
     }
 }

@@ -166,6 +166,14 @@ pub enum SettingsError {
     Context,
     #[error("“{id}” cannot name a phone: use letters, digits, - and _")]
     PhoneId { id: String },
+    #[error("{phone}: {problem}")]
+    InPhone {
+        /// The phone's name as the page shows it.
+        phone: String,
+        /// Its id, so the page can put the message next to the right fields.
+        id: String,
+        problem: Box<SettingsError>,
+    },
     #[error("Two phones are named “{id}”")]
     DuplicatePhone { id: String },
     #[error("callpop watches at most {MAX_PHONES} phones")]
@@ -200,7 +208,11 @@ impl Settings {
             return Err(SettingsError::TooManyPhones);
         }
         for (i, phone) in self.phones.iter().enumerate() {
-            phone.validate()?;
+            phone.validate().map_err(|problem| SettingsError::InPhone {
+                phone: phone.display_name(),
+                id: phone.id.to_string(),
+                problem: Box::new(problem),
+            })?;
             if self.phones[..i].iter().any(|p| p.id == phone.id) {
                 return Err(SettingsError::DuplicatePhone {
                     id: phone.id.to_string(),
@@ -418,7 +430,8 @@ mod tests {
         gs(&mut settings).cert_sha256 = Some("ab:cd".into());
         assert!(matches!(
             settings.validate(),
-            Err(SettingsError::CertFingerprint { .. })
+            Err(SettingsError::InPhone { ref problem, .. })
+                if matches!(**problem, SettingsError::CertFingerprint { .. })
         ));
         gs(&mut settings).cert_sha256 = Some("  ".into());
         settings.normalize();
@@ -431,7 +444,10 @@ mod tests {
             let mut s = Settings::default();
             s.phones.push(grandstream("10.0.0.5"));
             edit(&mut s);
-            s.validate().expect_err("invalid")
+            match s.validate().expect_err("invalid") {
+                SettingsError::InPhone { problem, .. } => *problem,
+                other => other,
+            }
         };
         assert!(matches!(
             check(|s| gs(s).poll_interval_ms = 100),
@@ -520,10 +536,8 @@ mod tests {
         if let PhoneSystem::Asterisk(a) = &mut settings.phones[0].system {
             a.device = "201".into();
         }
-        assert!(matches!(
-            settings.validate(),
-            Err(SettingsError::Device { .. })
-        ));
+        let err = settings.validate().expect_err("refused");
+        assert!(err.to_string().starts_with("PBX: The device"), "{err}");
     }
 
     #[test]
