@@ -87,7 +87,8 @@ impl PhoneProfile {
         if !self.name.trim().is_empty() {
             return self.name.trim().to_owned();
         }
-        let address = self.system.address();
+        // As typed, minus anything that may hold a password (`?passcode=`, `user:pw@`).
+        let address = crate::address::shown_address(&self.system.address());
         if address.is_empty() {
             self.kind().display_name().to_owned()
         } else {
