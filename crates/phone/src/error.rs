@@ -5,7 +5,62 @@
 //! stripped of control characters and scrubbed of the secret before it is stored.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+/// One value a message is made of, kept apart from the sentence so that the app can say the
+/// sentence in the user's language (its catalog has one message per kind, with these values
+/// as variables). Numbers stay numbers: the plural form of the words around them depends on
+/// them. An optional value that is not known is the text `unknown` (or `none` for a reason),
+/// which the catalog's messages select on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Param {
+    Number(f64),
+    Text(String),
+}
+
+// Numbers here are counts and seconds, never NaN: equality is reflexive.
+impl Eq for Param {}
+
+impl From<u32> for Param {
+    fn from(n: u32) -> Self {
+        Self::Number(f64::from(n))
+    }
+}
+
+impl From<u64> for Param {
+    fn from(n: u64) -> Self {
+        // Counts and intervals: far below 2^53, where f64 stops being exact.
+        Self::Number(n as f64)
+    }
+}
+
+impl From<f64> for Param {
+    fn from(n: f64) -> Self {
+        Self::Number(n)
+    }
+}
+
+impl From<&str> for Param {
+    fn from(text: &str) -> Self {
+        Self::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Param {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+/// The values of one message, by the name its sentence uses (`host`, `minutes`, ...).
+pub type Params = BTreeMap<&'static str, Param>;
+
+/// Seconds rounded to a tenth, as messages show them ("2.5 s").
+pub fn seconds_param(d: Duration) -> Param {
+    Param::Number((d.as_secs_f64() * 10.0).round() / 10.0)
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PhoneError {
@@ -82,6 +137,75 @@ impl PhoneError {
         }
     }
 
+    /// The values the message is made of, by name; with [`PhoneError::kind`] they say
+    /// everything the English [`Display`](std::fmt::Display) text says, so the app can say it
+    /// in the user's language (its catalog message `error-<kind>` uses these names). An
+    /// unknown number of tries or minutes is `unknown`, a missing reason `none`.
+    pub fn params(&self) -> Params {
+        let mut p = Params::new();
+        let text = |s: &str| Param::Text(s.to_owned());
+        match self {
+            Self::PasscodeRejected { tries_left } => {
+                p.insert(
+                    "tries_left",
+                    tries_left.map_or_else(|| text("unknown"), Param::from),
+                );
+            }
+            Self::LockedOut { minutes } => {
+                p.insert(
+                    "minutes",
+                    minutes.map_or_else(|| text("unknown"), Param::from),
+                );
+            }
+            Self::RemoteControlDenied | Self::SessionExpired => {}
+            Self::NotSupported { function } => {
+                p.insert("function", text(function));
+            }
+            Self::CommandRefused { action, reason } => {
+                p.insert("action", text(action));
+                p.insert("reason", text(reason.as_deref().unwrap_or("none")));
+            }
+            Self::Unreachable { host, reason } => {
+                p.insert("host", text(host));
+                p.insert("reason", text(reason));
+            }
+            Self::Timeout { host, after } => {
+                p.insert("host", text(host));
+                p.insert("seconds", seconds_param(*after));
+            }
+            Self::CertificateUnknown { host, fingerprint } => {
+                p.insert("host", text(host));
+                p.insert("fingerprint", text(fingerprint));
+            }
+            Self::CertificateChanged {
+                host,
+                expected,
+                actual,
+            } => {
+                p.insert("host", text(host));
+                p.insert("expected", text(expected));
+                p.insert("actual", text(actual));
+            }
+            Self::UnexpectedAnswer {
+                host,
+                function,
+                excerpt,
+            } => {
+                p.insert("host", text(host));
+                p.insert("function", text(function));
+                p.insert("excerpt", text(excerpt));
+            }
+            Self::BadAddress(address, reason) => {
+                p.insert("address", text(address));
+                p.insert("reason", text(reason));
+            }
+            Self::Refused(message) => {
+                p.insert("message", text(message));
+            }
+        }
+        p
+    }
+
     /// Errors that no amount of retrying fixes: the user has to change something first.
     /// The poller stops on these instead of hammering the phone (and locking it out).
     pub fn needs_user(&self) -> bool {
@@ -106,14 +230,15 @@ impl PhoneError {
     }
 }
 
-/// The UI gets `{"kind": "...", "message": "..."}`: the kind to pick an icon or action, the
-/// message to show as is.
+/// `{"kind": "...", "message": "...", "params": {...}}`: the kind to pick an icon, an action
+/// or the words of the user's language, the English message, and the values it is made of.
 impl Serialize for PhoneError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("PhoneError", 2)?;
+        let mut st = s.serialize_struct("PhoneError", 3)?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("message", &self.to_string())?;
+        st.serialize_field("params", &self.params())?;
         st.end()
     }
 }
@@ -223,6 +348,35 @@ mod tests {
         assert!(json["message"]
             .as_str()
             .is_some_and(|m| m.contains("Action URI Support")));
+    }
+
+    #[test]
+    fn params_hold_every_value_the_message_shows() {
+        let e = PhoneError::LockedOut { minutes: Some(5) };
+        assert_eq!(e.params()["minutes"], Param::Number(5.0));
+        let e = PhoneError::PasscodeRejected { tries_left: None };
+        assert_eq!(e.params()["tries_left"], Param::Text("unknown".into()));
+        let e = PhoneError::Timeout {
+            host: "10.0.0.5".into(),
+            after: Duration::from_millis(2540),
+        };
+        assert_eq!(e.params()["seconds"], Param::Number(2.5));
+        let e = PhoneError::CertificateChanged {
+            host: "10.0.0.5".into(),
+            expected: "AA".into(),
+            actual: "BB".into(),
+        };
+        let json = serde_json::to_value(&e).expect("json");
+        assert_eq!(json["kind"], "certificate_changed");
+        assert_eq!(json["params"]["host"], "10.0.0.5");
+        assert_eq!(json["params"]["expected"], "AA");
+        assert_eq!(json["params"]["actual"], "BB");
+        // Every text value is somewhere in the English message too.
+        for (name, value) in e.params() {
+            if let Param::Text(text) = value {
+                assert!(e.to_string().contains(&text), "{name}");
+            }
+        }
     }
 
     #[test]

@@ -148,6 +148,46 @@ pub enum NumberError {
     BadInternationalPrefix { prefix: String },
 }
 
+impl NumberError {
+    /// A stable name for the app's catalog (`number-<kind>`) and for scripts.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::NoNumber { .. } => "no_number",
+            Self::TooShort { .. } => "too_short",
+            Self::TooLong { .. } => "too_long",
+            Self::MissingAreaCode { .. } => "missing_area_code",
+            Self::Invalid { .. } => "invalid",
+            Self::UnknownCountryCode { .. } => "unknown_country_code",
+            Self::NotANumber { .. } => "not_a_number",
+            Self::Disguised { .. } => "disguised",
+            Self::UnknownCountry { .. } => "unknown_country",
+            Self::BadOutsideLinePrefix { .. } => "bad_outside_line_prefix",
+            Self::BadInternationalPrefix { .. } => "bad_international_prefix",
+        }
+    }
+
+    /// The values the message quotes, by the names of its fields, so the app can say it in
+    /// the user's language.
+    pub fn params(&self) -> crate::error::Params {
+        let (name, value) = match self {
+            Self::Empty => return crate::error::Params::new(),
+            Self::NoNumber { excerpt } | Self::Disguised { excerpt } => ("excerpt", excerpt),
+            Self::TooShort { number }
+            | Self::TooLong { number }
+            | Self::MissingAreaCode { number }
+            | Self::Invalid { number }
+            | Self::UnknownCountryCode { number } => ("number", number),
+            Self::NotANumber { address } => ("address", address),
+            Self::UnknownCountry { country } => ("country", country),
+            Self::BadOutsideLinePrefix { prefix } | Self::BadInternationalPrefix { prefix } => {
+                ("prefix", prefix)
+            }
+        };
+        crate::error::Params::from([(name, value.as_str().into())])
+    }
+}
+
 /// Turns pasted or selected text into what the phone dials: the best of [`find_all`].
 ///
 /// In prose a *valid outside* number wins over digit groups before it (room numbers, order

@@ -1,7 +1,7 @@
 //! What a session publishes about its phone: the link, the lines, the calls, push health.
 
 use crate::backend::{BackendKind, Capabilities};
-use crate::error::PhoneError;
+use crate::error::{Params, PhoneError};
 use crate::model::Line;
 use crate::tracker::ActiveCall;
 use serde::Serialize;
@@ -45,8 +45,13 @@ pub enum PushState {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PushHealth {
     pub state: PushState,
-    /// One sentence for the user; empty when push is off.
+    /// One sentence for the user, in English; empty when push is off.
     pub message: String,
+    /// What the sentence says, for the app's catalog (`push-<code>`): `waiting`, `healthy`,
+    /// `silent` (with a `reason`), `unannounced`; empty when push is off.
+    pub code: &'static str,
+    /// The values the sentence is made of: `seconds` (how often the phone is read), `reason`.
+    pub params: Params,
     /// How often line status is read at the moment.
     pub poll_interval_ms: u64,
 }
@@ -106,6 +111,8 @@ impl PhoneState {
             push: PushHealth {
                 state: PushState::Off,
                 message: String::new(),
+                code: "",
+                params: Params::new(),
                 poll_interval_ms: millis(interval),
             },
             dnd: None,

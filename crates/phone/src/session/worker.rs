@@ -33,6 +33,7 @@
 use super::state::{millis, Connection, PhoneState, PushHealth, PushState};
 use crate::backend::{Backend, EventStream, PushEffect, Report};
 use crate::error::PhoneError;
+use crate::error::{seconds_param, Param, Params};
 use crate::model::Line;
 use crate::push::ReceivedPush;
 use crate::tracker::{ActiveCall, CallEvent, CallId, CallTracker};
@@ -480,35 +481,67 @@ impl Worker {
                 format!("{s:.1} s")
             }
         };
-        let message = match state {
-            PushState::Off => String::new(),
-            PushState::Waiting => format!(
-                "Waiting for the phone's first push; checking the phone every {} meanwhile.",
-                secs(fast)
+        let reconcile = Timing::get(&self.timing.reconcile).max(fast);
+        let (message, code, every, reason) = match state {
+            PushState::Off => (String::new(), "", None, None),
+            PushState::Waiting => (
+                format!(
+                    "Waiting for the phone's first push; checking the phone every {} meanwhile.",
+                    secs(fast)
+                ),
+                "waiting",
+                Some(fast),
+                None,
             ),
-            PushState::Healthy => format!(
-                "The phone reports calls as they happen; callpop checks it every {} to stay in step.",
-                secs(Timing::get(&self.timing.reconcile).max(fast))
+            PushState::Healthy => (
+                format!(
+                    "The phone reports calls as they happen; callpop checks it every {} to stay in step.",
+                    secs(reconcile)
+                ),
+                "healthy",
+                Some(reconcile),
+                None,
             ),
             PushState::Silent => match reason {
                 Some(reason) => {
                     let stop = if reason.ends_with(['.', '!', '?']) { "" } else { "." };
-                    format!(
-                        "{reason}{stop} callpop checks the phone every {} instead.",
-                        secs(fast)
+                    // A whole sentence, which the catalog's message puts first as it is.
+                    let reason = format!("{reason}{stop}");
+                    (
+                        format!(
+                            "{reason} callpop checks the phone every {} instead.",
+                            secs(fast)
+                        ),
+                        "silent",
+                        Some(fast),
+                        Some(reason),
                     )
                 }
-                None => format!(
-                    "The phone reported a call change that no push announced: check the Action URLs on the phone. Checking it every {} meanwhile.",
-                    secs(fast)
+                None => (
+                    format!(
+                        "The phone reported a call change that no push announced: check the Action URLs on the phone. Checking it every {} meanwhile.",
+                        secs(fast)
+                    ),
+                    "unannounced",
+                    Some(fast),
+                    None,
                 ),
             },
         };
+        let mut params = Params::new();
+        if let Some(every) = every {
+            params.insert("seconds", seconds_param(every));
+        }
+        if let Some(reason) = reason {
+            params.insert("reason", Param::Text(reason));
+        }
         let interval = millis(self.interval());
         self.state.send_if_modified(|s| {
             let health = PushHealth {
                 state,
                 message,
+                code,
+                params,
                 poll_interval_ms: interval,
             };
             let changed = s.push != health;

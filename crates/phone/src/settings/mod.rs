@@ -75,6 +75,10 @@ pub struct Settings {
     pub keep_passcode_in_memory_without_keyring: bool,
     /// The phones callpop watches, the first one foremost (the tray and the hotkey use it).
     pub phones: Vec<PhoneProfile>,
+    /// The language of callpop's words: `auto` (the system's, from `LC_ALL`, `LC_MESSAGES`
+    /// or `LANG`), or a language code such as `en` or `ru`. A language this callpop does not
+    /// speak (a file from a newer one) counts as `auto`.
+    pub language: String,
 }
 
 impl Default for Settings {
@@ -88,8 +92,19 @@ impl Default for Settings {
             start_at_login: false,
             keep_passcode_in_memory_without_keyring: false,
             phones: Vec::new(),
+            language: LANGUAGE_AUTO.to_owned(),
         }
     }
+}
+
+/// [`Settings::language`] when callpop follows the system's language.
+pub const LANGUAGE_AUTO: &str = "auto";
+
+/// `auto`, or what a language code looks like (`en`, `ru`, `fil`): checked so that a typo
+/// is reported, while a language only a newer callpop speaks still loads.
+fn is_language(value: &str) -> bool {
+    value == LANGUAGE_AUTO
+        || ((2..=3).contains(&value.len()) && value.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 /// The one listener every phone pushes its Action URLs to (each phone with its own token).
@@ -180,6 +195,8 @@ pub enum SettingsError {
     TooManyPhones,
     #[error("The dial hotkey is empty: choose a key combination such as Ctrl+Alt+D")]
     Hotkey,
+    #[error("The language “{value}” is not usable: choose auto, en or ru")]
+    Language { value: String },
     #[error(transparent)]
     Dialing(#[from] NumberError),
     #[error(transparent)]
@@ -194,6 +211,93 @@ pub enum SettingsError {
     Write { path: PathBuf, source: io::Error },
     #[error("Could not write the settings: {0}")]
     Encode(#[from] toml::ser::Error),
+}
+
+impl SettingsError {
+    /// A stable name for the app's catalog (`settings-invalid-<kind>`) and for the page. The
+    /// errors that carry another one (`phone_address`, `dialing`, `crm`, `in_phone`) are said
+    /// with the words of the one they carry.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::PhoneAddress(_) => "phone_address",
+            Self::PollInterval { .. } => "poll_interval",
+            Self::ConnectTimeout { .. } => "connect_timeout",
+            Self::RequestTimeout { .. } => "request_timeout",
+            Self::CertFingerprint { .. } => "cert_fingerprint",
+            Self::Username => "username",
+            Self::Host { .. } => "host",
+            Self::Port => "port",
+            Self::Device { .. } => "device",
+            Self::Context => "context",
+            Self::PhoneId { .. } => "phone_id",
+            Self::InPhone { .. } => "in_phone",
+            Self::DuplicatePhone { .. } => "duplicate_phone",
+            Self::TooManyPhones => "too_many_phones",
+            Self::Hotkey => "hotkey",
+            Self::Language { .. } => "language",
+            Self::Dialing(_) => "dialing",
+            Self::Crm(_) => "crm",
+            Self::PushListen { .. } => "push_listen",
+            Self::PushToken => "push_token",
+            Self::NewerVersion { .. } => "newer_version",
+            Self::Write { .. } => "write",
+            Self::Encode(_) => "encode",
+        }
+    }
+
+    /// The values the message shows, by name (see [`crate::error::Param`]). For the errors
+    /// that carry another one, the values of the outer sentence only (`phone`, `id`).
+    pub fn params(&self) -> crate::error::Params {
+        use crate::error::{Param, Params};
+        let text = |s: &str| Param::Text(s.to_owned());
+        let mut p = Params::new();
+        match self {
+            Self::PollInterval { ms }
+            | Self::ConnectTimeout { ms }
+            | Self::RequestTimeout { ms } => {
+                p.insert("ms", Param::from(*ms));
+            }
+            Self::CertFingerprint { reason } => {
+                p.insert("reason", text(reason));
+            }
+            Self::Host { value }
+            | Self::Device { value }
+            | Self::PushListen { value }
+            | Self::Language { value } => {
+                p.insert("value", text(value));
+            }
+            Self::PhoneId { id } | Self::DuplicatePhone { id } => {
+                p.insert("id", text(id));
+            }
+            Self::InPhone { phone, id, .. } => {
+                p.insert("phone", text(phone));
+                p.insert("id", text(id));
+            }
+            Self::TooManyPhones => {
+                p.insert("max", Param::from(MAX_PHONES as u64));
+            }
+            Self::PushToken => {
+                p.insert("min", Param::from(MIN_PUSH_TOKEN_LEN as u64));
+            }
+            Self::NewerVersion { found } => {
+                p.insert("found", Param::from(*found));
+            }
+            Self::Write { path, source } => {
+                p.insert("path", text(&path.display().to_string()));
+                p.insert("reason", text(&source.to_string()));
+            }
+            Self::Encode(e) => {
+                p.insert("reason", text(&e.to_string()));
+            }
+            Self::PhoneAddress(e) => return e.params(),
+            Self::Dialing(e) => return e.params(),
+            Self::Crm(e) => {
+                p.insert("message", text(&e.to_string()));
+            }
+            Self::Username | Self::Port | Self::Context | Self::Hotkey => {}
+        }
+        p
+    }
 }
 
 impl Settings {
@@ -222,6 +326,11 @@ impl Settings {
         self.dialing.validate()?;
         if self.hotkey.trim().is_empty() || self.hotkey.chars().any(char::is_control) {
             return Err(SettingsError::Hotkey);
+        }
+        if !is_language(&self.language) {
+            return Err(SettingsError::Language {
+                value: self.language.chars().take(20).collect(),
+            });
         }
         self.crm.validate()?;
         if self.push.listen.trim().parse::<SocketAddr>().is_err() {
@@ -264,6 +373,7 @@ impl Settings {
         self.dialing.outside_line_prefix = self.dialing.outside_line_prefix.trim().to_owned();
         self.dialing.international_prefix = self.dialing.international_prefix.trim().to_owned();
         self.hotkey = self.hotkey.trim().to_owned();
+        self.language = self.language.trim().to_ascii_lowercase();
         self.crm.template = self.crm.template.trim().to_owned();
         self.push.listen = self.push.listen.trim().to_owned();
     }
@@ -414,6 +524,29 @@ mod tests {
         assert!(!settings.ensure_push_tokens());
         assert!(settings.validate().is_ok());
         assert!(settings.has_phone());
+    }
+
+    #[test]
+    fn the_language_is_auto_by_default_and_checked() {
+        let mut settings = Settings::default();
+        assert_eq!(settings.language, "auto");
+        for ok in ["auto", "en", "ru", "de"] {
+            settings.language = ok.into();
+            assert!(settings.validate().is_ok(), "{ok}");
+        }
+        settings.language = " RU ".into();
+        settings.normalize();
+        assert_eq!(settings.language, "ru");
+        settings.language = "russian!".into();
+        let err = settings.validate().expect_err("not a language");
+        assert_eq!(err.kind(), "language");
+        assert_eq!(
+            err.params()["value"],
+            crate::error::Param::Text("russian!".into())
+        );
+        // A file without the key (every file before this one) follows the system.
+        let old: Settings = toml::from_str("hotkey = \"Ctrl+Alt+D\"\n").expect("toml");
+        assert_eq!(old.language, "auto");
     }
 
     #[test]
