@@ -29,6 +29,7 @@ fn main() -> ExitCode {
             demo: cli.demo,
             link: cli.link.clone(),
             address: cli.phone.clone(),
+            tray: cli.tray,
         }),
     }
 }

@@ -52,7 +52,11 @@ pub fn run(launch: Launch) -> ExitCode {
         state.set_problem("settings", Some(problem.clone()));
     }
     let problem_at_start = problem.is_some();
-    let show_main_at_start = state.launch.demo.is_some() || problem_at_start;
+    // Started from the menu: the main window. At login (`--tray`) or with a link to dial: the
+    // tray only. A problem to report or the demo always shows it.
+    let show_main_at_start = state.launch.demo.is_some()
+        || problem_at_start
+        || (!first_run && !state.launch.tray && state.launch.link.is_none());
 
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         tauri::Builder::default()
@@ -64,7 +68,7 @@ pub fn run(launch: Launch) -> ExitCode {
             .plugin(tauri_plugin_opener::init())
             .plugin(tauri_plugin_autostart::init(
                 tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-                None,
+                Some(vec!["--tray"]),
             ))
             .manage(state)
             .invoke_handler(crate::commands::handler())

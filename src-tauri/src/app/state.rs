@@ -19,6 +19,9 @@ pub struct Launch {
     pub link: Option<String>,
     /// A phone address from the command line, overriding the first phone's.
     pub address: Option<String>,
+    /// Stay in the tray at start (start at login); else the main window opens, as a person
+    /// who starts the app from the menu expects.
+    pub tray: bool,
 }
 
 pub struct AppState {

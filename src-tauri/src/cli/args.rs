@@ -32,6 +32,10 @@ pub struct Cli {
     #[arg(long, value_name = "SYSTEM", num_args = 0..=1, default_missing_value = "grandstream", value_parser = parse_kind)]
     pub demo: Option<BackendKind>,
 
+    /// Start in the tray without opening the main window (how "Start at login" starts it).
+    #[arg(long)]
+    pub tray: bool,
+
     /// A tel:, callto: or sip: link from the command line (taken out before parsing, since
     /// links may look like anything).
     #[arg(skip)]

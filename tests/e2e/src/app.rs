@@ -258,6 +258,12 @@ impl App {
             Ok((e.is_displayed().await? && e.is_enabled().await?).then_some(e))
         })
         .await?;
+        // As a person does: bring it to the middle of the window first, clear of sticky bars.
+        c.execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&element)?],
+        )
+        .await?;
         element.click().await?;
         Ok(())
     }
