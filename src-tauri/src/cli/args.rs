@@ -85,6 +85,15 @@ pub enum Command {
         #[arg(value_parser = ["on", "off"])]
         state: String,
     },
+    /// Forward calls (where the phone system can): `forward always 0612345678`,
+    /// `forward no-answer 2000`, `forward busy off`.
+    Forward {
+        #[arg(value_parser = ["always", "no-answer", "busy"])]
+        case: String,
+        /// A number, or `off`.
+        #[arg(value_name = "NUMBER|off", num_args = 1.., required = true)]
+        to: Vec<String>,
+    },
     /// List the phones in the settings.
     Phones {
         #[arg(long)]

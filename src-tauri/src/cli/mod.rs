@@ -8,6 +8,7 @@ mod output;
 use crate::setup::{self, PhoneSetup, SetupError};
 use args::{Cli, Command};
 use callpop_phone::backend::grandstream::CtiClient;
+use callpop_phone::backend::ForwardCase;
 use callpop_phone::connect::{self, Overrides};
 use callpop_phone::settings::PhoneSystem;
 use callpop_phone::tracker::CallPhase;
@@ -125,6 +126,23 @@ async fn execute(cli: &Cli, command: &Command) -> Result<(), Failure> {
                 "Do Not Disturb is off."
             };
             act(&setup, Action::SetDnd { on }, done).await
+        }
+        Command::Forward { case, to } => {
+            let case = match case.as_str() {
+                "always" => ForwardCase::Always,
+                "no-answer" => ForwardCase::NoAnswer,
+                _ => ForwardCase::Busy,
+            };
+            let text = to.join(" ");
+            let (to, done) = if text.trim().eq_ignore_ascii_case("off") {
+                (None, "Forwarding is off.".to_owned())
+            } else {
+                let target = number::normalize(&text, &setup.settings.dialing)
+                    .map_err(|e| Failure::Setup(e.to_string()))?;
+                let done = format!("Calls are forwarded to {}.", target.display);
+                (Some(target.dial), done)
+            };
+            act(&setup, Action::SetForward { case, to }, &done).await
         }
         Command::Reboot { force } => reboot(&setup, *force).await,
         Command::Phones { .. } => Ok(()),

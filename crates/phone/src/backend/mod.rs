@@ -147,6 +147,8 @@ pub struct Capabilities {
     pub attended_transfer: bool,
     /// Do Not Disturb on and off.
     pub dnd: bool,
+    /// Call forwarding (always, on no answer, when busy) on and off.
+    pub forward: bool,
 }
 
 /// Something a person asks the phone to do. Call actions name their call through the
@@ -181,6 +183,23 @@ pub enum Action {
     SetDnd {
         on: bool,
     },
+    /// Forward calls in `case` to `to` (a dial string), or stop forwarding them (`None`).
+    SetForward {
+        case: ForwardCase,
+        to: Option<String>,
+    },
+}
+
+/// When calls are forwarded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForwardCase {
+    /// Every call, without ringing here.
+    Always,
+    /// Calls nobody answers here in time.
+    NoAnswer,
+    /// Calls that come while the line is busy.
+    Busy,
 }
 
 /// An [`Action`] without its details, for lists of what a call offers.
@@ -200,6 +219,7 @@ pub enum ActionKind {
     CompleteTransfer,
     CancelTransfer,
     SetDnd,
+    SetForward,
 }
 
 impl Action {
@@ -218,6 +238,7 @@ impl Action {
             Self::CompleteTransfer => ActionKind::CompleteTransfer,
             Self::CancelTransfer => ActionKind::CancelTransfer,
             Self::SetDnd { .. } => ActionKind::SetDnd,
+            Self::SetForward { .. } => ActionKind::SetForward,
         }
     }
 }
@@ -237,6 +258,7 @@ impl ActionKind {
                 caps.attended_transfer
             }
             Self::SetDnd => caps.dnd,
+            Self::SetForward => caps.forward,
         }
     }
 
@@ -256,6 +278,7 @@ impl ActionKind {
             Self::CompleteTransfer => "complete the transfer",
             Self::CancelTransfer => "cancel the transfer",
             Self::SetDnd => "change Do Not Disturb",
+            Self::SetForward => "change call forwarding",
         }
     }
 }

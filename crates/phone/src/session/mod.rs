@@ -351,7 +351,10 @@ impl Session {
 
 /// Whether an action is about a call (rather than the phone).
 fn needs_call(kind: ActionKind) -> bool {
-    !matches!(kind, ActionKind::Dial | ActionKind::SetDnd)
+    !matches!(
+        kind,
+        ActionKind::Dial | ActionKind::SetDnd | ActionKind::SetForward
+    )
 }
 
 /// Phases a call may be in for an action.
@@ -366,7 +369,7 @@ fn fits(kind: ActionKind, phase: CallPhase) -> bool {
         | ActionKind::ConsultTransfer
         | ActionKind::CompleteTransfer
         | ActionKind::CancelTransfer => matches!(phase, Connected | Held),
-        ActionKind::Dial | ActionKind::SetDnd => false,
+        ActionKind::Dial | ActionKind::SetDnd | ActionKind::SetForward => false,
     }
 }
 
@@ -484,6 +487,7 @@ mod tests {
             transfer: true,
             attended_transfer: true,
             dnd: true,
+            forward: true,
         };
         assert_eq!(
             offered_actions(CallPhase::Ringing, &all, false, false),

@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use callpop_phone::backend::xivo::{NUMBER_DIALLED, QUEUE};
+use callpop_phone::backend::ForwardCase;
 use callpop_phone::tracker::{CallEventKind, CallPhase, Outcome};
 use callpop_phone::{Action, DialMethod, Direction, LineState};
 use callpop_phone_sim::xuc::{CallState, UserData};
@@ -332,4 +333,72 @@ async fn mute_is_not_offered() {
         .await
         .expect_err("no mute");
     assert!(refused.to_string().contains("mute"), "{refused}");
+}
+
+#[tokio::test]
+async fn call_forwarding_on_and_off_in_each_case() {
+    let sim = sim().await;
+    let (session, _events) = watch(alice(&sim)).await;
+    let alice_now = || {
+        sim.users()
+            .into_iter()
+            .find(|u| u.login == "alice")
+            .expect("alice")
+    };
+    session
+        .act(
+            None,
+            Action::SetForward {
+                case: ForwardCase::Always,
+                to: Some("0612345678".into()),
+            },
+        )
+        .await
+        .expect("forward always");
+    until("the unconditional forward", || {
+        let u = alice_now();
+        u.unconditional_forward.enabled && u.unconditional_forward.destination == "0612345678"
+    })
+    .await;
+    session
+        .act(
+            None,
+            Action::SetForward {
+                case: ForwardCase::NoAnswer,
+                to: Some("2000".into()),
+            },
+        )
+        .await
+        .expect("forward on no answer");
+    session
+        .act(
+            None,
+            Action::SetForward {
+                case: ForwardCase::Busy,
+                to: Some("2001".into()),
+            },
+        )
+        .await
+        .expect("forward when busy");
+    until("the other forwards", || {
+        let u = alice_now();
+        u.no_answer_forward.enabled && u.busy_forward.destination == "2001"
+    })
+    .await;
+    session
+        .act(
+            None,
+            Action::SetForward {
+                case: ForwardCase::Always,
+                to: None,
+            },
+        )
+        .await
+        .expect("forward off");
+    until("the unconditional forward off", || {
+        !alice_now().unconditional_forward.enabled
+    })
+    .await;
+    assert_eq!(commands_named(&sim, "uncFwd").len(), 2);
+    assert_eq!(commands_named(&sim, "naFwd")[0]["destination"], "2000");
 }

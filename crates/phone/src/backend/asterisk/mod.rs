@@ -226,6 +226,7 @@ impl Backend for Asterisk {
             mute: false,
             attended_transfer: false,
             dnd: false,
+            forward: false,
         }
     }
 

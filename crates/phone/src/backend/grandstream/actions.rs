@@ -100,7 +100,8 @@ pub(crate) fn plan(action: &Action, call: &ActiveCall, lines: &[Line]) -> Result
         | Action::ConsultTransfer { .. }
         | Action::CompleteTransfer
         | Action::CancelTransfer
-        | Action::SetDnd { .. } => Err(PhoneError::Refused(format!(
+        | Action::SetDnd { .. }
+        | Action::SetForward { .. } => Err(PhoneError::Refused(format!(
             "A Grandstream phone cannot {} from callpop.",
             action.kind().words()
         ))),

@@ -67,6 +67,7 @@ impl Backend for Grandstream {
             transfer: false,
             attended_transfer: false,
             dnd: false,
+            forward: false,
         }
     }
 

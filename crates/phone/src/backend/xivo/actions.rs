@@ -101,6 +101,19 @@ pub(crate) fn plan(
             }
             return send(Command::Dnd { on: *on }, Expect::Dnd(*on));
         }
+        // xuc reports forwards in UserConfigUpdate, but callpop shows none of them yet: the
+        // server taking the command is what can be confirmed.
+        Action::SetForward { case, to } => {
+            let destination = to.clone().unwrap_or_default();
+            return send(
+                Command::Forward {
+                    case: *case,
+                    state: to.is_some(),
+                    destination,
+                },
+                Expect::Accepted,
+            );
+        }
         Action::Mute | Action::Unmute => {
             return Err(PhoneError::NotSupported {
                 function: "muting from the computer (xuc has no such command for desk phones)"
@@ -209,9 +222,14 @@ pub(crate) fn plan(
                 send(Command::CancelTransfer, Expect::Leaves(key, state))
             }
         }
-        Action::Dial { .. } | Action::SetDnd { .. } | Action::Mute | Action::Unmute => Err(
-            PhoneError::Refused(format!("callpop cannot {} here.", action.kind().words())),
-        ),
+        Action::Dial { .. }
+        | Action::SetDnd { .. }
+        | Action::SetForward { .. }
+        | Action::Mute
+        | Action::Unmute => Err(PhoneError::Refused(format!(
+            "callpop cannot {} here.",
+            action.kind().words()
+        ))),
     }
 }
 

@@ -256,6 +256,13 @@ pub(crate) enum Command {
     Dnd {
         on: bool,
     },
+    /// `naFwd`, `uncFwd` or `busyFwd`: forward calls in `case` to `destination` (`state`
+    /// true), or stop (`state` false).
+    Forward {
+        case: crate::backend::ForwardCase,
+        state: bool,
+        destination: String,
+    },
 }
 
 impl Command {
@@ -287,6 +294,18 @@ impl Command {
             Self::CompleteTransfer => web("completeTransfer"),
             Self::CancelTransfer => web("cancelTransfer"),
             Self::Dnd { on } => json!({"claz": "web", "command": "dnd", "state": on}),
+            Self::Forward {
+                case,
+                state,
+                destination,
+            } => {
+                let command = match case {
+                    crate::backend::ForwardCase::Always => "uncFwd",
+                    crate::backend::ForwardCase::NoAnswer => "naFwd",
+                    crate::backend::ForwardCase::Busy => "busyFwd",
+                };
+                json!({"claz": "web", "command": command, "destination": destination, "state": state})
+            }
         };
         value.to_string()
     }

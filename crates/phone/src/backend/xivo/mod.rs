@@ -409,6 +409,7 @@ impl Backend for Xivo {
             transfer: true,
             attended_transfer: true,
             dnd: true,
+            forward: true,
         }
     }
 

@@ -93,7 +93,8 @@ fn plan_for_call(
         | Action::CompleteTransfer
         | Action::CancelTransfer
         | Action::Dial { .. }
-        | Action::SetDnd { .. } => Err(PhoneError::Refused(format!(
+        | Action::SetDnd { .. }
+        | Action::SetForward { .. } => Err(PhoneError::Refused(format!(
             "callpop cannot {} on a Yealink phone.",
             action.kind().words()
         ))),

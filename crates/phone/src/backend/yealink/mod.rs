@@ -184,6 +184,7 @@ impl Backend for Yealink {
             transfer: false,
             attended_transfer: false,
             dnd: true,
+            forward: false,
         }
     }
 
