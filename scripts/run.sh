@@ -6,7 +6,7 @@ scripts/deps.sh build
 [[ -f "$HOME/.cargo/env" ]] && source "$HOME/.cargo/env"
 config="${XDG_CONFIG_HOME:-$HOME/.config}/callpop/settings.toml"
 args=("$@")
-if ((${#args[@]} == 0)) && ! grep -Eq '^url *= *"[^"]+"' "$config" 2>/dev/null; then
+if ((${#args[@]} == 0)) && ! grep -Eq '^(url|host) *= *"[^"]+"' "$config" 2>/dev/null; then
   echo "No phone set up yet: starting with the demo phone (set up yours in Settings)." >&2
   args=(--demo)
 fi
