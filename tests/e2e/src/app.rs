@@ -68,6 +68,28 @@ impl App {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> Result<App> {
+        Self::start(scenario, args, env, None).await
+    }
+
+    /// Starts an app that opens no window by itself (`--tray`, or a `tel:` link to dial):
+    /// WebDriver can only attach to a webview, so once the app's tray menu offers
+    /// `tray_entry` (e.g. "Open callpop"), it is clicked as a person would, and WebDriver
+    /// attaches to the window that opens.
+    pub async fn launch_windowless(
+        scenario: &Scenario,
+        args: &[&str],
+        env: &[(&str, &str)],
+        tray_entry: &str,
+    ) -> Result<App> {
+        Self::start(scenario, args, env, Some(tray_entry)).await
+    }
+
+    async fn start(
+        scenario: &Scenario,
+        args: &[&str],
+        env: &[(&str, &str)],
+        tray_entry: Option<&str>,
+    ) -> Result<App> {
         let session = &scenario.session;
         let n = LAUNCHES.fetch_add(1, Ordering::Relaxed);
         let log = scenario.log_path(&format!("app{n}"));
@@ -121,22 +143,48 @@ impl App {
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let started = std::time::Instant::now();
-        let client = tokio::time::timeout(
-            Duration::from_secs(60),
-            ClientBuilder::new(connector)
-                .capabilities(caps)
-                .connect(&url),
-        )
-        .await
-        .map_err(|_| fail("WebDriver session not created within 60 s"))?
-        .map_err(|e| fail(format!("WebDriver session not created: {e}")))?;
-        app.client = Some(client);
+        // The session is created once the app shows its first webview: wait for it in the
+        // background, so a tray-only app can be asked to open a window meanwhile.
+        let connecting = tokio::spawn(async move {
+            tokio::time::timeout(
+                Duration::from_secs(60),
+                ClientBuilder::new(connector)
+                    .capabilities(caps)
+                    .connect(&url),
+            )
+            .await
+        });
         let log_entry = format!("CALLPOP_E2E_APP_LOG={}", app.log.display());
-        app.pid = eventually("the app process", SOON, || {
+        let find_pid = || {
             let log_entry = log_entry.clone();
             async move { Ok(find_pid_by_env(&log_entry)) }
-        })
-        .await?;
+        };
+        if let Some(entry) = tray_entry {
+            app.pid = eventually("the app process", Duration::from_secs(30), find_pid).await?;
+            let desktop = scenario.session.desktop();
+            eventually(
+                &format!("the tray menu to offer {entry:?}"),
+                Duration::from_secs(30),
+                || async {
+                    Ok(desktop
+                        .tray_labels()
+                        .ok()
+                        .filter(|l| l.iter().any(|x| x == entry))
+                        .map(|_| ()))
+                },
+            )
+            .await?;
+            desktop.tray_click(entry)?;
+        }
+        let client = connecting
+            .await
+            .map_err(|e| fail(format!("WebDriver connection task failed: {e}")))?
+            .map_err(|_| fail("WebDriver session not created within 60 s"))?
+            .map_err(|e| fail(format!("WebDriver session not created: {e}")))?;
+        app.client = Some(client);
+        if app.pid == 0 {
+            app.pid = eventually("the app process", SOON, find_pid).await?;
+        }
         eprintln!(
             "[{}] app started (pid {}, WebDriver session in {:.1} s), log {}",
             scenario.name,
@@ -236,6 +284,66 @@ impl App {
             } else {
                 Err(fail(format!("text is {text:?}")))
             }
+        })
+        .await
+    }
+
+    /// Runs `script` (a function body; `arguments[i]` are `args`) in the current window and
+    /// returns what it returns.
+    pub async fn eval(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        Ok(self.client().execute(script, args).await?)
+    }
+
+    /// The attribute `name` of the first element at `css` (`None` when the element or the
+    /// attribute is missing). Tests read states from data attributes, not English words.
+    pub async fn attr(&self, css: &str, name: &str) -> Result<Option<String>> {
+        let script = r#"
+            const e = document.querySelector(arguments[0]);
+            return e ? e.getAttribute(arguments[1]) : null;
+        "#;
+        Ok(self
+            .eval(script, vec![json!(css), json!(name)])
+            .await?
+            .as_str()
+            .map(str::to_owned))
+    }
+
+    /// How many elements match `css` in the current window.
+    pub async fn count(&self, css: &str) -> Result<usize> {
+        let n = self
+            .eval(
+                "return document.querySelectorAll(arguments[0]).length;",
+                vec![json!(css)],
+            )
+            .await?;
+        Ok(n.as_u64().unwrap_or(0) as usize)
+    }
+
+    /// The `data-action` of every button shown inside `scope` (e.g. `#call-actions`, or a
+    /// call card `li.call-card[data-call="..."]`), in page order: what a person can press.
+    pub async fn actions_in(&self, scope: &str) -> Result<Vec<String>> {
+        let script = r#"
+            const root = document.querySelector(arguments[0]);
+            if (!root) return [];
+            return Array.from(root.querySelectorAll("button[data-action]"))
+              .filter((b) => b.getClientRects().length && !b.closest("[hidden]"))
+              .map((b) => b.dataset.action);
+        "#;
+        let found = self.eval(script, vec![json!(scope)]).await?;
+        Ok(found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Waits until an element matches `css` in the current window.
+    pub async fn wait_for(&self, css: &str, what: &str) -> Result<()> {
+        eventually(&format!("{what} ({css})"), SOON, || async move {
+            Ok((self.count(css).await? > 0).then_some(()))
         })
         .await
     }

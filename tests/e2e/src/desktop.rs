@@ -322,10 +322,11 @@ impl Desktop {
 
     // ---- keyring ----------------------------------------------------------------------
 
-    /// The callpop passcode as the Secret Service has it (service=callpop, username=phone).
-    pub fn keyring_passcode(&self) -> Result<Option<String>> {
+    /// The password callpop keeps for `account` (a phone id: `phone`, `phone-2`...), as the
+    /// Secret Service has it (service=callpop, username=ACCOUNT); `None` when there is none.
+    pub fn keyring_lookup(&self, account: &str) -> Result<Option<String>> {
         let out = Command::new("secret-tool")
-            .args(["lookup", "service", "callpop", "username", "phone"])
+            .args(["lookup", "service", "callpop", "username", account])
             .stdin(Stdio::null())
             .output()?;
         if !out.status.success() {
@@ -334,26 +335,30 @@ impl Desktop {
         Ok(Some(String::from_utf8_lossy(&out.stdout).into_owned()))
     }
 
-    pub fn keyring_clear(&self) -> Result<()> {
+    /// Removes what callpop keeps for `account`.
+    pub fn keyring_forget(&self, account: &str) -> Result<()> {
         let _ = Command::new("secret-tool")
-            .args(["clear", "service", "callpop", "username", "phone"])
+            .args(["clear", "service", "callpop", "username", account])
             .stdin(Stdio::null())
             .status()?;
         Ok(())
     }
 
-    /// Stores a passcode where callpop looks for it, as a user's earlier Save would have.
-    pub fn keyring_store(&self, passcode: &str) -> Result<()> {
+    /// Stores a password for `account` where callpop looks for it, as a user's earlier Save
+    /// would have: with the attributes the app's keyring library writes (`target` and
+    /// `application` too), so the app finds exactly this item, replaces it when it saves and
+    /// removes it when the phone is removed.
+    pub fn keyring_save(&self, account: &str, secret: &str) -> Result<()> {
         use std::io::Write as _;
         let mut child = Command::new("secret-tool")
             .args([
                 "store",
-                "--label=callpop phone passcode",
+                "--label=callpop phone password",
                 "service",
                 "callpop",
-                "username",
-                "phone",
             ])
+            .args(["username", account, "target", "default"])
+            .args(["application", "rust-keyring"])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()?;
@@ -361,9 +366,24 @@ impl Desktop {
             .stdin
             .take()
             .ok_or_else(|| fail("no stdin"))?
-            .write_all(passcode.as_bytes())?;
+            .write_all(secret.as_bytes())?;
         ensure!(child.wait()?.success(), "secret-tool store failed");
         Ok(())
+    }
+
+    /// The first phone's passcode (account `phone`).
+    pub fn keyring_passcode(&self) -> Result<Option<String>> {
+        self.keyring_lookup("phone")
+    }
+
+    /// Forgets the first phone's passcode (account `phone`).
+    pub fn keyring_clear(&self) -> Result<()> {
+        self.keyring_forget("phone")
+    }
+
+    /// Stores the first phone's passcode (account `phone`).
+    pub fn keyring_store(&self, passcode: &str) -> Result<()> {
+        self.keyring_save("phone", passcode)
     }
 
     // ---- clipboard and keyboard -------------------------------------------------------

@@ -10,8 +10,12 @@
 //! - [`Desktop`]: what the desktop sees: notifications, the tray item and its menu, the
 //!   keyring, the clipboard and keyboard.
 //! - [`Phone`]: the simulated desk phone (`callpop-phone-sim`), in this process.
+//! - [`configured`]: a settings file with the phones of a scenario, written before the app
+//!   starts (any phone system), so a test can begin where a person who set callpop up
+//!   earlier begins: the app starts with its main window on the phones.
 
 mod app;
+pub mod configured;
 mod desktop;
 mod phone;
 mod procs;
@@ -117,8 +121,9 @@ pub fn note_skipped() {
     });
 }
 
-/// One test's corner of the session: its own XDG config, data and cache folders (so one
-/// test's settings or broken file never reach another), its logs and its screenshots.
+/// One test's corner of the session: its own XDG config, data, cache and state folders (so
+/// one test's settings, call history or remembered rejected logins never reach another), its
+/// logs and its screenshots.
 #[derive(Clone, Debug)]
 pub struct Scenario {
     pub name: String,
@@ -127,6 +132,8 @@ pub struct Scenario {
     pub config_home: PathBuf,
     pub data_home: PathBuf,
     pub cache_home: PathBuf,
+    /// `XDG_STATE_HOME`: where the app remembers the logins a phone rejected.
+    pub state_home: PathBuf,
 }
 
 impl Scenario {
@@ -138,12 +145,14 @@ impl Scenario {
             config_home: dir.join("config"),
             data_home: dir.join("data"),
             cache_home: dir.join("cache"),
+            state_home: dir.join("state"),
             dir,
         };
         for d in [
             &scenario.config_home,
             &scenario.data_home,
             &scenario.cache_home,
+            &scenario.state_home,
         ] {
             std::fs::create_dir_all(d)?;
         }
@@ -165,6 +174,7 @@ impl Scenario {
             ("XDG_CONFIG_HOME".into(), s(&self.config_home)),
             ("XDG_DATA_HOME".into(), s(&self.data_home)),
             ("XDG_CACHE_HOME".into(), s(&self.cache_home)),
+            ("XDG_STATE_HOME".into(), s(&self.state_home)),
         ]
     }
 
