@@ -4,7 +4,9 @@
 #   tests/e2e/run.sh [TEST-NAME-FILTER] [-- extra libtest args]
 #
 # Builds the app, the phone simulator and the tests (tauri-driver too, once, into
-# ~/.cache/callpop/tools), then runs `cargo test -p callpop-e2e` inside tests/e2e/session.sh.
+# ~/.cache/callpop/tools), then runs every test file of tests/e2e/tests (`cargo test -p
+# callpop-e2e --tests`, one test at a time) inside tests/e2e/session.sh. A filter runs only
+# the tests whose name contains it, in whichever file: `run.sh s2`, `run.sh rev_`.
 # Needs the packages of `scripts/deps.sh test`; installs nothing itself. Screenshots go to
 # <target>/e2e-screenshots; the session's files (logs) are kept when a test fails.
 set -euo pipefail
@@ -34,4 +36,4 @@ rm -rf "$CALLPOP_E2E_SCREENSHOTS"
 mkdir -p "$CALLPOP_E2E_SCREENSHOTS"
 
 echo "e2e: running in a headless desktop session (screenshots: $CALLPOP_E2E_SCREENSHOTS)" >&2
-exec tests/e2e/session.sh cargo test -p callpop-e2e --test scenarios -- --test-threads=1 "$@"
+exec tests/e2e/session.sh cargo test -p callpop-e2e --tests -- --test-threads=1 "$@"
