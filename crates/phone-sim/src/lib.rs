@@ -30,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+mod action_url;
 pub mod ami;
 mod auth;
 mod config;
