@@ -17,6 +17,7 @@ use callpop_phone_sim::xuc::{CallState, UserData, XucSim, XucSimConfig};
 use callpop_phone_sim::yealink::{
     YealinkCallState, YealinkEvent, YealinkKey, YealinkSim, YealinkSimConfig,
 };
+use serde_json::json;
 use std::time::Duration;
 
 fn secs(s: u64) -> Duration {
@@ -171,6 +172,25 @@ async fn sys_asterisk() -> Result<()> {
     ensure!(
         missed.is_empty(),
         "a call the user rejected is no missed call: {missed:#?}"
+    );
+    app.switch_to(Window::Main).await?;
+    ensure!(
+        app.attr("#missed-badge", "data-count").await?.as_deref() == Some("0"),
+        "a rejected call must not count as a missed call to deal with"
+    );
+    let page = app
+        .invoke(
+            "list_calls",
+            json!({"query": {"text": "", "filter": "all"}, "after": null, "limit": 10}),
+        )
+        .await?;
+    let state = page["calls"][0]["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    ensure!(
+        state == "rejected",
+        "the history keeps the call as {state:?}, not rejected"
     );
 
     // A call answered at the desk phone, then transferred from the call window.
