@@ -1,10 +1,12 @@
 //! The listening socket: accepts TCP (and TLS) connections and serves HTTP/1.1 on them.
 //!
-//! Connections are served by hand rather than with `axum::serve` for three reasons: HTTPS needs
+//! Connections are served by hand rather than with `axum::serve` for four reasons: HTTPS needs
 //! a per-connection acceptor (so a rotated certificate applies to new connections only), the
-//! "drop connection" fault must be able to close a connection from inside a handler, and every
+//! handlers learn the client's address (a Yealink's allowed-address check needs it), the "drop
+//! connection" fault must be able to close a connection from inside a handler, and every
 //! connection task must stop when the simulator stops, which is guaranteed by owning them in a
-//! `JoinSet` that dies with the accept loop.
+//! `JoinSet` that dies with the accept loop. The Grandstream and the Yealink simulator both
+//! serve through here.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,9 +23,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
-
-use crate::device::Device;
-use crate::tls::TlsState;
+use tokio_rustls::TlsAcceptor;
 
 /// A client that has not finished its TLS handshake by then is dropped.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -48,7 +48,13 @@ impl ConnInfo {
 }
 
 /// Accepts connections until the task is aborted; aborting it also ends every connection.
-pub(crate) async fn serve(listener: TcpListener, router: Router, device: Arc<Device>) {
+/// `tls` gives the acceptor for each new connection (`None`: plain HTTP), so a rotated
+/// certificate applies to new connections only.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    tls: impl Fn() -> Option<TlsAcceptor> + Send + 'static,
+) {
     let mut connections = JoinSet::new();
     loop {
         let (tcp, peer) = match listener.accept().await {
@@ -64,7 +70,7 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, device: Arc<Dev
             tracing::debug!("set_nodelay for {peer}: {e}");
         }
         let router = router.clone();
-        let acceptor = device.tls().map(TlsState::acceptor);
+        let acceptor = tls();
         connections.spawn(async move {
             match acceptor {
                 None => serve_connection(tcp, peer, false, router).await,

@@ -55,9 +55,10 @@ impl PhoneSim {
         let url = format!("{scheme}://{}", reachable(addr));
         let device = Device::start(cfg, addr, tls, tasks);
         let router = http::router(Arc::clone(&device));
-        device
-            .tasks()
-            .spawn(server::serve(listener, router, Arc::clone(&device)));
+        device.tasks().spawn(server::serve(listener, router, {
+            let device = Arc::clone(&device);
+            move || device.tls().map(TlsState::acceptor)
+        }));
         tracing::info!(%url, "phone simulator listening");
         Ok(PhoneSim { device, url })
     }

@@ -21,10 +21,10 @@ use super::access::{basic_credentials, LoginCheck, PromptAnswer};
 use super::control;
 use super::keys::{parse_keys, YealinkKey};
 use super::record::{YealinkOutcome, YealinkRequest};
-use super::server::Conn;
 use super::shared::Shared;
 use crate::faults::{error_page, Fault};
 use crate::params::Params;
+use crate::server::ConnInfo;
 
 /// Paths that carry Action URI: the current one and the two the guides keep for old
 /// firmware.
@@ -114,7 +114,7 @@ fn fault_answer(fault: Fault) -> Option<Response> {
 }
 
 async fn servlet(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let conn = request.extensions().get::<Conn>().cloned();
+    let conn = request.extensions().get::<ConnInfo>().cloned();
     let (parts, _body) = request.into_parts();
     let params = Params::from_request(parts.uri.query(), &parts.headers, &[]);
     let authorization = parts
@@ -275,7 +275,7 @@ fn phone_config(shared: &Shared, params: &Params) -> String {
 }
 
 async fn fallback(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let conn = request.extensions().get::<Conn>().cloned();
+    let conn = request.extensions().get::<ConnInfo>().cloned();
     shared.record(YealinkRequest {
         seq: 0,
         path: request.uri().path().to_owned(),

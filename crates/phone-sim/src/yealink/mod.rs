@@ -112,7 +112,6 @@ mod keys;
 mod phone;
 mod push;
 mod record;
-mod server;
 mod shared;
 mod sim;
 

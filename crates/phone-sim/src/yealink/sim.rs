@@ -14,9 +14,9 @@ use super::http;
 use super::phone::{YealinkCall, YealinkPhoneState};
 use super::push::{Identity, Pusher, YealinkPush};
 use super::record::YealinkRequest;
-use super::server;
 use super::shared::Shared;
 use crate::faults::Fault;
+use crate::server;
 use crate::tasks::TaskSet;
 use crate::tls::TlsState;
 
@@ -56,9 +56,10 @@ impl YealinkSim {
         let shared = Arc::new(Shared::new(config, addr, tasks, tls, pusher, started));
         shared.tasks.spawn(worker.run());
         let router = http::router(Arc::clone(&shared));
-        shared
-            .tasks
-            .spawn(server::serve(listener, router, Arc::clone(&shared)));
+        shared.tasks.spawn(server::serve(listener, router, {
+            let shared = Arc::clone(&shared);
+            move || shared.tls.as_ref().map(TlsState::acceptor)
+        }));
         let sim = YealinkSim {
             shared,
             owner: true,
