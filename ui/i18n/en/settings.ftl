@@ -302,12 +302,17 @@ settings-crm-placeholder-digits = Digits only, like 14165550123
 settings-crm-placeholder-national = As dialled inside its own country, like 4165550123
 settings-crm-placeholder-name = The caller's name, if it is known
 
-## Keyboard and start
+## Keyboard, language and start
 
-settings-keyboard-legend = Keyboard and start
+settings-keyboard-legend = Keyboard, language and start
 settings-hotkey = Hotkey to call the selected number
 settings-hotkey-hint = Type it, like Ctrl+Alt+D, or press the keys together here.
 settings-start-at-login = Start callpop when I log in
+settings-language = Language
+settings-language-hint = The language callpop speaks in its windows, the tray, notifications and the command line.
+settings-language-auto = As the system
+settings-language-en = English
+settings-language-ru = Русский
 
 ## Password storage
 
