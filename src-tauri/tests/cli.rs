@@ -27,6 +27,10 @@ fn callpop(passcode: Option<&str>, args: &[&str]) -> Command {
         .env("XDG_STATE_HOME", config.join("state"))
         .env("XDG_DATA_HOME", config.join("data"))
         .env("RUST_BACKTRACE", "0")
+        // These tests read the English words; tests/cli_locale.rs reads the Russian ones.
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env_remove("RUST_LOG")
         .env_remove("CALLPOP_PASSCODE");
     if let Some(p) = passcode {

@@ -8,6 +8,7 @@
 use super::state::AppState;
 use super::view::PendingDialView;
 use super::{notify, phones, windows};
+use crate::i18n::{self, tr};
 use callpop_phone::number;
 use callpop_phone::{Connection, Session};
 use std::sync::Arc;
@@ -55,11 +56,11 @@ pub fn dial_selection(app: &AppHandle) {
             Some(text) => request(&app, text, Source::Hotkey),
             None => {
                 let what = if candidates.iter().all(|t| t.trim().is_empty()) {
-                    "The clipboard and the selection are empty.".to_owned()
+                    tr("dial-clipboard-empty", &[])
                 } else {
-                    "There is no phone number in the clipboard or the selection.".to_owned()
+                    tr("dial-clipboard-no-number", &[])
                 };
-                notify::info("Nothing to dial", &what);
+                notify::info(&tr("dial-nothing-title", &[]), &what);
             }
         }
     });
@@ -84,12 +85,12 @@ pub fn request(app: &AppHandle, text: String, source: Source) {
     let found = match number::find_all(&text, &rules) {
         Ok(found) => found,
         Err(e) => {
-            windows::report(app, &e.to_string());
+            windows::report(app, &i18n::number_error(&e));
             return;
         }
     };
     let Some(target) = found.first().cloned() else {
-        windows::report(app, "There is no phone number to dial.");
+        windows::report(app, &tr("dial-no-number", &[]));
         return;
     };
     let others: Vec<String> = found.iter().skip(1).map(|t| t.display.clone()).collect();
@@ -103,22 +104,29 @@ pub fn request(app: &AppHandle, text: String, source: Source) {
         });
     }
     phones::publish(app);
-    let also = if others.is_empty() {
-        String::new()
+    let seconds = CANCEL_DELAY.as_secs();
+    let body = if others.is_empty() {
+        tr(
+            "dial-body",
+            &[
+                ("dial", target.dial.as_str().into()),
+                ("seconds", seconds.into()),
+            ],
+        )
     } else {
-        format!(
-            " The selection also holds {}: cancel to dial one of those instead.",
-            others.join(", ")
+        tr(
+            "dial-body-others",
+            &[
+                ("dial", target.dial.as_str().into()),
+                ("seconds", seconds.into()),
+                ("others", others.join(", ").into()),
+            ],
         )
     };
     let cancel_app = app.clone();
     notify::dialing(
-        &format!("Dialing {}", target.display),
-        &format!(
-            "callpop will dial {} in {} seconds. Cancel from this notification or the tray menu.{also}",
-            target.dial,
-            CANCEL_DELAY.as_secs()
-        ),
+        &tr("dial-title", &[("number", target.display.as_str().into())]),
+        &body,
         move || cancel(&cancel_app),
     );
     tracing::info!(?source, "dialing request");
@@ -144,11 +152,11 @@ pub fn request(app: &AppHandle, text: String, source: Source) {
             return;
         }
         let Some(phone) = dialing_phone(&state) else {
-            windows::report(&app, "Cannot dial: no phone is connected. Check Settings.");
+            windows::report(&app, &tr("dial-no-phone", &[]));
             return;
         };
         if let Err(e) = phone.dial(&target.dial).await {
-            windows::report(&app, &e.to_string());
+            windows::report(&app, &i18n::phone_error(&e));
         }
     });
 }
@@ -161,7 +169,7 @@ pub fn cancel(app: &AppHandle) {
         if let Some(tx) = pending.cancel.take() {
             let _ = tx.send(());
         }
-        notify::info("Dialing cancelled", &pending.display);
+        notify::info(&tr("dial-cancelled", &[]), &pending.display);
     }
     phones::publish(app);
 }

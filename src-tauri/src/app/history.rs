@@ -7,6 +7,7 @@
 //! is not popped up a second time.
 
 use super::state::AppState;
+use crate::i18n::tr;
 use callpop_history::{
     CallKey, CallRecord, CallState, ContactMatch, Direction, History, Observed, Outcome, Step,
 };
@@ -41,7 +42,10 @@ pub async fn open(app: &AppHandle) {
         }
         Ok(Err(e)) => state.set_problem(
             "history",
-            Some(format!("The call history is not available: {e}")),
+            Some(tr(
+                "problem-history-unavailable",
+                &[("reason", e.to_string().into())],
+            )),
         ),
         Err(e) => tracing::warn!("history task failed: {e}"),
     }
@@ -98,8 +102,9 @@ pub async fn record(app: &AppHandle, event: &PhoneEvent) {
         }
         Ok(Err(e)) => state.set_problem(
             "history",
-            Some(format!(
-                "This call could not be written to the history: {e}"
+            Some(tr(
+                "problem-history-write",
+                &[("reason", e.to_string().into())],
             )),
         ),
         Err(e) => tracing::warn!("history task failed: {e}"),

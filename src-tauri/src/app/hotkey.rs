@@ -5,6 +5,7 @@
 //! keeps working (the tray's "Dial clipboard" does the same).
 
 use super::state::AppState;
+use crate::i18n::tr;
 use tauri::AppHandle;
 use tauri::Manager;
 use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutState};
@@ -32,13 +33,21 @@ pub fn register(app: &AppHandle) {
         None
     } else {
         match wanted.parse::<Shortcut>() {
-            Err(e) => Some(format!(
-                "The hotkey \"{wanted}\" is not understood ({e}). Write it like Ctrl+Alt+D in Settings."
+            Err(e) => Some(tr(
+                "problem-hotkey-invalid",
+                &[
+                    ("hotkey", wanted.as_str().into()),
+                    ("reason", e.to_string().into()),
+                ],
             )),
             Ok(shortcut) => match shortcuts.register(shortcut) {
                 Ok(()) => None,
-                Err(e) => Some(format!(
-                    "The hotkey {wanted} could not be set up ({e}). Another program may use it, or the desktop does not allow global hotkeys (Wayland). Choose another in Settings; \"Dial clipboard\" in the tray menu still works."
+                Err(e) => Some(tr(
+                    "problem-hotkey-taken",
+                    &[
+                        ("hotkey", wanted.as_str().into()),
+                        ("reason", e.to_string().into()),
+                    ],
                 )),
             },
         }

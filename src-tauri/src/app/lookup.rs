@@ -9,6 +9,7 @@
 use super::calls::Contact;
 use super::state::AppState;
 use super::{history, notify, phones};
+use crate::i18n::tr;
 use crate::secrets;
 use callpop_contacts::{ContactsSettings, Directory, Secrets};
 use callpop_phone::settings::file::{describe_toml_error, keep_aside, write_atomically};
@@ -40,7 +41,10 @@ pub fn load_settings(state: &AppState) -> ContactsSettings {
         Err(e) => {
             state.set_problem(
                 "contacts",
-                Some(format!("The contacts settings could not be read: {e}")),
+                Some(tr(
+                    "problem-contacts-unreadable",
+                    &[("reason", e.to_string().into())],
+                )),
             );
             return ContactsSettings::default();
         }
@@ -52,9 +56,12 @@ pub fn load_settings(state: &AppState) -> ContactsSettings {
             let aside = keep_aside(&path);
             state.set_problem(
                 "contacts",
-                Some(format!(
-                    "The contacts settings could not be used ({reason}). They were kept as {} and caller lookup is off.",
-                    aside.display()
+                Some(tr(
+                    "problem-contacts-broken",
+                    &[
+                        ("reason", reason.into()),
+                        ("path", aside.display().to_string().into()),
+                    ],
                 )),
             );
             ContactsSettings::default()
@@ -64,13 +71,20 @@ pub fn load_settings(state: &AppState) -> ContactsSettings {
 
 /// Writes the contacts settings atomically, owner-only.
 pub fn save_settings(state: &AppState, settings: &ContactsSettings) -> Result<(), String> {
-    let path = settings_path(state).ok_or("There is no folder for callpop's settings.")?;
+    let path = settings_path(state).ok_or_else(|| tr("app-no-settings-folder", &[]))?;
     let mut text = String::from(
         "# callpop caller lookup. Passwords are not kept here: they are in the system keyring.\n\n",
     );
     text.push_str(&toml::to_string_pretty(settings).map_err(|e| e.to_string())?);
-    write_atomically(&path, text.as_bytes())
-        .map_err(|e| format!("Could not save {}: {e}", path.display()))
+    write_atomically(&path, text.as_bytes()).map_err(|e| {
+        tr(
+            "app-contacts-not-saved",
+            &[
+                ("path", path.display().to_string().into()),
+                ("reason", e.to_string().into()),
+            ],
+        )
+    })
 }
 
 /// (Re)opens caller lookup from the contacts settings, with passwords from the keyring.
@@ -106,7 +120,7 @@ pub async fn open(app: &AppHandle) {
         Some(path) => Directory::open(&settings, &rules, &found, &path)
             .await
             .map_err(|e| e.to_string()),
-        None => Err("there is no folder to keep the contacts in".to_owned()),
+        None => Err(tr("problem-lookup-no-folder", &[])),
     };
     match opened {
         Ok(directory) => {
@@ -116,7 +130,10 @@ pub async fn open(app: &AppHandle) {
             }
             state.set_problem("contacts", None);
         }
-        Err(e) => state.set_problem("contacts", Some(format!("Caller lookup is off: {e}"))),
+        Err(e) => state.set_problem(
+            "contacts",
+            Some(tr("problem-lookup-off", &[("reason", e.into())])),
+        ),
     }
     phones::publish(app);
 }

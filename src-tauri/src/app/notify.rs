@@ -6,6 +6,7 @@
 //! is answered, so each call leaves at most one notification behind.
 
 use super::state::AppState;
+use crate::i18n::tr;
 use callpop_phone::tracker::CallEventKind;
 use callpop_phone::{Action, CallEvent, PhoneEvent};
 use notify_rust::{Notification, Timeout, Urgency};
@@ -38,7 +39,7 @@ fn caller_title(event: &CallEvent, shown_number: &str) -> String {
     } else if !shown_number.is_empty() {
         shown_number.to_owned()
     } else {
-        "Unknown caller".to_owned()
+        tr("common-unknown-caller", &[])
     }
 }
 
@@ -63,12 +64,12 @@ fn details_text(event: &CallEvent, shown_number: &str, phone: Option<&str>) -> S
     }
     // Line 0: a missed call known only from the phone's push, which names no line.
     if event.line > 0 {
-        parts.push(format!("Line {}", event.line));
+        parts.push(tr("notify-line", &[("line", event.line.into())]));
     }
     if let Some(account) = event.account {
         // Line status reports the account as a 0-based index; the phone's own screens and
         // web page count accounts from 1.
-        parts.push(format!("Account {}", account + 1));
+        parts.push(tr("notify-account", &[("account", (account + 1).into())]));
     }
     parts.join(" · ")
 }
@@ -82,7 +83,8 @@ pub fn ringing(app: &AppHandle, event: &PhoneEvent, shown_number: &str, phone: O
     n.appname(APP_NAME)
         .summary(&caller_title(e, shown_number))
         .body(&format!(
-            "Incoming call\n{}",
+            "{}\n{}",
+            markup_escaped(&tr("common-incoming-call", &[])),
             details(e, shown_number, phone)
         ))
         .icon("call-start")
@@ -90,7 +92,8 @@ pub fn ringing(app: &AppHandle, event: &PhoneEvent, shown_number: &str, phone: O
         .timeout(Timeout::Never);
     let with_actions = supports_actions();
     if with_actions {
-        n.action("answer", "Answer").action("reject", "Reject");
+        n.action("answer", &tr("common-action-answer", &[]))
+            .action("reject", &tr("common-action-reject", &[]));
     }
     let call = e.call.clone();
     let app = app.clone();
@@ -120,13 +123,16 @@ pub fn ringing(app: &AppHandle, event: &PhoneEvent, shown_number: &str, phone: O
             tauri::async_runtime::spawn(async move {
                 let state = app.state::<AppState>();
                 let result = match state.sessions.find_call(&call) {
-                    Some(w) => w.session.act(Some(&call), action).await.map(|_| ()),
-                    None => Err(callpop_phone::PhoneError::Refused(
-                        "That call is already over.".to_owned(),
-                    )),
+                    Some(w) => w
+                        .session
+                        .act(Some(&call), action)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| crate::i18n::phone_error(&e)),
+                    None => Err(tr("error-call_over", &[])),
                 };
-                if let Err(err) = result {
-                    super::windows::report(&app, &err.to_string());
+                if let Err(message) = result {
+                    super::windows::report(&app, &message);
                 }
             });
         });
@@ -142,7 +148,7 @@ pub fn rename_ringing(call: &str, name: &str) {
     let mut n = Notification::new();
     n.appname(APP_NAME)
         .summary(name)
-        .body("Incoming call")
+        .body(&markup_escaped(&tr("common-incoming-call", &[])))
         .icon("call-start")
         .urgency(Urgency::Critical)
         .timeout(Timeout::Never)
@@ -164,9 +170,9 @@ pub fn missed(event: &PhoneEvent, shown_number: &str, phone: Option<&str>) {
         .and_then(|mut s| s.remove(event.call.as_str()));
     let mut n = Notification::new();
     n.appname(APP_NAME)
-        .summary(&format!(
-            "Missed call from {}",
-            caller_title(event, shown_number)
+        .summary(&tr(
+            "notify-missed-from",
+            &[("caller", caller_title(event, shown_number).into())],
         ))
         .body(&details(event, shown_number, phone))
         .icon("call-missed")
@@ -191,7 +197,7 @@ pub fn dismiss(call: &str) {
         // Re-showing under the same id gives a handle that can close it.
         let mut n = Notification::new();
         n.appname(APP_NAME)
-            .summary("Call answered")
+            .summary(&tr("notify-call-answered", &[]))
             .id(id)
             .timeout(Timeout::Milliseconds(1));
         match n.show() {
@@ -227,7 +233,7 @@ pub fn dialing(summary: &str, body: &str, on_cancel: impl FnOnce() + Send + 'sta
     let mut n = brief(summary, body);
     let with_actions = supports_actions();
     if with_actions {
-        n.action("cancel", "Cancel");
+        n.action("cancel", &tr("notify-cancel", &[]));
     }
     std::thread::spawn(move || match n.show() {
         Ok(handle) if with_actions => {

@@ -7,6 +7,7 @@ use super::view::{AppView, ConnectionView, PhoneInput};
 use super::{demo, tray};
 use crate::secrets;
 use callpop_phone::connect::{self, Overrides};
+use callpop_phone::error::Params;
 use callpop_phone::sessions::NotWatched;
 use callpop_phone::settings::{PhoneId, PhoneProfile};
 use callpop_phone::Secret;
@@ -49,6 +50,7 @@ async fn phones_to_watch(
 /// Brings the watched phones in line with the current settings.
 pub async fn restart(app: &AppHandle) {
     let state = app.state::<AppState>();
+    crate::i18n::use_language(&state.settings().language);
     match phones_to_watch(app, &state).await {
         Ok((phones, secrets)) => {
             state.set_problem("demo", None);
@@ -98,7 +100,7 @@ pub async fn find_secret(state: &AppState, id: &PhoneId, first: bool) -> Option<
             return Some(secret);
         }
         Ok(Ok(None)) => state.set_problem("keyring", None),
-        Ok(Err(e)) => state.set_problem("keyring", Some(e.to_string())),
+        Ok(Err(e)) => state.set_problem("keyring", Some(e.text())),
         Err(e) => tracing::warn!("keyring task failed: {e}"),
     }
     state
@@ -135,10 +137,7 @@ pub fn publish(app: &AppHandle) {
             NotWatched::NoSecret => ConnectionView::app(
                 "needs_attention",
                 "no_password",
-                format!(
-                    "No password is stored for {}. Enter it in Settings.",
-                    profile.display_name()
-                ),
+                Params::from([("phone", profile.display_name().into())]),
             ),
             NotWatched::Failed(e) => {
                 ConnectionView::from_connection(&callpop_phone::Connection::NeedsAttention {

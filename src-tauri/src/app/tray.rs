@@ -4,9 +4,10 @@
 use super::state::AppState;
 use super::view::{AppView, CallView, TrayMood};
 use super::{dialing, windows};
+use crate::i18n::tr;
 use callpop_phone::settings::PhoneId;
 use callpop_phone::tracker::{CallId, CallPhase};
-use callpop_phone::{Action, ActionKind, PhoneError};
+use callpop_phone::{Action, ActionKind};
 use std::sync::Mutex;
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
@@ -33,6 +34,8 @@ fn icon(mood: TrayMood) -> Option<Image<'static>> {
 /// Creates the tray icon. On Linux this needs libayatana-appindicator3, which panics inside
 /// the toolkit when missing: caught here, reported, and the main window is shown instead.
 pub fn create(app: &AppHandle) -> Result<(), String> {
+    // The first words callpop shows: in the settings' language from the start.
+    crate::i18n::use_language(&app.state::<AppState>().settings().language);
     let view = app.state::<AppState>().view();
     let menu = build_menu(app, &view).map_err(|e| e.to_string())?;
     let app2 = app.clone();
@@ -49,8 +52,11 @@ pub fn create(app: &AppHandle) -> Result<(), String> {
     }));
     match built {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(format!("The tray icon could not be created: {e}")),
-        Err(_) => Err("The tray icon could not be created: the system tray library is missing (install libayatana-appindicator3-1).".to_owned()),
+        Ok(Err(e)) => Err(tr(
+            "problem-tray-failed",
+            &[("reason", e.to_string().into())],
+        )),
+        Err(_) => Err(tr("problem-tray-missing", &[])),
     }
 }
 
@@ -101,8 +107,10 @@ fn menu_key(view: &AppView) -> String {
         .iter()
         .map(|p| format!("{:?}{}", p.dnd, p.capabilities.dnd))
         .collect();
+    // The language too: after it changes, every item is said anew.
     format!(
-        "{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}|{}",
+        crate::i18n::current(),
         view.headline,
         calls.join(","),
         view.pending_dial
@@ -130,19 +138,20 @@ fn focus_call(view: &AppView) -> Option<&CallView> {
     })
 }
 
-/// Words for the tray's action items.
-fn action_label(action: ActionKind) -> Option<&'static str> {
-    Some(match action {
-        ActionKind::Answer => "Answer",
-        ActionKind::Reject => "Reject",
-        ActionKind::HangUp => "Hang up",
-        ActionKind::Hold => "Hold",
-        ActionKind::Resume => "Resume",
-        ActionKind::Mute => "Mute",
-        ActionKind::Unmute => "Unmute",
+/// Words for the tray's action items (the call buttons' own).
+fn action_label(action: ActionKind) -> Option<String> {
+    let id = match action {
+        ActionKind::Answer => "common-action-answer",
+        ActionKind::Reject => "common-action-reject",
+        ActionKind::HangUp => "common-action-hang-up",
+        ActionKind::Hold => "common-action-hold",
+        ActionKind::Resume => "common-action-resume",
+        ActionKind::Mute => "common-action-mute",
+        ActionKind::Unmute => "common-action-unmute",
         // Transfers need a number: the call window asks for it.
         _ => return None,
-    })
+    };
+    Some(tr(id, &[]))
 }
 
 fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
@@ -160,7 +169,10 @@ fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
     }
     if let Some(pending) = &view.pending_dial {
-        let label = format!("Cancel dialing {}", pending.display);
+        let label = tr(
+            "tray-cancel-dial",
+            &[("number", pending.display.as_str().into())],
+        );
         menu.append(&MenuItem::with_id(
             app,
             "cancel-dial",
@@ -170,11 +182,7 @@ fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
         )?)?;
     }
     if view.missed > 0 {
-        let label = if view.missed == 1 {
-            "1 missed call".to_owned()
-        } else {
-            format!("{} missed calls", view.missed)
-        };
+        let label = tr("tray-missed", &[("count", view.missed.into())]);
         menu.append(&MenuItem::with_id(
             app,
             "missed",
@@ -186,17 +194,18 @@ fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
     menu.append(&MenuItem::with_id(
         app,
         "dial-clipboard",
-        "Dial clipboard",
+        tr("tray-dial-clipboard", &[]),
         true,
         None::<&str>,
     )?)?;
     for phone in view.phones.iter().filter(|p| p.capabilities.dnd) {
         let on = phone.dnd == Some(true);
+        let name = [("phone", phone.name.as_str().into())];
         let label = match (view.phones.len() > 1, on) {
-            (false, false) => "Turn on Do Not Disturb".to_owned(),
-            (false, true) => "Turn off Do Not Disturb".to_owned(),
-            (true, false) => format!("Turn on Do Not Disturb ({})", phone.name),
-            (true, true) => format!("Turn off Do Not Disturb ({})", phone.name),
+            (false, false) => tr("tray-dnd-turn-on", &[]),
+            (false, true) => tr("tray-dnd-turn-off", &[]),
+            (true, false) => tr("tray-dnd-turn-on-phone", &name),
+            (true, true) => tr("tray-dnd-turn-off-phone", &name),
         };
         let id = format!("dnd|{}|{}", phone.id, if on { "off" } else { "on" });
         menu.append(&MenuItem::with_id(app, id, label, true, None::<&str>)?)?;
@@ -204,19 +213,25 @@ fn build_menu(app: &AppHandle, view: &AppView) -> tauri::Result<Menu<Wry>> {
     menu.append(&MenuItem::with_id(
         app,
         "open",
-        "Open callpop",
+        tr("tray-open", &[]),
         true,
         None::<&str>,
     )?)?;
     menu.append(&MenuItem::with_id(
         app,
         "settings",
-        "Settings…",
+        tr("tray-settings", &[]),
         true,
         None::<&str>,
     )?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "quit",
+        tr("tray-quit", &[]),
+        true,
+        None::<&str>,
+    )?)?;
     Ok(menu)
 }
 
@@ -261,14 +276,17 @@ fn on_menu_event(app: &AppHandle, event: MenuEvent) {
                     tauri::async_runtime::spawn(async move {
                         let state = app.state::<AppState>();
                         let result = match state.sessions.find_call(&call) {
-                            Some(w) => w.session.act(Some(&call), action).await.map(|_| ()),
-                            None => {
-                                Err(PhoneError::Refused("That call is already over.".to_owned()))
-                            }
+                            Some(w) => w
+                                .session
+                                .act(Some(&call), action)
+                                .await
+                                .map(|_| ())
+                                .map_err(|e| crate::i18n::phone_error(&e)),
+                            None => Err(tr("error-call_over", &[])),
                         };
                         match result {
                             Ok(()) => super::phones::publish(&app),
-                            Err(e) => windows::report(&app, &e.to_string()),
+                            Err(message) => windows::report(&app, &message),
                         }
                     });
                 }
@@ -278,15 +296,15 @@ fn on_menu_event(app: &AppHandle, event: MenuEvent) {
                     tauri::async_runtime::spawn(async move {
                         let state = app.state::<AppState>();
                         let result = match state.sessions.session(&phone) {
-                            Some(session) => {
-                                session.act(None, Action::SetDnd { on }).await.map(|_| ())
-                            }
-                            None => Err(PhoneError::Refused(
-                                "That phone is not connected.".to_owned(),
-                            )),
+                            Some(session) => session
+                                .act(None, Action::SetDnd { on })
+                                .await
+                                .map(|_| ())
+                                .map_err(|e| crate::i18n::phone_error(&e)),
+                            None => Err(tr("error-phone_not_connected", &[])),
                         };
-                        if let Err(e) = result {
-                            windows::report(&app, &e.to_string());
+                        if let Err(message) = result {
+                            windows::report(&app, &message);
                         }
                     });
                 }

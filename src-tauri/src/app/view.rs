@@ -2,7 +2,9 @@
 //! offers, computed once here so the tray, the main window and the call window only render.
 
 use super::calls::{CallExtras, Contact};
+use crate::i18n::{self, tr};
 use callpop_phone::backend::ActionKind;
+use callpop_phone::error::Params;
 use callpop_phone::number::{self, DialingRules};
 use callpop_phone::session::{consulting, offered_actions};
 use callpop_phone::settings::PhoneProfile;
@@ -30,12 +32,14 @@ pub struct ConnectionView {
     pub retry_in_ms: Option<u64>,
 }
 
-/// An error as the windows get it: a stable kind to act on, a message to show, and the
-/// certificate fingerprint to offer for acceptance.
+/// An error as the windows get it: a stable kind to act on, the message in the user's
+/// language, the values it is made of (the catalog's `error-<kind>` says it with them), and
+/// the certificate fingerprint to offer for acceptance.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ErrorView {
     pub kind: String,
     pub message: String,
+    pub params: Params,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
 }
@@ -49,7 +53,8 @@ impl From<&PhoneError> for ErrorView {
         };
         Self {
             kind: e.kind().to_owned(),
-            message: e.to_string(),
+            message: i18n::phone_error(e),
+            params: e.params(),
             fingerprint,
         }
     }
@@ -64,12 +69,14 @@ impl ConnectionView {
         }
     }
 
-    pub fn app(state: &'static str, kind: &str, message: String) -> Self {
+    /// The app's own error `kind`, said by the catalog's `error-<kind>` with `params`.
+    pub fn app(state: &'static str, kind: &str, params: Params) -> Self {
         Self {
             state,
             error: Some(ErrorView {
                 kind: kind.to_owned(),
-                message,
+                message: i18n::tr_params(&format!("error-{kind}"), &params),
+                params,
                 fingerprint: None,
             }),
             retry_in_ms: None,
@@ -96,11 +103,11 @@ impl ConnectionView {
     /// One line for the tray and notifications.
     pub fn summary(&self) -> String {
         match (self.state, &self.error) {
-            ("online", _) => "Phone connected".to_owned(),
-            ("connecting", _) => "Connecting to the phone…".to_owned(),
-            ("not_configured", _) => "No phone set up yet: open Settings".to_owned(),
+            ("online", _) => tr("conn-online", &[]),
+            ("connecting", _) => tr("conn-connecting", &[]),
+            ("not_configured", _) => tr("conn-not-configured", &[]),
             (_, Some(e)) => e.message.clone(),
-            _ => "Not watching the phone".to_owned(),
+            _ => tr("conn-stopped", &[]),
         }
     }
 }
@@ -112,15 +119,22 @@ pub struct PhoneView {
     /// What the user calls it, else its address.
     pub name: String,
     pub kind: BackendKind,
-    /// "Grandstream phone", "Asterisk PBX"...
-    pub kind_name: &'static str,
+    /// "Grandstream phone", "Asterisk PBX"... in the user's language.
+    pub kind_name: String,
     /// Where it is ("10.0.0.5"); empty in demo mode (a loopback address means nothing).
     pub label: String,
     pub connection: ConnectionView,
     pub lines: Vec<Line>,
+    /// Push health, its `message` in the user's language (`code` and `params` as the core
+    /// gave them, for the catalog's `push-<code>`).
     pub push: PushHealth,
     pub dnd: Option<bool>,
     pub capabilities: Capabilities,
+}
+
+/// "Grandstream phone", "Asterisk PBX"... in the user's language.
+pub fn kind_name(kind: BackendKind) -> String {
+    tr(&format!("settings-kind-{kind}"), &[])
 }
 
 /// A call as the windows show it.
@@ -227,7 +241,10 @@ impl AppView {
                 Some(s) => (
                     if demo { String::new() } else { s.label.clone() },
                     if online { s.lines.clone() } else { Vec::new() },
-                    s.push.clone(),
+                    PushHealth {
+                        message: i18n::push_health(&s.push),
+                        ..s.push.clone()
+                    },
                     s.dnd,
                     s.capabilities,
                 ),
@@ -269,7 +286,7 @@ impl AppView {
                 id: profile.id.to_string(),
                 name,
                 kind: profile.kind(),
-                kind_name: profile.kind().display_name(),
+                kind_name: kind_name(profile.kind()),
                 label,
                 connection,
                 lines,
@@ -316,15 +333,23 @@ impl AppView {
     fn compute_headline(&self) -> String {
         let several = self.phones.len() > 1;
         let who = |c: &CallView| {
-            let mut text = if c.contact.is_some() || !c.call.name.is_empty() {
+            let text = if c.contact.is_some() || !c.call.name.is_empty() {
                 format!("{} {}", c.who(), c.display_number)
             } else {
                 c.display_number.clone()
             };
-            if several {
-                text.push_str(&format!(" ({})", c.phone_name));
-            }
-            text
+            let who = if several {
+                tr(
+                    "headline-who-on-phone",
+                    &[
+                        ("who", text.into()),
+                        ("phone", c.phone_name.as_str().into()),
+                    ],
+                )
+            } else {
+                text
+            };
+            [("who", who.into())]
         };
         let by_phase = |phase: CallPhase| self.calls.iter().find(|c| c.call.phase == phase);
         match self.mood {
@@ -332,17 +357,18 @@ impl AppView {
             TrayMood::Offline | TrayMood::Idle => return self.connection_summary(),
         }
         if let Some(c) = by_phase(CallPhase::Ringing) {
-            format!("Ringing: {}", who(c))
+            tr("headline-ringing", &who(c))
         } else if let Some(c) = by_phase(CallPhase::Connected) {
-            format!(
-                "In call: {}{}",
-                who(c),
-                if c.muted { " (muted)" } else { "" }
-            )
+            let id = if c.muted {
+                "headline-in-call-muted"
+            } else {
+                "headline-in-call"
+            };
+            tr(id, &who(c))
         } else if let Some(c) = by_phase(CallPhase::Dialing) {
-            format!("Calling: {}", who(c))
+            tr("headline-calling", &who(c))
         } else if let Some(c) = by_phase(CallPhase::Held) {
-            format!("On hold: {}", who(c))
+            tr("headline-on-hold", &who(c))
         } else {
             self.connection_summary()
         }
@@ -357,18 +383,18 @@ impl AppView {
                     .iter()
                     .filter(|p| p.connection.state == "online")
                     .count();
-                if online == many.len() {
-                    format!("{} phones connected", many.len())
-                } else {
-                    let first_problem = many
-                        .iter()
-                        .find(|p| p.connection.state != "online")
-                        .map(|p| format!("{}: {}", p.name, p.connection.summary()))
-                        .unwrap_or_default();
-                    format!(
-                        "{online} of {} phones connected. {first_problem}",
-                        many.len()
-                    )
+                let count = many.len() as u64;
+                match many.iter().find(|p| p.connection.state != "online") {
+                    None => tr("headline-phones-connected", &[("count", count.into())]),
+                    Some(p) => tr(
+                        "headline-phones-some-connected",
+                        &[
+                            ("online", (online as u64).into()),
+                            ("count", count.into()),
+                            ("phone", p.name.as_str().into()),
+                            ("problem", p.connection.summary().into()),
+                        ],
+                    ),
                 }
             }
         }
@@ -419,6 +445,8 @@ mod tests {
     }
 
     fn view_of(states: &[(PhoneProfile, PhoneState)]) -> AppView {
+        // The English words (no test makes callpop speak another language globally).
+        crate::i18n::use_language("en");
         let inputs: Vec<PhoneInput<'_>> = states
             .iter()
             .map(|(p, s)| PhoneInput {

@@ -2,6 +2,7 @@
 //! a hidden webview still costs ~200 MiB, and callpop spends most of its life in the tray.
 
 use super::state::AppState;
+use crate::i18n::tr;
 use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
 pub const MAIN: &str = "main";
@@ -10,7 +11,13 @@ pub const CALL: &str = "call";
 
 /// Opens (or brings forward) the main window.
 pub fn show_main(app: &AppHandle) {
-    show_or_create(app, MAIN, "index.html", "callpop", (420.0, 620.0));
+    show_or_create(
+        app,
+        MAIN,
+        "index.html",
+        &tr("window-main", &[]),
+        (420.0, 620.0),
+    );
 }
 
 /// The main window on its missed calls (the tray's "missed calls" item).
@@ -19,7 +26,13 @@ pub fn show_missed(app: &AppHandle) {
         show_main(app);
         let _ = app.emit("show-missed", ());
     } else {
-        show_or_create(app, MAIN, "index.html#missed", "callpop", (420.0, 620.0));
+        show_or_create(
+            app,
+            MAIN,
+            "index.html#missed",
+            &tr("window-main", &[]),
+            (420.0, 620.0),
+        );
     }
 }
 
@@ -28,7 +41,7 @@ pub fn show_settings(app: &AppHandle) {
         app,
         SETTINGS,
         "settings.html",
-        "callpop settings",
+        &tr("settings-window-title", &[]),
         (540.0, 720.0),
     );
 }
@@ -60,7 +73,7 @@ pub fn show_call(app: &AppHandle, call: &str) {
         return;
     }
     let mut builder = WebviewWindowBuilder::new(app, CALL, WebviewUrl::App(page.into()))
-        .title("Call")
+        .title(tr("window-call", &[]))
         .inner_size(340.0, 260.0)
         .resizable(false)
         .always_on_top(true)

@@ -5,10 +5,11 @@
 pub mod args;
 mod output;
 
+use crate::i18n::tr;
 use crate::setup::{self, PhoneSetup, SetupError};
 use args::{Cli, Command};
 use callpop_phone::backend::grandstream::CtiClient;
-use callpop_phone::backend::ForwardCase;
+use callpop_phone::backend::{DialMethod, ForwardCase};
 use callpop_phone::connect::{self, Overrides};
 use callpop_phone::settings::PhoneSystem;
 use callpop_phone::tracker::CallPhase;
@@ -33,11 +34,45 @@ impl From<PhoneError> for Failure {
 
 impl From<SetupError> for Failure {
     fn from(e: SetupError) -> Self {
-        Self::Setup(e.to_string())
+        Self::Setup(match e {
+            SetupError::NoPhone => tr("cli-no-phone", &[]),
+            SetupError::UnknownPhone(phone) => tr("cli-unknown-phone", &[("phone", phone.into())]),
+            SetupError::NoPasscode(phone) => no_passcode(phone),
+            SetupError::Settings(reason) => {
+                tr("cli-settings-unusable", &[("reason", reason.into())])
+            }
+            SetupError::Keyring(e) => e.text(),
+            SetupError::Phone(e) => return Self::Phone(e),
+        })
     }
 }
 
+fn no_passcode(phone: String) -> String {
+    tr(
+        "cli-no-passcode",
+        &[
+            ("phone", phone.into()),
+            ("env", crate::secrets::PASSCODE_ENV.into()),
+        ],
+    )
+}
+
+/// A phone error in the user's language.
+fn said(e: &PhoneError) -> String {
+    crate::i18n::phone_error(e)
+}
+
+/// Text that is no number to dial, in the user's language.
+fn not_a_number(e: &number::NumberError) -> Failure {
+    Failure::Setup(crate::i18n::number_error(e))
+}
+
 pub fn run(cli: &Cli, command: &Command) -> ExitCode {
+    // The settings' language, else the system's (an unreadable file is reported later).
+    let language = setup::read_settings()
+        .map(|s| s.language)
+        .unwrap_or_default();
+    crate::i18n::use_language(&language);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -45,16 +80,27 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("callpop: cannot start: {e}");
+            let reason = e.to_string();
+            eprintln!(
+                "callpop: {}",
+                tr("cli-cannot-start", &[("reason", reason.into())])
+            );
             return ExitCode::from(1);
         }
     };
     match runtime.block_on(execute(cli, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Phone(e)) => {
-            eprintln!("callpop: {}", one_line(&e.to_string()));
+            eprintln!("callpop: {}", one_line(&said(&e)));
             if let PhoneError::CertificateUnknown { fingerprint, .. } = &e {
-                eprintln!("callpop: to accept it, run again with --cert-sha256 {fingerprint}");
+                let fingerprint = fingerprint.as_str();
+                eprintln!(
+                    "callpop: {}",
+                    tr(
+                        "cli-accept-certificate",
+                        &[("fingerprint", fingerprint.into())]
+                    )
+                );
             }
             ExitCode::from(1)
         }
@@ -84,9 +130,9 @@ async fn execute(cli: &Cli, command: &Command) -> Result<(), Failure> {
         Command::Status { json } => status(&setup, *json).await,
         Command::Watch { json, listen } => watch(&setup, *json, listen.as_deref()).await,
         Command::Dial { number } => dial(&setup, &number.join(" ")).await,
-        Command::Answer => act(&setup, Action::Answer, "Answered.").await,
-        Command::Reject => act(&setup, Action::Reject, "Rejected.").await,
-        Command::Hangup => act(&setup, Action::HangUp, "Hung up.").await,
+        Command::Answer => act(&setup, Action::Answer, &tr("cli-answered", &[])).await,
+        Command::Reject => act(&setup, Action::Reject, &tr("cli-rejected", &[])).await,
+        Command::Hangup => act(&setup, Action::HangUp, &tr("cli-hung-up", &[])).await,
         Command::Hold => {
             with_session(&setup, |s| async move {
                 let held = s.current().calls.iter().any(|c| c.phase == CallPhase::Held)
@@ -96,11 +142,11 @@ async fn execute(cli: &Cli, command: &Command) -> Result<(), Failure> {
                         .iter()
                         .any(|c| c.phase == CallPhase::Connected);
                 let (action, done) = if held {
-                    (Action::Resume, "Resumed.")
+                    (Action::Resume, "cli-resumed")
                 } else {
-                    (Action::Hold, "On hold.")
+                    (Action::Hold, "cli-held")
                 };
-                s.act(None, action).await.map(|_| done.to_owned())
+                s.act(None, action).await.map(|_| tr(done, &[]))
             })
             .await
         }
@@ -108,24 +154,23 @@ async fn execute(cli: &Cli, command: &Command) -> Result<(), Failure> {
             with_session(&setup, |s| async move {
                 s.toggle_mute(None)
                     .await
-                    .map(|muted| if muted { "Muted." } else { "Unmuted." }.to_owned())
+                    .map(|muted| tr(if muted { "cli-muted" } else { "cli-unmuted" }, &[]))
             })
             .await
         }
         Command::Transfer { number } => {
             let target = number::normalize(&number.join(" "), &setup.settings.dialing)
-                .map_err(|e| Failure::Setup(e.to_string()))?;
-            let done = format!("Transferred to {}.", target.display);
+                .map_err(|e| not_a_number(&e))?;
+            let done = tr(
+                "cli-transferred",
+                &[("number", target.display.as_str().into())],
+            );
             act(&setup, Action::Transfer { to: target.dial }, &done).await
         }
         Command::Dnd { state } => {
             let on = state == "on";
-            let done = if on {
-                "Do Not Disturb is on."
-            } else {
-                "Do Not Disturb is off."
-            };
-            act(&setup, Action::SetDnd { on }, done).await
+            let done = tr(if on { "cli-dnd-on" } else { "cli-dnd-off" }, &[]);
+            act(&setup, Action::SetDnd { on }, &done).await
         }
         Command::Forward { case, to } => {
             let case = match case.as_str() {
@@ -135,11 +180,14 @@ async fn execute(cli: &Cli, command: &Command) -> Result<(), Failure> {
             };
             let text = to.join(" ");
             let (to, done) = if text.trim().eq_ignore_ascii_case("off") {
-                (None, "Forwarding is off.".to_owned())
+                (None, tr("cli-forward-off", &[]))
             } else {
                 let target = number::normalize(&text, &setup.settings.dialing)
-                    .map_err(|e| Failure::Setup(e.to_string()))?;
-                let done = format!("Calls are forwarded to {}.", target.display);
+                    .map_err(|e| not_a_number(&e))?;
+                let done = tr(
+                    "cli-forwarded",
+                    &[("number", target.display.as_str().into())],
+                );
                 (Some(target.dial), done)
             };
             act(&setup, Action::SetForward { case, to }, &done).await
@@ -167,7 +215,7 @@ fn phones(json: bool) -> Result<(), Failure> {
             .collect();
         serde_json::to_string(&list).map_err(|e| Failure::Setup(e.to_string()))? + "\n"
     } else if settings.phones.is_empty() {
-        "No phones are set up.\n".to_owned()
+        format!("{}\n", tr("cli-no-phones", &[]))
     } else {
         settings
             .phones
@@ -177,7 +225,7 @@ fn phones(json: bool) -> Result<(), Failure> {
                     "{:<12} {:<24} {} {}\n",
                     p.id,
                     one_line(&p.display_name()),
-                    p.kind().display_name(),
+                    crate::app::view::kind_name(p.kind()),
                     one_line(&p.system.address())
                 )
             })
@@ -208,16 +256,22 @@ async fn status(setup: &PhoneSetup, json: bool) -> Result<(), Failure> {
 }
 
 async fn dial(setup: &PhoneSetup, text: &str) -> Result<(), Failure> {
-    let target = number::normalize(text, &setup.settings.dialing)
-        .map_err(|e| Failure::Setup(e.to_string()))?;
+    let target = number::normalize(text, &setup.settings.dialing).map_err(|e| not_a_number(&e))?;
     let dial = target.dial.clone();
     with_session(setup, |s| async move {
         s.dial(&dial).await.map(|method| {
-            format!(
-                "Dialing {} ({}, via {}).",
-                target.display,
-                target.dial,
-                method.words()
+            let method = match method {
+                DialMethod::ClickToDial => "click_to_dial",
+                DialMethod::Keypad => "keypad",
+                DialMethod::Pbx => "pbx",
+            };
+            tr(
+                "cli-dialing",
+                &[
+                    ("number", target.display.as_str().into()),
+                    ("dial", target.dial.as_str().into()),
+                    ("method", method.into()),
+                ],
             )
         })
     })
@@ -271,7 +325,7 @@ async fn first_answer(session: &Session) -> Result<(), PhoneError> {
             Connection::Connecting | Connection::Stopped => {}
         }
         if state.changed().await.is_err() {
-            return Err(PhoneError::Refused("The phone watcher stopped.".to_owned()));
+            return Err(PhoneError::Refused(tr("cli-watcher-stopped", &[])));
         }
     }
 }
@@ -279,10 +333,15 @@ async fn first_answer(session: &Session) -> Result<(), PhoneError> {
 /// Restarts a Grandstream phone (the only system callpop can restart).
 async fn reboot(setup: &PhoneSetup, force: bool) -> Result<(), Failure> {
     let PhoneSystem::Grandstream(phone) = &setup.profile.system else {
-        return Err(Failure::Setup(format!(
-            "callpop can restart Grandstream phones only; {} is a {}.",
-            setup.profile.display_name(),
-            setup.profile.kind().display_name()
+        return Err(Failure::Setup(tr(
+            "cli-reboot-grandstream-only",
+            &[
+                ("phone", setup.profile.display_name().into()),
+                (
+                    "kind",
+                    crate::app::view::kind_name(setup.profile.kind()).into(),
+                ),
+            ],
         )));
     };
     let secret = crate::secrets::from_env()
@@ -291,9 +350,7 @@ async fn reboot(setup: &PhoneSetup, force: bool) -> Result<(), Failure> {
                 .ok()
                 .flatten()
         })
-        .ok_or_else(|| {
-            Failure::Setup(SetupError::NoPasscode(setup.profile.display_name()).to_string())
-        })?;
+        .ok_or_else(|| Failure::Setup(no_passcode(setup.profile.display_name())))?;
     let config = connect::grandstream_config(phone, secret)?;
     let client = CtiClient::with_rejection_memory(
         config,
@@ -302,14 +359,14 @@ async fn reboot(setup: &PhoneSetup, force: bool) -> Result<(), Failure> {
     if !force {
         let lines = client.line_status().await?;
         if let Some(busy) = lines.iter().find(|l| l.state.is_busy()) {
-            return Err(Failure::Setup(format!(
-                "A call is in progress on line {}; restarting would end it. Use --force to restart anyway.",
-                busy.index
+            return Err(Failure::Setup(tr(
+                "cli-reboot-busy",
+                &[("line", busy.index.into())],
             )));
         }
     }
     client.reboot().await?;
-    print_flushed("The phone is restarting; it takes about a minute.\n");
+    print_flushed(&format!("{}\n", tr("cli-restarting", &[])));
     Ok(())
 }
 
@@ -329,7 +386,7 @@ async fn watch(setup: &PhoneSetup, json: bool, listen: Option<&str>) -> Result<(
             event = events.recv() => match event {
                 Ok(event) => print_event(&event, json),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    eprintln!("callpop: {n} events were dropped (output too slow)");
+                    eprintln!("callpop: {}", tr("cli-events-dropped", &[("count", n.into())]));
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break Ok(()),
             },
@@ -341,27 +398,33 @@ async fn watch(setup: &PhoneSetup, json: bool, listen: Option<&str>) -> Result<(
                 };
                 // Push turning silent or healthy again is worth a line; waiting is not.
                 if push.state != last_push && matches!(push.state, PushState::Silent | PushState::Healthy) {
-                    eprintln!("callpop: {}", one_line(&push.message));
+                    eprintln!("callpop: {}", one_line(&crate::i18n::push_health(&push)));
                 }
                 last_push = push.state;
                 match connection {
                     Connection::NeedsAttention { error } if !error.is_lock_out() => break Err(Failure::Phone(error)),
                     Connection::NeedsAttention { error } => {
-                        let text = one_line(&error.to_string());
+                        let text = one_line(&said(&error));
                         if text != last_connection {
                             eprintln!("callpop: {text}");
                             last_connection = text;
                         }
                     }
                     Connection::Offline { error, retry_in_ms } => {
-                        let text = format!("{} (next try in {} s)", one_line(&error.to_string()), retry_in_ms.div_ceil(1000));
+                        let text = tr(
+                            "cli-next-try",
+                            &[
+                                ("message", one_line(&said(&error)).into()),
+                                ("seconds", retry_in_ms.div_ceil(1000).into()),
+                            ],
+                        );
                         if text != last_connection {
                             eprintln!("callpop: {text}");
                             last_connection = text;
                         }
                     }
                     Connection::Online if !last_connection.is_empty() && last_connection != "online" => {
-                        eprintln!("callpop: the phone is back online");
+                        eprintln!("callpop: {}", tr("cli-back-online", &[]));
                         last_connection = "online".to_owned();
                     }
                     _ => {}
@@ -389,8 +452,11 @@ async fn listen_for_pushes(
         if g.push_token.is_empty() {
             g.push_token = callpop_phone::settings::new_push_token();
             eprintln!(
-                "callpop: no push token in the settings; this run uses {}",
-                g.push_token
+                "callpop: {}",
+                tr(
+                    "cli-no-push-token",
+                    &[("token", g.push_token.as_str().into())]
+                )
             );
         }
     }
@@ -398,9 +464,9 @@ async fn listen_for_pushes(
         .await
         .map_err(setup_failure)?
         .ok_or_else(|| {
-            Failure::Setup(format!(
-                "{} does not push events to callpop.",
-                profile.kind().display_name()
+            Failure::Setup(tr(
+                "cli-no-push",
+                &[("kind", crate::app::view::kind_name(profile.kind()).into())],
             ))
         })?;
     let token = route.token.clone();
@@ -411,8 +477,11 @@ async fn listen_for_pushes(
         .await
         .map_err(setup_failure)?;
     eprintln!(
-        "callpop: listening for pushes on {}; set these Action URLs on the phone (Settings > Outbound Notification > Action URL):",
-        listener.local_addr()
+        "callpop: {}",
+        tr(
+            "cli-listening",
+            &[("address", listener.local_addr().to_string().into())]
+        )
     );
     for line in &lines {
         eprintln!("{line}");
@@ -426,7 +495,10 @@ fn print_event(event: &CallEvent, json: bool) {
         match serde_json::to_string(event) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("callpop: cannot print an event: {e}");
+                eprintln!(
+                    "callpop: {}",
+                    tr("cli-cannot-print", &[("reason", e.to_string().into())])
+                );
                 return;
             }
         }

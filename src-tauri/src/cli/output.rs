@@ -1,5 +1,6 @@
 //! How the CLI prints phone state and call events, as text for people and JSON for scripts.
 
+use crate::i18n::tr;
 use callpop_phone::text::for_display;
 use callpop_phone::{CallEvent, Line, LineState};
 use serde::Serialize;
@@ -12,13 +13,24 @@ pub struct StatusJson<'a> {
     pub lines: &'a [Line],
 }
 
+/// `summary` is the phone's machine word (`available`, `busy`, `ringing`); the text says it,
+/// and the line states, in the user's language.
 pub fn status_text(label: &str, summary: &str, lines: &[Line]) -> String {
-    let mut out = format!("Phone {}: {summary}\n", for_display(label));
+    let summary = tr(&format!("cli-summary-{summary}"), &[]);
+    let mut out = tr(
+        "cli-status-phone",
+        &[
+            ("label", for_display(label).into()),
+            ("summary", summary.into()),
+        ],
+    );
+    out.push('\n');
+    let line_word = tr("cli-status-line", &[]);
     for line in lines {
         out.push_str(&format!(
-            "  Line {:<2} {:<10}",
+            "  {line_word} {:<2} {:<10}",
             line.index,
-            line.state.as_str()
+            line_state(&line.state)
         ));
         if line.state != LineState::Idle {
             let (name, number) = (
@@ -29,7 +41,7 @@ pub fn status_text(label: &str, summary: &str, lines: &[Line]) -> String {
                 (false, false) => format!("{name} <{number}>"),
                 (false, true) => name,
                 (true, false) => number,
-                (true, true) => "(unknown caller)".to_owned(),
+                (true, true) => tr("cli-unknown-caller", &[]),
             };
             out.push(' ');
             out.push_str(&who);
@@ -37,11 +49,11 @@ pub fn status_text(label: &str, summary: &str, lines: &[Line]) -> String {
         let mut notes = Vec::new();
         if let Some(account) = line.account {
             if line.state != LineState::Idle {
-                notes.push(format!("account {account}"));
+                notes.push(tr("cli-note-account", &[("account", account.into())]));
             }
         }
         if line.active {
-            notes.push("active".to_owned());
+            notes.push(tr("cli-note-active", &[]));
         }
         if !notes.is_empty() {
             out.push_str(&format!("  ({})", notes.join(", ")));
@@ -59,13 +71,22 @@ pub fn event_text(e: &CallEvent) -> String {
         (false, false) => format!("{name} {number}"),
         (false, true) => name,
         (true, false) => number,
-        (true, true) => "(unknown)".to_owned(),
+        (true, true) => tr("cli-event-unknown", &[]),
     };
     let what = serde_json::to_value(e.event)
         .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
+        .and_then(|v| v.as_str().map(|word| tr(&format!("cli-event-{word}"), &[])))
         .unwrap_or_default();
-    format!("{what:<9} line {}  {who}  [call {}]", e.line, e.call)
+    let (line, call) = (tr("cli-event-line", &[]), tr("cli-event-call", &[]));
+    format!("{what:<9} {line} {}  {who}  [{call} {}]", e.line, e.call)
+}
+
+/// A line state in words; a state only some phone knows is shown as it sent it.
+fn line_state(state: &LineState) -> String {
+    match state {
+        LineState::Other(word) => for_display(word),
+        known => tr(&format!("cli-line-{}", known.as_str()), &[]),
+    }
 }
 
 #[cfg(test)]
@@ -74,6 +95,7 @@ mod tests {
 
     #[test]
     fn status_lines_show_who_and_focus() {
+        crate::i18n::use_language("en");
         let lines = vec![
             Line::idle(1),
             Line {
@@ -108,6 +130,7 @@ mod tests {
 
     #[test]
     fn what_callers_send_cannot_drive_the_terminal() {
+        crate::i18n::use_language("en");
         let line = Line {
             state: LineState::Ringing,
             remote_name: "x\u{1b}]0;owned\u{7}".into(),

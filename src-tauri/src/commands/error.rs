@@ -1,6 +1,11 @@
-//! Errors as the windows receive them: `{kind, message}`, plus the certificate fingerprint
-//! when there is one to accept.
+//! Errors as the windows receive them: `{kind, message, params}`, plus the certificate
+//! fingerprint when there is one to accept. `message` is in the user's language; where the
+//! catalog has `error-<kind>`, that message with `params` says the same (the pages may use it).
 
+use crate::i18n;
+use callpop_phone::error::Params;
+use callpop_phone::number::NumberError;
+use callpop_phone::settings::SettingsError;
 use callpop_phone::PhoneError;
 use serde::Serialize;
 
@@ -8,24 +13,49 @@ use serde::Serialize;
 pub struct CommandError {
     pub kind: String,
     pub message: String,
+    pub params: Params,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
 }
 
 impl CommandError {
+    /// An error `kind` with its message, already in the user's language.
     pub fn new(kind: &str, message: impl Into<String>) -> Self {
         Self {
             kind: kind.to_owned(),
             message: message.into(),
+            params: Params::new(),
             fingerprint: None,
         }
     }
 
+    /// The app's own error `kind`, said by the catalog's `error-<kind>` with `params`.
+    pub fn app(kind: &str, params: Params) -> Self {
+        Self {
+            message: i18n::tr_params(&format!("error-{kind}"), &params),
+            params,
+            ..Self::new(kind, "")
+        }
+    }
+
     pub fn no_phone() -> Self {
-        Self::new(
-            "not_configured",
-            "No phone is connected yet. Set up your phone in Settings.",
-        )
+        Self::app("not_configured", Params::new())
+    }
+
+    /// Text that cannot be dialled (`bad_number`, with the number error's values).
+    pub fn number(e: &NumberError) -> Self {
+        Self {
+            params: e.params(),
+            ..Self::new("bad_number", i18n::number_error(e))
+        }
+    }
+
+    /// Settings that cannot be used or saved, as `kind`.
+    pub fn settings(kind: &str, e: &SettingsError) -> Self {
+        Self {
+            params: e.params(),
+            ..Self::new(kind, i18n::settings_error(e))
+        }
     }
 }
 
@@ -38,7 +68,8 @@ impl From<PhoneError> for CommandError {
         };
         Self {
             kind: e.kind().to_owned(),
-            message: e.to_string(),
+            message: i18n::phone_error(&e),
+            params: e.params(),
             fingerprint,
         }
     }
@@ -46,7 +77,7 @@ impl From<PhoneError> for CommandError {
 
 impl From<crate::secrets::SecretError> for CommandError {
     fn from(e: crate::secrets::SecretError) -> Self {
-        Self::new("keyring", e.to_string())
+        Self::new("keyring", e.text())
     }
 }
 

@@ -2,19 +2,18 @@
 
 use super::error::{CommandError, CommandResult};
 use crate::app::{phones, AppState};
+use crate::i18n::tr;
 use callpop_history::{CallId, CallQuery, CallRecord, History, PageCursor, MAX_PAGE_SIZE};
+use callpop_phone::error::Params;
 use callpop_phone::number;
 use serde::Serialize;
 use std::sync::Arc;
 use tauri::{AppHandle, State};
 
 fn history(state: &AppState) -> CommandResult<Arc<History>> {
-    state.history().ok_or_else(|| {
-        CommandError::new(
-            "no_history",
-            "The call history is not available (see the problem shown in the main window).",
-        )
-    })
+    state
+        .history()
+        .ok_or_else(|| CommandError::app("no_history", Params::new()))
 }
 
 /// Runs a history call off the GUI thread.
@@ -118,7 +117,7 @@ pub async fn export_calls(state: State<'_, AppState>, query: CallQuery) -> Comma
     let h = history(&state)?;
     let folder = dirs::download_dir()
         .or_else(dirs::home_dir)
-        .ok_or_else(|| CommandError::new("export", "There is no folder to save the file in."))?;
+        .ok_or_else(|| CommandError::new("export", tr("app-export-no-folder", &[])))?;
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -127,7 +126,13 @@ pub async fn export_calls(state: State<'_, AppState>, query: CallQuery) -> Comma
     let cannot = |e: std::io::Error| {
         CommandError::new(
             "export",
-            format!("Could not write {}: {e}", target.display()),
+            tr(
+                "app-export-failed",
+                &[
+                    ("path", target.display().to_string().into()),
+                    ("reason", e.to_string().into()),
+                ],
+            ),
         )
     };
     std::fs::create_dir_all(&folder).map_err(cannot)?;

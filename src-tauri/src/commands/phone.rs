@@ -3,6 +3,8 @@
 use super::error::{CommandError, CommandResult};
 use crate::app::view::AppView;
 use crate::app::{dialing, phones, AppState};
+use crate::i18n::{self, tr};
+use callpop_phone::error::Params;
 use callpop_phone::settings::PhoneId;
 use callpop_phone::tracker::CallId;
 use callpop_phone::{number, Action, Session};
@@ -30,12 +32,12 @@ pub async fn act(
     let watched = state
         .sessions
         .find_call(&call)
-        .ok_or_else(|| CommandError::new("call_over", "That call is already over."))?;
+        .ok_or_else(|| CommandError::app("call_over", Params::new()))?;
     let target = |to: Option<String>| -> CommandResult<String> {
         let text = to.unwrap_or_default();
         number::normalize(&text, &state.settings().dialing)
             .map(|t| t.dial)
-            .map_err(|e| CommandError::new("bad_number", e.to_string()))
+            .map_err(|e| CommandError::number(&e))
     };
     let action = match action.as_str() {
         "answer" => Action::Answer,
@@ -50,13 +52,11 @@ pub async fn act(
         "complete_transfer" => Action::CompleteTransfer,
         "cancel_transfer" => Action::CancelTransfer,
         other => {
+            let action: String = other.chars().take(30).collect();
             return Err(CommandError::new(
                 "bad_request",
-                format!(
-                    "“{}” is not something callpop can do to a call.",
-                    other.chars().take(30).collect::<String>()
-                ),
-            ))
+                tr("app-bad-action", &[("action", action.into())]),
+            ));
         }
     };
     watched.session.act(Some(&call), action).await?;
@@ -80,8 +80,7 @@ pub async fn dial(
     phone: Option<String>,
 ) -> CommandResult<Dialed> {
     let rules = state.settings().dialing;
-    let target = number::normalize(&text, &rules)
-        .map_err(|e| CommandError::new("bad_number", e.to_string()))?;
+    let target = number::normalize(&text, &rules).map_err(|e| CommandError::number(&e))?;
     let session = session_for(&state, phone)?;
     session.dial(&target.dial).await?;
     phones::publish(&app);
@@ -118,17 +117,30 @@ fn session_for(state: &AppState, phone: Option<String>) -> CommandResult<Arc<Ses
 /// "→ dials 9 1 416 555 0123" under the number field, with the current rules.
 #[tauri::command]
 pub fn preview_number(state: State<'_, AppState>, text: String) -> String {
-    number::preview(&text, &state.settings().dialing)
+    preview(&text, &state.settings().dialing)
+}
+
+/// The dial preview: what the number field's text dials, or why it cannot be dialled (in the
+/// user's language; the line for a number that dials is English for now, see
+/// `callpop_phone::number::preview`).
+pub fn preview(text: &str, rules: &number::DialingRules) -> String {
+    match number::normalize(text, rules) {
+        Ok(_) => number::preview(text, rules),
+        Err(e) => i18n::number_error(&e),
+    }
 }
 
 /// Puts text on the clipboard (a number from the call list).
 #[tauri::command]
 pub fn copy_text(text: String) -> CommandResult<()> {
-    let mut clipboard =
-        arboard::Clipboard::new().map_err(|e| CommandError::new("clipboard", e.to_string()))?;
-    clipboard
-        .set_text(text)
-        .map_err(|e| CommandError::new("clipboard", e.to_string()))
+    let failed = |e: arboard::Error| {
+        CommandError::new(
+            "clipboard",
+            tr("app-clipboard-failed", &[("reason", e.to_string().into())]),
+        )
+    };
+    let mut clipboard = arboard::Clipboard::new().map_err(failed)?;
+    clipboard.set_text(text).map_err(failed)
 }
 
 /// Cancels a hotkey or link dial still waiting out its delay.

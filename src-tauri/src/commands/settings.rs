@@ -2,16 +2,18 @@
 
 use super::error::{CommandError, CommandResult};
 use crate::app::{lookup, phones, AppState};
+use crate::i18n::tr;
 use crate::secrets::{self, SecretError};
 use callpop_contacts::ContactsSettings;
 use callpop_phone::backend::{setup_help, ConnectionReport};
-use callpop_phone::number::{self, DialingRules};
+use callpop_phone::error::Params;
+use callpop_phone::number::DialingRules;
 use callpop_phone::settings::{PhoneId, PhoneProfile, PhoneSystem, Settings};
 use callpop_phone::{connect, push, BackendKind, CertFingerprint, Secret};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Duration;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_autostart::ManagerExt;
 
 #[derive(Serialize)]
@@ -36,7 +38,8 @@ pub struct PhoneExtras {
 #[derive(Serialize)]
 pub struct KindView {
     kind: BackendKind,
-    name: &'static str,
+    /// In the user's language.
+    name: String,
     /// What to switch on at such a phone or PBX.
     setup_help: Vec<&'static str>,
     /// A new profile of this kind with its defaults, for the "Add phone" form.
@@ -81,7 +84,7 @@ async fn view(state: &AppState) -> SettingsView {
                 Ok(Err(e)) => {
                     keyring = KeyringView {
                         available: !matches!(e, SecretError::Unavailable(_)),
-                        message: e.to_string(),
+                        message: e.text(),
                     };
                     false
                 }
@@ -115,7 +118,7 @@ async fn view(state: &AppState) -> SettingsView {
         .into_iter()
         .map(|kind| KindView {
             kind,
-            name: kind.display_name(),
+            name: crate::app::view::kind_name(kind),
             setup_help: setup_help(kind).to_vec(),
             blank: PhoneProfile {
                 id: PhoneId::next_free(settings.phones.iter().map(|p| &p.id)),
@@ -192,11 +195,14 @@ pub async fn save_settings(
     settings.ensure_push_tokens();
     settings
         .validate()
-        .map_err(|e| CommandError::new("invalid_settings", e.to_string()))?;
+        .map_err(|e| CommandError::settings("invalid_settings", &e))?;
     let before = state
         .store_settings(settings.clone())
-        .map_err(|e| CommandError::new("settings_not_saved", e.to_string()))?;
+        .map_err(|e| CommandError::settings("settings_not_saved", &e))?;
     state.set_problem("settings", None);
+    if before.language != settings.language {
+        language_changed(&app, &settings.language);
+    }
     if before.hotkey != settings.hotkey {
         crate::app::hotkey_register(&app);
     }
@@ -211,7 +217,7 @@ pub async fn save_settings(
             tracing::warn!("start at login not changed: {e}");
             state.set_problem(
                 "autostart",
-                Some(format!("Start at login could not be changed: {e}")),
+                Some(tr("problem-autostart", &[("reason", e.to_string().into())])),
             );
         } else {
             state.set_problem("autostart", None);
@@ -310,7 +316,7 @@ async fn store_password(
             Ok(())
         }
         Err(e) => {
-            state.set_problem("keyring", Some(e.to_string()));
+            state.set_problem("keyring", Some(e.text()));
             Err(e.into())
         }
     }
@@ -332,7 +338,7 @@ pub async fn test_connection(
         Some(p) => Secret::new(p),
         None => phones::find_secret(&state, &phone.id, index == Some(0))
             .await
-            .ok_or_else(|| CommandError::new("no_passcode", "Enter the password first."))?,
+            .ok_or_else(|| CommandError::app("no_passcode", Params::new()))?,
     };
     let backend = connect::open(&phone, secret, state.sessions.rejected_logins().clone())?;
     Ok(backend.check().await?)
@@ -354,7 +360,7 @@ pub async fn accept_certificate(
         .phones
         .iter_mut()
         .find(|p| p.id.as_str() == phone)
-        .ok_or_else(|| CommandError::new("bad_request", "Save the phone first."))?;
+        .ok_or_else(|| CommandError::new("bad_request", tr("app-save-phone-first", &[])))?;
     let pin = Some(parsed.to_string());
     match &mut profile.system {
         PhoneSystem::Grandstream(g) => g.cert_sha256 = pin,
@@ -363,20 +369,20 @@ pub async fn accept_certificate(
         PhoneSystem::Asterisk(_) => {
             return Err(CommandError::new(
                 "bad_request",
-                "callpop talks to Asterisk without a certificate.",
+                tr("app-asterisk-no-certificate", &[]),
             ))
         }
     }
     state
         .store_settings(settings)
-        .map_err(|e| CommandError::new("settings_not_saved", e.to_string()))?;
+        .map_err(|e| CommandError::settings("settings_not_saved", &e))?;
     phones::restart(&app).await;
     Ok(())
 }
 
 #[tauri::command]
 pub fn preview_dialing(text: String, rules: DialingRules) -> String {
-    number::preview(&text, &rules)
+    super::phone::preview(&text, &rules)
 }
 
 /// Waits for the phone's next push (the user calls the desk phone or lifts the handset) and
@@ -384,14 +390,26 @@ pub fn preview_dialing(text: String, rules: DialingRules) -> String {
 #[tauri::command]
 pub async fn test_push(state: State<'_, AppState>, phone: String) -> CommandResult<String> {
     const WAIT: Duration = Duration::from_secs(60);
-    let listener = state.sessions.listener().ok_or_else(|| {
-        CommandError::new(
-            "push_off",
-            "No phone sends call alerts to callpop yet. Turn on call alerts for this phone, save, then test again.",
-        )
-    })?;
+    let listener = state
+        .sessions
+        .listener()
+        .ok_or_else(|| CommandError::app("push_off", Params::new()))?;
     push::test_push(&listener, &phone, WAIT)
         .await
         .map(|received| push::describe(&received))
         .map_err(|why| CommandError::new("push_silent", why))
+}
+
+/// The words change at once: the catalog and the Rust side speak the new language, and the
+/// open windows other than the settings page (which reloads itself once it has shown that
+/// the settings were saved) load again with it.
+fn language_changed(app: &AppHandle, language: &str) {
+    crate::i18n::use_language(language);
+    for (label, window) in app.webview_windows() {
+        if label != crate::app::windows::SETTINGS {
+            if let Err(e) = window.reload() {
+                tracing::warn!("cannot reload the {label} window: {e}");
+            }
+        }
+    }
 }

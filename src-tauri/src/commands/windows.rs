@@ -1,6 +1,7 @@
 use super::error::{CommandError, CommandResult};
 use crate::app::windows;
-use tauri::AppHandle;
+use crate::app::AppState;
+use tauri::{AppHandle, State};
 
 #[tauri::command]
 pub fn open_window(app: AppHandle, name: String) -> CommandResult<()> {
@@ -8,17 +9,19 @@ pub fn open_window(app: AppHandle, name: String) -> CommandResult<()> {
         "main" => windows::show_main(&app),
         "settings" => windows::show_settings(&app),
         other => {
+            let name: String = other.chars().take(30).collect();
             return Err(CommandError::new(
                 "bad_request",
-                format!("There is no window called {other}."),
-            ))
+                crate::i18n::tr("app-no-window", &[("name", name.into())]),
+            ));
         }
     }
     Ok(())
 }
 
-/// The catalog of words the pages use, in the app's language.
+/// The catalog of words the pages use, in the app's language (the settings' `language`,
+/// else the system's).
 #[tauri::command]
-pub fn catalog() -> crate::i18n::Catalog {
-    crate::i18n::catalog(crate::i18n::system_locale())
+pub fn catalog(state: State<'_, AppState>) -> crate::i18n::Catalog {
+    crate::i18n::catalog(crate::i18n::locale_for(&state.settings().language))
 }
