@@ -55,6 +55,15 @@ export function useWords(t) {
   words = t;
 }
 
+// How an error from the app is said: by its kind from the catalog (js/i18n.js hands its
+// `errorText` over, as it cannot be imported here), else its message as sent.
+let errorWords = (err) => err.message;
+
+/** Lets command errors be said from the catalog by kind: pass `errorText` from js/i18n.js. */
+export function useErrorWords(fn) {
+  errorWords = fn;
+}
+
 /** True when commands can be sent (inside the app, or with a mock). */
 export const available = backend !== null;
 /** True when running against js/mock.js. */
@@ -64,7 +73,7 @@ export const isMock = backend !== null && backend.kind === "mock";
 /** Turns anything thrown by invoke into `{kind, message}`. */
 export function toError(err) {
   if (err && typeof err === "object" && typeof err.message === "string" && err.message) {
-    return { ...err, kind: typeof err.kind === "string" ? err.kind : "error", message: err.message };
+    return { ...err, kind: typeof err.kind === "string" ? err.kind : "error", message: errorWords(err) || err.message };
   }
   if (typeof err === "string" && err) return { kind: "error", message: err };
   return { kind: "error", message: words("common-error-unknown") };

@@ -60,6 +60,46 @@ export function t(id, args) {
   return id;
 }
 
+/** Whether the catalog has the message `id`. */
+export function has(id) {
+  return [main, fallback].some((bundle) => {
+    const message = bundle.getMessage(id);
+    return !!(message && message.value);
+  });
+}
+
+/** `id` with `args`, or null when the catalog lacks it or its values do not fit it. */
+function said(id, args) {
+  if (!has(id)) return null;
+  try {
+    return t(id, args);
+  } catch (err) {
+    console.warn(`callpop: message "${id}" does not fit its values`, err);
+    return null;
+  }
+}
+
+/**
+ * The words for an error from the app (`{kind, message, params}`): the catalog's
+ * `error-<kind>` with its values where the catalog has it, else the message as sent (the app
+ * already says it in this page's language).
+ */
+export function errorText(err) {
+  if (!err) return "";
+  const own = err.kind && err.params && typeof err.params === "object" ? said(`error-${err.kind}`, err.params) : null;
+  return own || err.message || "";
+}
+
+/** The sentence about a phone's pushes: `push-<code>` with its values, else as sent. */
+export function pushText(push) {
+  if (!push) return "";
+  const own = push.code && push.params && typeof push.params === "object" ? said(`push-${push.code}`, push.params) : null;
+  return own || push.message || "";
+}
+
+// Errors of every command are said by kind too.
+api.useErrorWords(errorText);
+
 /** Fills every element with `data-i18n="id"` (its text) in `root`. */
 export function translatePage(root = document) {
   for (const node of root.querySelectorAll("[data-i18n]")) {

@@ -4,7 +4,7 @@
 
 import * as api from "./api.js";
 import { h, replace, setText, setTone } from "./dom.js";
-import { t } from "./i18n.js";
+import { errorText, pushText, t } from "./i18n.js";
 import { callerLabels, connectionInfo, lineStateInfo, phaseInfo, retryText } from "./format.js";
 
 /** What to say under a state that has no error message of its own. */
@@ -159,7 +159,7 @@ function pushLine(phone) {
   const push = phone.push;
   if (!push || push.state === "off" || !push.message) return null;
   const tone = push.state === "silent" ? "warn" : "quiet";
-  return h("p", { class: "push-health", dataset: { kind: "push", state: push.state, tone } }, push.message);
+  return h("p", { class: "push-health", dataset: { kind: "push", state: push.state, tone } }, pushText(push));
 }
 
 // ---------- Header ----------
@@ -201,7 +201,7 @@ export function createPhones(el, { onSettings, onError }) {
       setText(el.label, info.label);
       setText(el.phone, phone ? phoneTitle(phone) : "");
       el.dnd.hidden = !(phone && phone.dnd === true);
-      const message = (conn.error && conn.error.message) || quietMessage(conn.state);
+      const message = (conn.error && errorText(conn.error)) || quietMessage(conn.state);
       setText(el.message, message);
       el.message.hidden = !message;
       el.settings.hidden = !(phone ? wantsSettings(phone) : true);
@@ -230,7 +230,7 @@ export function createPhones(el, { onSettings, onError }) {
   function phoneBlock(phone, calls) {
     const conn = phone.connection || { state: "connecting" };
     const info = connectionInfo(conn.state);
-    const message = (conn.error && conn.error.message) || quietMessage(conn.state);
+    const message = (conn.error && errorText(conn.error)) || quietMessage(conn.state);
     const retry = h("p", { class: "connection-retry", dataset: { retryPhone: phone.id } });
     const settings = wantsSettings(phone)
       ? h("button", { type: "button", class: "btn btn-small btn-primary", dataset: { action: "open_settings", phone: phone.id } }, t("main-open-settings"))

@@ -26,6 +26,7 @@ const el = {
   loadError: $("#load-error"),
   contactsSection: $("#contacts-section"),
   startAtLogin: $("#start-at-login"),
+  language: $("#language"),
   settingsPath: $("#settings-path"),
   saveError: $("#save-error"),
   saveNote: $("#save-note"),
@@ -80,7 +81,17 @@ function fill(view) {
   screenPop.load(s.crm);
   hotkey.load(s.hotkey);
   el.startAtLogin.checked = !!s.start_at_login;
+  fillLanguage(s.language);
   el.settingsPath.textContent = view.settings_path ? t("settings-file-location", { path: view.settings_path }) : "";
+}
+
+/** The language select; a language only a newer callpop offers is kept as it is. */
+function fillLanguage(language) {
+  const value = typeof language === "string" && language ? language : "auto";
+  if (![...el.language.options].some((o) => o.value === value)) {
+    el.language.append(new Option(value, value));
+  }
+  el.language.value = value;
 }
 
 // ---------- Reading the page ----------
@@ -94,6 +105,7 @@ function collect() {
   s.hotkey = hotkey.value();
   s.crm = screenPop.collect();
   s.start_at_login = el.startAtLogin.checked;
+  s.language = el.language.value;
   s.keep_passcode_in_memory_without_keyring = keyring.keepPasswordsInMemory();
   return s;
 }
@@ -132,10 +144,14 @@ async function save() {
   }
   el.save.disabled = true;
   el.saveStatus.textContent = t("settings-saving");
+  const languageOf = (settings) => obj(settings).language || "auto";
+  const languageBefore = languageOf(loaded.settings);
   try {
     const view = await api.invoke("save_settings", args);
     fill(view);
     el.saveStatus.textContent = t("settings-saved");
+    // Another language: this page says everything again in it, once "Saved." was seen.
+    if (languageOf(view.settings) !== languageBefore) setTimeout(() => location.reload(), 800);
     el.cancel.textContent = t("settings-close");
     // An app that does not report stored contact passwords did not store them either.
     if (contactPasswordsTyped && !Array.isArray(view.contact_sources)) {
