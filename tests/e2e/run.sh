@@ -5,8 +5,9 @@
 #
 # Builds the app, the phone simulator and the tests (tauri-driver too, once, into
 # ~/.cache/callpop/tools), then runs every test file of tests/e2e/tests (`cargo test -p
-# callpop-e2e --tests`, one test at a time) inside tests/e2e/session.sh. A filter runs only
-# the tests whose name contains it, in whichever file: `run.sh s2`, `run.sh rev_`.
+# callpop-e2e --tests --no-fail-fast`: one test at a time, every file even after a failure)
+# inside tests/e2e/session.sh. A filter runs only the tests whose name contains it, in
+# whichever file: `run.sh s2`, `run.sh rev_`.
 # Needs the packages of `scripts/deps.sh test`; installs nothing itself. Screenshots go to
 # <target>/e2e-screenshots; the session's files (logs) are kept when a test fails.
 set -euo pipefail
@@ -36,4 +37,4 @@ rm -rf "$CALLPOP_E2E_SCREENSHOTS"
 mkdir -p "$CALLPOP_E2E_SCREENSHOTS"
 
 echo "e2e: running in a headless desktop session (screenshots: $CALLPOP_E2E_SCREENSHOTS)" >&2
-exec tests/e2e/session.sh cargo test -p callpop-e2e --tests -- --test-threads=1 "$@"
+exec tests/e2e/session.sh cargo test -p callpop-e2e --tests --no-fail-fast -- --test-threads=1 "$@"
