@@ -90,8 +90,38 @@ impl App {
         env: &[(&str, &str)],
         tray_entry: Option<&str>,
     ) -> Result<App> {
+        let mut attempt = 0;
+        loop {
+            let n = LAUNCHES.fetch_add(1, Ordering::Relaxed);
+            let driver_log = scenario.log_path(&format!("driver{n}"));
+            match Self::start_once(scenario, args, env, tray_entry, n).await {
+                Ok(app) => return Ok(app),
+                // The ports are picked free, then bound by the drivers a moment later: another
+                // connection of the machine may take one in between. Fresh ports then.
+                Err(e)
+                    if attempt < 2
+                        && std::fs::read_to_string(&driver_log)
+                            .is_ok_and(|l| l.contains("Unable to listen")) =>
+                {
+                    attempt += 1;
+                    eprintln!(
+                        "[{}] a WebDriver port was taken meanwhile ({e}); starting again",
+                        scenario.name
+                    );
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn start_once(
+        scenario: &Scenario,
+        args: &[&str],
+        env: &[(&str, &str)],
+        tray_entry: Option<&str>,
+        n: u32,
+    ) -> Result<App> {
         let session = &scenario.session;
-        let n = LAUNCHES.fetch_add(1, Ordering::Relaxed);
         let log = scenario.log_path(&format!("app{n}"));
         let driver_log = scenario.log_path(&format!("driver{n}"));
         let port = free_port()?;
