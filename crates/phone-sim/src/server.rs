@@ -8,7 +8,7 @@
 //! `JoinSet` that dies with the accept loop. The Grandstream and the Yealink simulator both
 //! serve through here.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -109,5 +109,19 @@ where
             }
         }
         () = kill.notified() => tracing::debug!("dropped connection from {peer} on purpose"),
+    }
+}
+
+/// The address a local client should use for `addr`: wildcards become loopback.
+pub(crate) fn reachable(addr: SocketAddr) -> SocketAddr {
+    SocketAddr::new(reachable_ip(addr.ip()), addr.port())
+}
+
+/// The address a local client should use for `ip`: a wildcard becomes loopback.
+pub(crate) fn reachable_ip(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
     }
 }

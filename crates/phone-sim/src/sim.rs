@@ -1,7 +1,7 @@
 //! [`PhoneSim`], the handle a test, benchmark or demo holds: starts the phone, steers it and
 //! stops it.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,7 +52,7 @@ impl PhoneSim {
             None
         };
         let scheme = if cfg.tls { "https" } else { "http" };
-        let url = format!("{scheme}://{}", reachable(addr));
+        let url = format!("{scheme}://{}", server::reachable(addr));
         let device = Device::start(cfg, addr, tls, tasks);
         let router = http::router(Arc::clone(&device));
         device.tasks().spawn(server::serve(listener, router, {
@@ -205,14 +205,4 @@ impl Drop for PhoneSim {
     fn drop(&mut self) {
         self.device.tasks().abort_all();
     }
-}
-
-/// The address a local client should use for `addr`: wildcards become loopback.
-fn reachable(addr: SocketAddr) -> SocketAddr {
-    let ip = match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    SocketAddr::new(ip, addr.port())
 }

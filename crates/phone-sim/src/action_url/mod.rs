@@ -68,11 +68,7 @@ pub(crate) struct Stamp {
 /// The `$ip` of a phone bound to `bind_ip`: a wildcard bind is reported as loopback, the
 /// address a local listener sees the pushes come from.
 pub(crate) fn phone_ip(bind_ip: IpAddr) -> String {
-    match bind_ip {
-        IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_owned(),
-        IpAddr::V6(ip) if ip.is_unspecified() => "::1".to_owned(),
-        ip => ip.to_string(),
-    }
+    crate::server::reachable_ip(bind_ip).to_string()
 }
 
 /// Substitutes `$variables` the way phones do: raw values, placeholders left in place when

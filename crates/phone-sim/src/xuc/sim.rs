@@ -1,6 +1,6 @@
 //! [`XucSim`], the handle a test or demo holds: starts the server, steers it, stops it.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -277,10 +277,5 @@ impl Drop for XucSim {
 
 /// `http://ADDR` with a wildcard address replaced by loopback.
 fn url_of(addr: SocketAddr) -> String {
-    let ip = match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    format!("http://{}", SocketAddr::new(ip, addr.port()))
+    format!("http://{}", crate::server::reachable(addr))
 }

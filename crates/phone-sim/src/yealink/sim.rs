@@ -1,6 +1,6 @@
 //! [`YealinkSim`], the handle a test or demo holds: starts the phone, steers it, stops it.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -84,7 +84,7 @@ impl YealinkSim {
         } else {
             "http"
         };
-        format!("{scheme}://{}", reachable(self.shared.addr))
+        format!("{scheme}://{}", server::reachable(self.shared.addr))
     }
 
     /// The address actually bound.
@@ -308,14 +308,4 @@ impl Drop for YealinkSim {
             self.shared.tasks.abort_all();
         }
     }
-}
-
-/// The address a local client should use for `addr`: wildcards become loopback.
-fn reachable(addr: SocketAddr) -> SocketAddr {
-    let ip = match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    SocketAddr::new(ip, addr.port())
 }
