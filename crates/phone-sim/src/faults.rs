@@ -84,39 +84,57 @@ impl FaultPlan {
     }
 }
 
-/// The canned answer of a fault that answers at all (not `None`, `Slow` or `DropConnection`).
-pub fn fault_response(fault: Fault) -> Option<Response> {
-    let html = |status: StatusCode, body: String| {
+/// What one make of phone puts into its canned fault answers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CannedAnswers {
+    /// What firmware serves when it decides the request needs a web login first.
+    pub(crate) login_page: &'static str,
+    /// Its unparsable answer for [`Fault::GarbageJson`].
+    pub(crate) garbage: fn() -> Response,
+}
+
+/// A Grandstream's: its login page, and truncated JSON.
+pub(crate) const GRANDSTREAM_ANSWERS: CannedAnswers = CannedAnswers {
+    login_page: LOGIN_PAGE,
+    garbage: || {
         (
-            status,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            body,
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"response":"succ"#,
         )
             .into_response()
-    };
+    },
+};
+
+/// The canned answer of a fault that answers at all (not `None`, `Slow` or `DropConnection`),
+/// with the pages of the phone `answers` describes.
+pub(crate) fn fault_response(fault: Fault, answers: &CannedAnswers) -> Option<Response> {
     match fault {
         Fault::None | Fault::Slow(_) | Fault::DropConnection => None,
-        Fault::HtmlLoginPage => Some(html(StatusCode::OK, LOGIN_PAGE.to_owned())),
-        Fault::ServerError => Some(html(
+        Fault::HtmlLoginPage => Some(html_page(StatusCode::OK, answers.login_page.to_owned())),
+        Fault::ServerError => Some(html_page(
             StatusCode::INTERNAL_SERVER_ERROR,
             error_page(StatusCode::INTERNAL_SERVER_ERROR),
         )),
-        Fault::GarbageJson => Some(
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                r#"{"response":"succ"#,
-            )
-                .into_response(),
-        ),
+        Fault::GarbageJson => Some((answers.garbage)()),
         Fault::Status(code) => {
             let status = StatusCode::from_u16(code)
                 .ok()
                 .filter(|s| (200..=599).contains(&s.as_u16()))
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Some(html(status, error_page(status)))
+            Some(html_page(status, error_page(status)))
         }
     }
+}
+
+/// `body` as an HTML page with `status`.
+pub(crate) fn html_page(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// A minimal HTML error page like the phone's embedded web server produces.
@@ -176,9 +194,9 @@ mod tests {
 
     #[test]
     fn odd_status_codes_become_500() {
-        let response = fault_response(Fault::Status(1000)).expect("answers");
+        let response = fault_response(Fault::Status(1000), &GRANDSTREAM_ANSWERS).expect("answers");
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let response = fault_response(Fault::Status(404)).expect("answers");
+        let response = fault_response(Fault::Status(404), &GRANDSTREAM_ANSWERS).expect("answers");
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
     }
 }

@@ -21,7 +21,7 @@ use crate::auth::Denied;
 use crate::config::{FIRMWARE_VERSION, MAC_ADDRESS};
 use crate::control;
 use crate::device::Device;
-use crate::faults::{error_page, fault_response, Fault};
+use crate::faults::{error_page, fault_response, Fault, GRANDSTREAM_ANSWERS};
 use crate::keys::Key;
 use crate::params::{cookie, cookie_header, Params};
 use crate::record::{RecordedRequest, RequestKind};
@@ -319,7 +319,7 @@ async fn api(device: &Device, function: CtiFunction, req: &Incoming) -> Response
             return html(StatusCode::INTERNAL_SERVER_ERROR);
         }
         other => {
-            if let Some(response) = fault_response(other) {
+            if let Some(response) = fault_response(other, &GRANDSTREAM_ANSWERS) {
                 return response;
             }
         }

@@ -22,7 +22,7 @@ use super::control;
 use super::keys::{parse_keys, YealinkKey};
 use super::record::{YealinkOutcome, YealinkRequest};
 use super::shared::Shared;
-use crate::faults::{error_page, Fault};
+use crate::faults::{error_page, fault_response, html_page, CannedAnswers, Fault};
 use crate::params::Params;
 use crate::server::ConnInfo;
 
@@ -51,10 +51,6 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-fn html(status: StatusCode, body: String) -> Response {
-    (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
-}
-
 fn plain(body: String) -> Response {
     (
         StatusCode::OK,
@@ -66,7 +62,7 @@ fn plain(body: String) -> Response {
 
 /// `401` with the Basic challenge.
 fn challenge() -> Response {
-    let mut response = html(
+    let mut response = html_page(
         StatusCode::UNAUTHORIZED,
         error_page(StatusCode::UNAUTHORIZED),
     );
@@ -85,7 +81,7 @@ fn locked(left: Duration) -> Response {
     } else {
         format!("{secs} second{}", if secs == 1 { "" } else { "s" })
     };
-    html(
+    html_page(
         StatusCode::FORBIDDEN,
         format!(
             "<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1>\
@@ -94,24 +90,11 @@ fn locked(left: Duration) -> Response {
     )
 }
 
-fn fault_answer(fault: Fault) -> Option<Response> {
-    match fault {
-        Fault::None | Fault::Slow(_) | Fault::DropConnection => None,
-        Fault::HtmlLoginPage => Some(html(StatusCode::OK, LOGIN_PAGE.to_owned())),
-        Fault::ServerError => Some(html(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            error_page(StatusCode::INTERNAL_SERVER_ERROR),
-        )),
-        Fault::GarbageJson => Some(plain("\u{1}\u{1f}<htm".to_owned())),
-        Fault::Status(code) => {
-            let status = StatusCode::from_u16(code)
-                .ok()
-                .filter(|s| (200..=599).contains(&s.as_u16()))
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Some(html(status, error_page(status)))
-        }
-    }
-}
+/// A Yealink's canned fault answers: its login page, and a body that is neither text nor HTML.
+const YEALINK_ANSWERS: CannedAnswers = CannedAnswers {
+    login_page: LOGIN_PAGE,
+    garbage: || plain("\u{1}\u{1f}<htm".to_owned()),
+};
 
 async fn servlet(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let conn = request.extensions().get::<ConnInfo>().cloned();
@@ -157,13 +140,13 @@ async fn servlet(State(shared): State<Arc<Shared>>, request: Request) -> Respons
                 // The connection task drops this handler together with the connection.
                 return std::future::pending().await;
             }
-            return html(
+            return html_page(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 error_page(StatusCode::INTERNAL_SERVER_ERROR),
             );
         }
         other => {
-            if let Some(response) = fault_answer(other) {
+            if let Some(response) = fault_response(other, &YEALINK_ANSWERS) {
                 record.outcome = YealinkOutcome::Fault;
                 shared.record(record);
                 return response;
@@ -191,12 +174,12 @@ async fn servlet(State(shared): State<Arc<Shared>>, request: Request) -> Respons
     let Some(ip) = conn.as_ref().map(|c| c.peer.ip().to_canonical()) else {
         record.outcome = YealinkOutcome::Forbidden;
         shared.record(record);
-        return html(StatusCode::FORBIDDEN, error_page(StatusCode::FORBIDDEN));
+        return html_page(StatusCode::FORBIDDEN, error_page(StatusCode::FORBIDDEN));
     };
     if !shared.remote_control_allowed(ip) {
         record.outcome = YealinkOutcome::Forbidden;
         shared.record(record);
-        return html(StatusCode::FORBIDDEN, error_page(StatusCode::FORBIDDEN));
+        return html_page(StatusCode::FORBIDDEN, error_page(StatusCode::FORBIDDEN));
     }
 
     // 4. "Allow remote control?" on the phone's screen.
@@ -205,13 +188,13 @@ async fn servlet(State(shared): State<Arc<Shared>>, request: Request) -> Respons
         PromptAnswer::Declined => {
             record.outcome = YealinkOutcome::Forbidden;
             shared.record(record);
-            return html(StatusCode::FORBIDDEN, error_page(StatusCode::FORBIDDEN));
+            return html_page(StatusCode::FORBIDDEN, error_page(StatusCode::FORBIDDEN));
         }
         PromptAnswer::Waiting(round) => {
             record.outcome = YealinkOutcome::Prompted;
             shared.record(record);
             if !shared.wait_for_prompt(ip, round).await {
-                return html(StatusCode::FORBIDDEN, error_page(StatusCode::FORBIDDEN));
+                return html_page(StatusCode::FORBIDDEN, error_page(StatusCode::FORBIDDEN));
             }
         }
     }
@@ -288,5 +271,5 @@ async fn fallback(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         outcome: YealinkOutcome::NotFound,
         elapsed: Duration::ZERO,
     });
-    html(StatusCode::NOT_FOUND, error_page(StatusCode::NOT_FOUND))
+    html_page(StatusCode::NOT_FOUND, error_page(StatusCode::NOT_FOUND))
 }
