@@ -329,6 +329,15 @@ async fn rev_d_restart_during_call() -> Result<()> {
     .await?;
     let name = app.text("#calls li.call-card .call-card-name").await?;
     ensure!(name == "Ann Lee", "the call card shows {name:?}");
+    // Whether the restarted app got the call's first event at all: only then is "no second
+    // popup" its decision (see rev_g: first events of a session can be lost).
+    let state = app.invoke("get_state", json!({})).await?;
+    let seen = !state["calls"][0]["connected_at_ms"].is_null();
+    eprintln!(
+        "[{}] the restarted app {} the call's Connected event",
+        sc.name,
+        if seen { "received" } else { "never received" }
+    );
     sleep_ms(2500).await;
     let shown: Vec<_> = desktop
         .notifications_since(mark)
@@ -537,6 +546,50 @@ async fn rev_f_hotkey_skips_the_date() -> Result<()> {
     phone.wait_line(1, LineState::Calling, SOON).await?;
     app.click("#btn-hangup").await?;
     phone.wait_line(1, LineState::Idle, SOON).await?;
+    app.quit().await;
+    Ok(())
+}
+
+/// g. A call that already rings when callpop starts (started during the call, after a
+///    crash or a log-in) pops up like any other: notification and call window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "app bug (intermittent, 6 of 13 runs here): the first call events after the phones start can be lost (the history stays empty, no popup): the event receivers subscribe inside spawned tasks, after the sender already runs: forward() in crates/phone/src/sessions.rs subscribes once its task runs while Session::start has spawned the worker; events::run in src-tauri/src/app/events.rs likewise, spawned just before phones::restart"]
+async fn rev_g_ringing_at_start_pops_up() -> Result<()> {
+    let session = session_or_skip!();
+    let sc = Scenario::new(&session, "rev-g-ringing-at-start")?;
+    let desktop = session.desktop();
+    let _server = desktop
+        .notification_server(ServerKind::Stub, &sc.dir)
+        .await?;
+    let (phone, _) = set_up_phone(&sc, "rev-g", 250).await?;
+    phone.sim().ring(Some(1), "+14165550123", "Ann Lee")?;
+    let mark = desktop.notification_mark();
+    let app = App::start_configured(&sc, &[], &[]).await?;
+    app.wait_for(
+        "#calls li.call-card[data-phase='ringing']",
+        "the ringing call in the main window",
+    )
+    .await?;
+    let shown = desktop
+        .wait_notification(mark, "the ringing notification", secs(10), |n| {
+            n.is_notify() && n.summary == "Ann Lee"
+        })
+        .await;
+    if let Err(e) = shown {
+        // Diagnosis: a call event that reached the app is in the history at once.
+        let page = app
+            .invoke(
+                "list_calls",
+                json!({"query": {"text": "", "filter": "all"}, "after": null, "limit": 10}),
+            )
+            .await?;
+        let rows = page["calls"].as_array().map_or(0, Vec::len);
+        bail!("{e}; the history holds {rows} calls: no call event reached the app");
+    }
+    app.switch_to(Window::Call).await?;
+    app.wait_text("#caller-name", "the call window", |t| t == "Ann Lee")
+        .await?;
+    phone.sim().remote_hangup(1)?;
     app.quit().await;
     Ok(())
 }
