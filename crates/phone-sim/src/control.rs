@@ -30,21 +30,23 @@
 //! | `pushes` | | pushes sent (JSON array) |
 //! | `clear-pushes` | | forgets them |
 
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::any;
-use axum::{Json, Router};
-use serde_json::{json, Value};
+use axum::Router;
+use serde_json::json;
 
+use crate::control_api::{
+    bad, fault_params, flag, ok, opt, parsed, reply, req, required, respond, rotated, unknown,
+    Outcome, Problem,
+};
 use crate::device::Device;
 use crate::error::SimError;
 use crate::events::PushEvent;
-use crate::faults::Fault;
 use crate::http::Incoming;
 use crate::params::Params;
 
@@ -52,9 +54,6 @@ use crate::params::Params;
 pub(crate) fn routes() -> Router<Arc<Device>> {
     Router::new().route("/control/{action}", any(control))
 }
-
-/// A failed control request: status and message.
-struct Problem(StatusCode, String);
 
 impl From<SimError> for Problem {
     fn from(e: SimError) -> Problem {
@@ -66,20 +65,6 @@ impl From<SimError> for Problem {
     }
 }
 
-fn bad(message: impl Into<String>) -> Problem {
-    Problem(StatusCode::BAD_REQUEST, message.into())
-}
-
-type Outcome = Result<Response, Problem>;
-
-fn ok() -> Outcome {
-    reply(json!({ "ok": true }))
-}
-
-fn reply(value: Value) -> Outcome {
-    Ok(Json(value).into_response())
-}
-
 async fn control(
     State(device): State<Arc<Device>>,
     Path(action): Path<String>,
@@ -89,20 +74,18 @@ async fn control(
         Ok(incoming) => incoming,
         Err(response) => return response,
     };
-    match act(&device, &action, &incoming.params) {
-        Ok(response) => response,
-        Err(Problem(status, error)) => {
-            tracing::debug!(action, %status, error, "control request refused");
-            (status, Json(json!({ "ok": false, "error": error }))).into_response()
-        }
-    }
+    respond(
+        "grandstream",
+        &action,
+        act(&device, &action, &incoming.params),
+    )
 }
 
 fn act(device: &Device, action: &str, p: &Params) -> Outcome {
     match action {
         "ring" => {
             let line = device.ring(opt::<u32>(p, "line")?, required(p, "number")?, name(p))?;
-            reply(json!({ "ok": true, "line": line }))
+            reply(&json!({ "ok": true, "line": line }))
         }
         "short-ring" => {
             let ring_for = Duration::from_millis(req::<u64>(p, "ms")?);
@@ -112,7 +95,7 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
                 name(p),
                 ring_for,
             )?;
-            reply(json!({ "ok": true, "line": line }))
+            reply(&json!({ "ok": true, "line": line }))
         }
         "answer" => {
             device.remote_answer(req(p, "line")?)?;
@@ -123,13 +106,8 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
             ok()
         }
         "fault" => {
-            let fault = Fault::from_control(
-                p.get("mode").unwrap_or("none"),
-                opt(p, "ms")?,
-                opt(p, "code")?,
-            )
-            .map_err(bad)?;
-            device.set_fault(fault, opt(p, "count")?);
+            let (fault, count) = fault_params(p)?;
+            device.set_fault(fault, count);
             ok()
         }
         "remote-control" => {
@@ -148,24 +126,15 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
             device.with_auth(|a| a.unlock());
             ok()
         }
-        "rotate-cert" => match device.rotate_certificate() {
-            Some(Ok(fingerprint)) => reply(json!({ "ok": true, "fingerprint": fingerprint })),
-            Some(Err(e)) => Err(Problem(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
-            None => Err(Problem(
-                StatusCode::CONFLICT,
-                "the phone serves plain HTTP".to_owned(),
-            )),
-        },
-        "state" => to_json(&device.state()),
-        "requests" => to_json(&device.requests()),
+        "rotate-cert" => rotated(device.rotate_certificate()),
+        "state" => reply(&device.state()),
+        "requests" => reply(&device.requests()),
         "clear-requests" => {
             device.recorder().clear();
             ok()
         }
         "action-url" => {
-            let event: PushEvent = required(p, "event")?
-                .parse()
-                .map_err(|e| bad(format!("{e}")))?;
+            let event: PushEvent = parsed(p, "event")?;
             device
                 .pusher()
                 .set_action_url(event, p.get("url").map(str::to_owned));
@@ -190,52 +159,15 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
             device.pusher().set_seed(req(p, "seed")?);
             ok()
         }
-        "pushes" => to_json(&device.pushes()),
+        "pushes" => reply(&device.pushes()),
         "clear-pushes" => {
             device.pusher().clear();
             ok()
         }
-        other => Err(Problem(
-            StatusCode::NOT_FOUND,
-            format!("unknown control action {other:?}"),
-        )),
+        other => Err(unknown(other)),
     }
-}
-
-/// Serializes `value` directly (not through `Value`), keeping the structs' field order.
-fn to_json<T: serde::Serialize>(value: &T) -> Outcome {
-    Ok(Json(value).into_response())
 }
 
 fn name(p: &Params) -> &str {
     p.get("name").unwrap_or_default()
-}
-
-fn required<'a>(p: &'a Params, key: &str) -> Result<&'a str, Problem> {
-    p.get(key)
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| bad(format!("missing {key}=")))
-}
-
-/// An optional parameter; present but unparsable is an error, empty counts as absent.
-fn opt<T: FromStr>(p: &Params, key: &str) -> Result<Option<T>, Problem> {
-    match p.get(key).map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(raw) => raw
-            .parse()
-            .map(Some)
-            .map_err(|_| bad(format!("invalid {key}={raw}"))),
-    }
-}
-
-fn req<T: FromStr>(p: &Params, key: &str) -> Result<T, Problem> {
-    opt(p, key)?.ok_or_else(|| bad(format!("missing {key}=")))
-}
-
-fn flag(p: &Params, key: &str) -> Result<bool, Problem> {
-    match required(p, key)?.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "on" | "yes" => Ok(true),
-        "0" | "false" | "off" | "no" => Ok(false),
-        other => Err(bad(format!("invalid {key}={other}: use true or false"))),
-    }
 }

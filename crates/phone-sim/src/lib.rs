@@ -35,6 +35,7 @@ pub mod ami;
 mod auth;
 mod config;
 pub mod control;
+mod control_api;
 mod demo;
 mod device;
 mod error;

@@ -54,6 +54,7 @@ use super::model::{CallId, Party};
 use super::pbx::Outgoing;
 use super::shared::Shared;
 use super::sim;
+use crate::control_api::{bad, refusal, unknown, Problem};
 
 type Params = HashMap<String, String>;
 
@@ -82,8 +83,6 @@ pub(crate) async fn serve(listener: TcpListener, shared: Weak<Shared>) {
     }
 }
 
-struct Problem(StatusCode, String);
-
 impl From<AmiSimError> for Problem {
     fn from(e: AmiSimError) -> Problem {
         let status = match e {
@@ -93,10 +92,6 @@ impl From<AmiSimError> for Problem {
         };
         Problem(status, e.to_string())
     }
-}
-
-fn bad(message: impl Into<String>) -> Problem {
-    Problem(StatusCode::BAD_REQUEST, message.into())
 }
 
 type Outcome = Result<Value, Problem>;
@@ -120,10 +115,7 @@ async fn control(
     };
     match act(&shared, &action, &params) {
         Ok(value) => Json(value).into_response(),
-        Err(Problem(status, error)) => {
-            tracing::debug!(action, %status, error, "AMI control request refused");
-            (status, Json(json!({ "ok": false, "error": error }))).into_response()
-        }
+        Err(problem) => refusal("asterisk", &action, problem),
     }
 }
 
@@ -251,10 +243,7 @@ fn act(shared: &Arc<Shared>, action: &str, p: &Params) -> Outcome {
                 "fault": shared.fault().0,
             }))
         }
-        other => Err(Problem(
-            StatusCode::NOT_FOUND,
-            format!("unknown control action {other:?}"),
-        )),
+        other => Err(unknown(other)),
     }
 }
 

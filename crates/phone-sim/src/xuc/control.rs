@@ -11,8 +11,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header::CONTENT_TYPE, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -21,6 +20,7 @@ use super::faults::{LoginRefusal, MALFORMED_MESSAGE};
 use super::model::{CallId, UserData};
 use super::server::Core;
 use super::XucSim;
+use crate::control_api::{bad, flag_value, ok, reply, respond, unknown, Outcome, Problem};
 use crate::params::Params;
 
 /// A control request's parameters, from the query, a form or a JSON object.
@@ -79,11 +79,7 @@ impl Args {
     }
 
     fn flag(&self, key: &str) -> Result<bool, Problem> {
-        match self.required(key)?.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "on" | "yes" => Ok(true),
-            "0" | "false" | "off" | "no" => Ok(false),
-            other => Err(bad(format!("invalid {key}={other}: use true or false"))),
-        }
+        flag_value(key, &self.required(key)?)
     }
 
     /// `user_data` of a JSON body, or `data.KEY=VALUE` pairs.
@@ -105,9 +101,6 @@ impl Args {
     }
 }
 
-/// A failed control request.
-struct Problem(StatusCode, String);
-
 impl From<XucSimError> for Problem {
     fn from(e: XucSimError) -> Problem {
         let status = match e {
@@ -116,20 +109,6 @@ impl From<XucSimError> for Problem {
         };
         Problem(status, e.to_string())
     }
-}
-
-fn bad(message: impl Into<String>) -> Problem {
-    Problem(StatusCode::BAD_REQUEST, message.into())
-}
-
-type Outcome = Result<Response, Problem>;
-
-fn ok() -> Outcome {
-    Ok(Json(json!({ "ok": true })).into_response())
-}
-
-fn reply<T: Serialize>(value: &T) -> Outcome {
-    Ok(Json(value).into_response())
 }
 
 /// `/control/{action}`.
@@ -145,13 +124,7 @@ pub(crate) async fn control(
         Ok(args) => act(&sim, &action, &args).await,
         Err(problem) => Err(problem),
     };
-    match outcome {
-        Ok(response) => response,
-        Err(Problem(status, error)) => {
-            tracing::debug!(action, %status, error, "xuc control request refused");
-            (status, Json(json!({ "ok": false, "error": error }))).into_response()
-        }
-    }
+    respond("xuc", &action, outcome)
 }
 
 #[derive(Serialize)]
@@ -287,9 +260,6 @@ async fn act(sim: &XucSim, action: &str, args: &Args) -> Outcome {
             sim.clear_records();
             ok()
         }
-        other => Err(Problem(
-            StatusCode::NOT_FOUND,
-            format!("unknown control action {other:?}"),
-        )),
+        other => Err(unknown(other)),
     }
 }

@@ -4,28 +4,26 @@
 //! The routes and their parameters are listed in the module docs of [`super`].
 
 use std::net::IpAddr;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde::Serialize;
+use axum::response::Response;
 use serde_json::json;
 
 use super::error::YealinkSimError;
 use super::events::YealinkEvent;
 use super::shared::Shared;
 use super::YealinkSim;
-use crate::faults::Fault;
+use crate::control_api::{
+    bad, fault_params, flag, ok, opt, parsed, refusal, reply, required, respond, rotated, unknown,
+    Outcome, Problem,
+};
 use crate::params::Params;
 
 /// Largest control request body read.
 const MAX_BODY: usize = 64 * 1024;
-
-struct Problem(StatusCode, String);
 
 impl From<YealinkSimError> for Problem {
     fn from(e: YealinkSimError) -> Problem {
@@ -40,20 +38,6 @@ impl From<YealinkSimError> for Problem {
     }
 }
 
-fn bad(message: impl Into<String>) -> Problem {
-    Problem(StatusCode::BAD_REQUEST, message.into())
-}
-
-type Outcome = Result<Response, Problem>;
-
-fn ok() -> Outcome {
-    Ok(Json(json!({ "ok": true })).into_response())
-}
-
-fn reply<T: Serialize>(value: &T) -> Outcome {
-    Ok(Json(value).into_response())
-}
-
 pub(crate) async fn control(
     State(shared): State<Arc<Shared>>,
     Path(action): Path<String>,
@@ -61,21 +45,12 @@ pub(crate) async fn control(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Json(json!({ "ok": false, "error": "body too large" })),
-        )
-            .into_response();
+        let too_large = Problem(StatusCode::PAYLOAD_TOO_LARGE, "body too large".to_owned());
+        return refusal("yealink", &action, too_large);
     };
     let params = Params::from_request(parts.uri.query(), &parts.headers, &body);
     let sim = YealinkSim::handle(shared);
-    match act(&sim, &action, &params) {
-        Ok(response) => response,
-        Err(Problem(status, error)) => {
-            tracing::debug!(action, %status, error, "yealink control request refused");
-            (status, Json(json!({ "ok": false, "error": error }))).into_response()
-        }
-    }
+    respond("yealink", &action, act(&sim, &action, &params))
 }
 
 fn act(sim: &YealinkSim, action: &str, p: &Params) -> Outcome {
@@ -127,13 +102,8 @@ fn act(sim: &YealinkSim, action: &str, p: &Params) -> Outcome {
             ok()
         }
         "fault" => {
-            let fault = Fault::from_control(
-                p.get("mode").unwrap_or("none"),
-                opt(p, "ms")?,
-                opt(p, "code")?,
-            )
-            .map_err(bad)?;
-            sim.set_fault(fault, opt(p, "count")?);
+            let (fault, count) = fault_params(p)?;
+            sim.set_fault(fault, count);
             ok()
         }
         "lock" => {
@@ -144,14 +114,7 @@ fn act(sim: &YealinkSim, action: &str, p: &Params) -> Outcome {
             sim.unlock_login();
             ok()
         }
-        "rotate-cert" => match sim.rotate_certificate() {
-            Some(Ok(fingerprint)) => reply(&json!({ "ok": true, "fingerprint": fingerprint })),
-            Some(Err(e)) => Err(Problem(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
-            None => Err(Problem(
-                StatusCode::CONFLICT,
-                "the phone serves plain HTTP".to_owned(),
-            )),
-        },
+        "rotate-cert" => rotated(sim.rotate_certificate()),
         "calls" => reply(&sim.calls()),
         "state" => reply(&json!({
             "phone": sim.phone_state(),
@@ -167,9 +130,7 @@ fn act(sim: &YealinkSim, action: &str, p: &Params) -> Outcome {
             ok()
         }
         "action-url" => {
-            let event: YealinkEvent = required(p, "event")?
-                .parse()
-                .map_err(|e| bad(format!("{e}")))?;
+            let event: YealinkEvent = parsed(p, "event")?;
             sim.set_action_url(event, p.get("url").map(str::to_owned));
             ok()
         }
@@ -193,39 +154,11 @@ fn act(sim: &YealinkSim, action: &str, p: &Params) -> Outcome {
             sim.clear_pushes();
             ok()
         }
-        other => Err(Problem(
-            StatusCode::NOT_FOUND,
-            format!("unknown control action {other:?}"),
-        )),
+        other => Err(unknown(other)),
     }
 }
 
 fn done(result: Result<(), YealinkSimError>) -> Outcome {
     result?;
     ok()
-}
-
-fn required<'a>(p: &'a Params, key: &str) -> Result<&'a str, Problem> {
-    p.get(key)
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| bad(format!("missing {key}=")))
-}
-
-/// An optional parameter; present but unparsable is an error, empty counts as absent.
-fn opt<T: FromStr>(p: &Params, key: &str) -> Result<Option<T>, Problem> {
-    match p.get(key).map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(raw) => raw
-            .parse()
-            .map(Some)
-            .map_err(|_| bad(format!("invalid {key}={raw}"))),
-    }
-}
-
-fn flag(p: &Params, key: &str) -> Result<bool, Problem> {
-    match required(p, key)?.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "on" | "yes" => Ok(true),
-        "0" | "false" | "off" | "no" => Ok(false),
-        other => Err(bad(format!("invalid {key}={other}: use true or false"))),
-    }
 }
