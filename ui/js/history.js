@@ -76,7 +76,7 @@ function resolutionText(record) {
 
 function who(record) {
   const name = (record.contact && record.contact.name) || (record.name || "").trim();
-  const number = (record.number || "").trim();
+  const number = (record.display_number || record.number || "").trim();
   if (name && number && name !== number) return { title: name, number };
   if (name || number) return { title: name || number, number: "" };
   return { title: t("main-history-unknown-number"), number: "" };

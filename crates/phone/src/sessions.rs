@@ -402,7 +402,7 @@ async fn forward(
     bus: broadcast::Sender<PhoneEvent>,
     changes: watch::Sender<u64>,
 ) {
-    let mut events = session.subscribe();
+    let mut events = session.subscribe_from_start();
     let mut state = session.state();
     loop {
         tokio::select! {

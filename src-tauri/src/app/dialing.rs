@@ -66,14 +66,18 @@ pub fn dial_selection(app: &AppHandle) {
     });
 }
 
-/// The phone outside dials go to: the first phone that is online and can dial.
+/// The phone outside dials go to: the one the user last chose in the main window when it is
+/// online, else the first that is online and can dial.
 pub fn dialing_phone(state: &AppState) -> Option<Arc<Session>> {
     let watched = state.sessions.watched();
     let can_dial = |w: &&callpop_phone::Watched| w.session.current().capabilities.dial;
+    let online = |w: &&callpop_phone::Watched| w.session.current().connection == Connection::Online;
+    let chosen = state.dial_phone.lock().ok().and_then(|c| c.clone());
     watched
         .iter()
         .filter(can_dial)
-        .find(|w| w.session.current().connection == Connection::Online)
+        .find(|w| Some(&w.profile.id) == chosen.as_ref() && online(w))
+        .or_else(|| watched.iter().filter(can_dial).find(online))
         .or_else(|| watched.iter().find(can_dial))
         .map(|w| w.session.clone())
 }

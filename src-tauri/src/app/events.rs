@@ -8,12 +8,29 @@ use callpop_phone::tracker::CallEventKind;
 use callpop_phone::{Connection, PhoneEvent};
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{broadcast, watch};
+
+/// What the loop listens to, taken before anything can happen: a call ringing at start is
+/// announced before the loop's task first runs.
+pub struct Feeds {
+    events: broadcast::Receiver<PhoneEvent>,
+    changes: watch::Receiver<u64>,
+}
+
+pub fn subscribe(app: &AppHandle) -> Feeds {
+    let state = app.state::<AppState>();
+    Feeds {
+        events: state.sessions.subscribe(),
+        changes: state.sessions.changes(),
+    }
+}
 
 /// Runs until the app ends.
-pub async fn run(app: AppHandle) {
-    let state = app.state::<AppState>();
-    let mut events = state.sessions.subscribe();
-    let mut changes = state.sessions.changes();
+pub async fn run(app: AppHandle, feeds: Feeds) {
+    let Feeds {
+        mut events,
+        mut changes,
+    } = feeds;
     loop {
         tokio::select! {
             event = events.recv() => match event {

@@ -37,9 +37,11 @@ pub fn run(launch: Launch) -> ExitCode {
     let (loaded, problem, needs_save) = match &settings_path {
         Some(path) => {
             let outcome = settings::load(path);
+            // The user's language first: the problem below is said in it.
+            crate::i18n::use_language(&outcome.settings.language);
             (
                 outcome.settings,
-                outcome.problem.map(|p| p.to_string()),
+                outcome.problem.map(|p| crate::i18n::settings_problem(&p)),
                 outcome.needs_save,
             )
         }
@@ -101,7 +103,8 @@ pub fn run(launch: Launch) -> ExitCode {
                     // The history first: calls callpop showed before a restart must be known
                     // before the phones report them again.
                     history::open(&start_app).await;
-                    tauri::async_runtime::spawn(events::run(start_app.clone()));
+                    let feeds = events::subscribe(&start_app);
+                    tauri::async_runtime::spawn(events::run(start_app.clone(), feeds));
                     lookup::open(&start_app).await;
                     phones::restart(&start_app).await;
                 });

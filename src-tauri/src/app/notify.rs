@@ -90,10 +90,22 @@ pub fn ringing(app: &AppHandle, event: &PhoneEvent, shown_number: &str, phone: O
         .icon("call-start")
         .urgency(Urgency::Critical)
         .timeout(Timeout::Never);
-    let with_actions = supports_actions();
+    // Only the buttons this phone system can honour (an Asterisk PBX cannot answer a desk
+    // phone: a button that can only fail is worse than none).
+    let caps = app
+        .state::<AppState>()
+        .sessions
+        .session(&event.phone)
+        .map(|s| s.current().capabilities)
+        .unwrap_or_default();
+    let with_actions = supports_actions() && (caps.answer || caps.reject);
     if with_actions {
-        n.action("answer", &tr("common-action-answer", &[]))
-            .action("reject", &tr("common-action-reject", &[]));
+        if caps.answer {
+            n.action("answer", &tr("common-action-answer", &[]));
+        }
+        if caps.reject {
+            n.action("reject", &tr("common-action-reject", &[]));
+        }
     }
     let call = e.call.clone();
     let app = app.clone();

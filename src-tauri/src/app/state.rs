@@ -49,6 +49,8 @@ pub struct AppState {
     pub view: Mutex<AppView>,
     /// A hotkey or link dial waiting out its cancel delay.
     pub pending_dial: Mutex<Option<super::dialing::PendingDial>>,
+    /// The phone the user last chose to dial from: the hotkey and links dial there too.
+    pub dial_phone: Mutex<Option<PhoneId>>,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
             directory: RwLock::new(None),
             view: Mutex::new(AppView::default()),
             pending_dial: Mutex::new(None),
+            dial_phone: Mutex::new(None),
         }
     }
 

@@ -81,6 +81,10 @@ pub async fn dial(
 ) -> CommandResult<Dialed> {
     let rules = state.settings().dialing;
     let target = number::normalize(&text, &rules).map_err(|e| CommandError::number(&e))?;
+    if let (Some(id), Ok(mut chosen)) = (&phone, state.dial_phone.lock()) {
+        // The hotkey and links dial from the phone the user picked here too.
+        *chosen = Some(PhoneId::new(id.clone()));
+    }
     let session = session_for(&state, phone)?;
     session.dial(&target.dial).await?;
     phones::publish(&app);

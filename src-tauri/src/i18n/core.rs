@@ -40,9 +40,7 @@ pub fn settings_error(e: &SettingsError) -> String {
     }
 }
 
-/// A settings file that could not be used and was kept aside. (`app::run` still says it with
-/// `SettingsProblem`'s English `Display`: it is to call this instead.)
-#[allow(dead_code)]
+/// A settings file that could not be used and was kept aside.
 pub fn settings_problem(p: &SettingsProblem) -> String {
     tr(
         "problem-settings-file",

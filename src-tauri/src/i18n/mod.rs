@@ -14,7 +14,6 @@ mod core;
 #[cfg(test)]
 mod tests;
 
-#[allow(unused_imports)] // settings_problem: for app::run's settings problem (see core.rs)
 pub use self::core::{number_error, phone_error, push_health, settings_error, settings_problem};
 
 use callpop_phone::error::{Param, Params};

@@ -553,7 +553,6 @@ async fn rev_f_hotkey_skips_the_date() -> Result<()> {
 /// g. A call that already rings when callpop starts (started during the call, after a
 ///    crash or a log-in) pops up like any other: notification and call window.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "app bug (intermittent, 6 of 13 runs here): the first call events after the phones start can be lost (the history stays empty, no popup): the event receivers subscribe inside spawned tasks, after the sender already runs: forward() in crates/phone/src/sessions.rs subscribes once its task runs while Session::start has spawned the worker; events::run in src-tauri/src/app/events.rs likewise, spawned just before phones::restart"]
 async fn rev_g_ringing_at_start_pops_up() -> Result<()> {
     let session = session_or_skip!();
     let sc = Scenario::new(&session, "rev-g-ringing-at-start")?;

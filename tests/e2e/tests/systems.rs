@@ -296,7 +296,6 @@ async fn sys_asterisk() -> Result<()> {
 /// Asterisk: the ringing notification offers only what the PBX can do (Reject), like the
 /// call window; an Answer button there could only fail.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "app bug: src-tauri/src/app/notify.rs ringing() adds Answer and Reject to every ringing notification whatever the call's `actions`; with Asterisk (no answer capability) Answer can only fail"]
 async fn sys_asterisk_notification_buttons() -> Result<()> {
     let session = session_or_skip!();
     let sc = Scenario::new(&session, "sys-asterisk-notification")?;

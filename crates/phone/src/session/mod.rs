@@ -41,6 +41,9 @@ pub struct Session {
     forwarder: Mutex<Option<JoinHandle<()>>>,
     /// The worker; taken by [`Session::shutdown`].
     task: Mutex<Option<JoinHandle<CallTracker>>>,
+    /// A receiver made before the worker started, so the first snapshot's events (a call
+    /// ringing when callpop starts) reach whoever takes it ([`Session::subscribe_from_start`]).
+    first_events: Mutex<Option<broadcast::Receiver<CallEvent>>>,
     /// Calls callpop has muted. Most phones cannot report the mute state, so callpop remembers
     /// its own toggles per call; a new call starts unmuted.
     muted: Mutex<HashSet<CallId>>,
@@ -66,7 +69,7 @@ impl Session {
     ) -> Self {
         let wake = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let (events, _) = broadcast::channel(256);
+        let (events, first_events) = broadcast::channel(256);
         let (state_tx, state) = watch::channel(PhoneState::initial(
             backend.kind(),
             backend.label(),
@@ -110,6 +113,7 @@ impl Session {
             forwarder: Mutex::new(None),
             task: Mutex::new(Some(task)),
             muted: Mutex::new(HashSet::new()),
+            first_events: Mutex::new(Some(first_events)),
         }
     }
 
@@ -120,6 +124,16 @@ impl Session {
     /// Call events from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<CallEvent> {
         self.events.subscribe()
+    }
+
+    /// Call events from the session's start, for the one subscriber that must not miss the
+    /// first (a call already ringing); later callers get events from now on.
+    pub fn subscribe_from_start(&self) -> broadcast::Receiver<CallEvent> {
+        self.first_events
+            .lock()
+            .ok()
+            .and_then(|mut first| first.take())
+            .unwrap_or_else(|| self.events.subscribe())
     }
 
     /// The latest phone state; `changed()` wakes on every new one.
@@ -242,7 +256,7 @@ impl Session {
         let caps = self.backend.capabilities();
         if !kind.allowed_by(&caps) {
             return Err(PhoneError::Refused(format!(
-                "callpop cannot {} on a {}.",
+                "callpop cannot {} with this {}.",
                 kind.words(),
                 self.backend.kind().display_name()
             )));
