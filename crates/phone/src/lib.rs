@@ -12,6 +12,7 @@ pub mod connect;
 pub mod credentials;
 pub mod crm;
 pub mod error;
+mod login_latch;
 pub mod model;
 pub mod number;
 pub mod push;

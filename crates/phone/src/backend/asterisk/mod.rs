@@ -35,6 +35,7 @@ use crate::backend::{
 };
 use crate::credentials::Secret;
 use crate::error::PhoneError;
+use crate::login_latch::LoginLatch;
 use crate::model::Line;
 use crate::rejections::{LoginTarget, RejectedLogins};
 use crate::settings::AsteriskSettings;
@@ -43,7 +44,7 @@ use config::Config;
 use link::{lock, Follow, Link};
 use login::Conversation;
 use state::Book;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use stream::{AmiStream, Current};
 use tokio::sync::mpsc;
@@ -67,17 +68,12 @@ pub struct Asterisk {
     secret: RwLock<Secret>,
     /// A rejected login: nothing is sent until the user gives another secret. A manager
     /// account has no lock-out, but a PBX's fail2ban does, and a rejected secret stays
-    /// rejected however often it is tried.
-    rejected: Mutex<Option<PhoneError>>,
-    /// Shared with every other client and callpop process: a secret any of them saw
-    /// rejected is not sent again.
-    memory: Arc<RejectedLogins>,
+    /// rejected however often it is tried. Shared with every other client and callpop
+    /// process: a secret any of them saw rejected is not sent again.
+    login: LoginLatch,
     /// One login at a time, so a wrong secret is sent once even when "Test connection" and
     /// the session connect together.
     login_gate: tokio::sync::Mutex<()>,
-    /// The PBX accepted the current secret once (what was remembered as rejected is
-    /// forgotten then, once).
-    verified: AtomicBool,
     book: Arc<Mutex<Book>>,
     current: Current,
     /// Numbers click-to-dial's `ChannelId`s.
@@ -107,24 +103,18 @@ impl Asterisk {
     ) -> Result<Self, PhoneError> {
         let config = Config::from_settings(settings)?;
         let book = Book::new(config.device.clone());
-        let backend = Self {
+        let login = LoginLatch::with_memory(memory, &login_target(&config), secret.expose());
+        Ok(Self {
             book: Arc::new(Mutex::new(book)),
             config,
             timing: AmiTiming::default(),
             secret: RwLock::new(secret),
-            rejected: Mutex::new(None),
-            memory,
+            login,
             login_gate: tokio::sync::Mutex::new(()),
-            verified: AtomicBool::new(false),
             current: Arc::new(Mutex::new(None)),
             dials: AtomicU64::new(0),
             dial_prefix: format!("{:08x}", rand::random::<u32>()),
-        };
-        let known = backend
-            .memory
-            .check(&backend.login_target(), backend.secret().expose());
-        *lock(&backend.rejected) = known;
-        Ok(backend)
+        })
     }
 
     /// Other waiting times (tests, slow links).
@@ -142,10 +132,7 @@ impl Asterisk {
 
     /// The key this login is remembered under when rejected.
     fn login_target(&self) -> LoginTarget {
-        LoginTarget {
-            phone: format!("asterisk {}", self.config.address()),
-            user: self.config.username.clone(),
-        }
+        login_target(&self.config)
     }
 
     /// Logs in on `conversation`, unless this login is known to be rejected; a rejection is
@@ -161,19 +148,17 @@ impl Asterisk {
         }
         let secret = self.secret();
         let target = self.login_target();
-        if let Some(known) = self.memory.check(&target, secret.expose()) {
+        if let Some(known) = self.login.known(&target, secret.expose()) {
             self.latch(&secret, known.clone());
             return Err(known);
         }
         match conversation.login(&self.config, &secret, events).await {
             Ok(()) => {
-                if !self.verified.swap(true, Ordering::SeqCst) {
-                    self.memory.forget(&target);
-                }
+                self.login.accepted(|| target);
                 Ok(())
             }
             Err(error @ PhoneError::PasscodeRejected { .. }) => {
-                self.memory.record(&target, secret.expose(), &error);
+                self.login.remember(&target, secret.expose(), &error);
                 self.latch(&secret, error.clone());
                 Err(error)
             }
@@ -184,7 +169,7 @@ impl Asterisk {
     /// Latches `error` unless the secret changed meanwhile (the new one deserves its try).
     fn latch(&self, tried: &Secret, error: PhoneError) {
         if self.secret() == *tried {
-            *lock(&self.rejected) = Some(error);
+            self.login.refuse(error);
         }
     }
 
@@ -341,15 +326,22 @@ impl Backend for Asterisk {
     }
 
     fn rejection(&self) -> Option<PhoneError> {
-        lock(&self.rejected).clone()
+        self.login.rejection()
     }
 
     fn set_secret(&self, secret: Secret) {
-        let known = self.memory.check(&self.login_target(), secret.expose());
+        let exposed = secret.expose().to_owned();
         if let Ok(mut current) = self.secret.write() {
             *current = secret;
         }
-        *lock(&self.rejected) = known;
-        self.verified.store(false, Ordering::SeqCst);
+        self.login.new_login(&self.login_target(), &exposed);
+    }
+}
+
+/// The key the login of `config` is remembered under when rejected.
+fn login_target(config: &Config) -> LoginTarget {
+    LoginTarget {
+        phone: format!("asterisk {}", config.address()),
+        user: config.username.clone(),
     }
 }

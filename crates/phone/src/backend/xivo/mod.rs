@@ -38,6 +38,7 @@ use crate::backend::{
 };
 use crate::credentials::Secret;
 use crate::error::{excerpt, PhoneError};
+use crate::login_latch::LoginLatch;
 use crate::model::Line;
 use crate::rejections::{LoginTarget, RejectedLogins};
 use crate::settings::XivoSettings;
@@ -49,7 +50,6 @@ use link::{Pace, Shared};
 use login::{LoginRequest, Token};
 use socket::{Endpoint, Greeting, OpenError, Socket};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tls::Trust;
@@ -101,10 +101,8 @@ pub struct Xivo {
     username: String,
     secret: RwLock<Secret>,
     /// A rejected password (or one known rejected): nothing is sent until it changes.
-    rejected: Mutex<Option<PhoneError>>,
-    memory: Arc<RejectedLogins>,
-    /// The server accepted the current password once (then the memory was cleared).
-    verified: AtomicBool,
+    /// Shared with the blocking tasks that read and write the rejected-login memory.
+    login: Arc<LoginLatch>,
     token: Mutex<Option<Token>>,
     /// One login at a time: two at once with a wrong password would both be spent.
     login_gate: tokio::sync::Mutex<()>,
@@ -177,34 +175,26 @@ impl Xivo {
             .tls_backend_preconfigured((*trust.config()).clone())
             .build()
             .map_err(|e| PhoneError::BadAddress(host.clone(), e.without_url().to_string()))?;
-        let xivo = Self {
+        let target = login_target(&base, &username);
+        let login = Arc::new(LoginLatch::with_memory(memory, &target, secret.expose()));
+        Ok(Self {
             base,
             host,
             username,
             secret: RwLock::new(secret),
-            rejected: Mutex::new(None),
-            memory,
-            verified: AtomicBool::new(false),
+            login,
             token: Mutex::new(None),
             login_gate: tokio::sync::Mutex::new(()),
             http,
             trust: secure.then_some(trust),
             timing,
             shared: Arc::new(Shared::default()),
-        };
-        let known = xivo
-            .memory
-            .check(&xivo.login_target(), xivo.secret().expose());
-        *xivo.rejected.lock().unwrap_or_else(|p| p.into_inner()) = known;
-        Ok(xivo)
+        })
     }
 
     /// The key this login is remembered under in [`RejectedLogins`].
     pub fn login_target(&self) -> LoginTarget {
-        LoginTarget {
-            phone: format!("xivo {}", self.base.origin().ascii_serialization()),
-            user: self.username.clone(),
-        }
+        login_target(&self.base, &self.username)
     }
 
     fn secret(&self) -> Secret {
@@ -231,10 +221,6 @@ impl Xivo {
                 "callpop is not connected to the XiVO server right now (it reconnects by itself)"
                     .to_owned(),
         }
-    }
-
-    fn latch(&self, error: PhoneError) {
-        *self.rejected.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
     }
 
     fn cached_token(&self) -> Option<Token> {
@@ -272,18 +258,18 @@ impl Xivo {
         // Another callpop (the settings' test, the command line) may have seen this password
         // rejected since this backend started.
         let known = {
-            let (memory, target, password) = (
-                self.memory.clone(),
+            let (login, target, password) = (
+                self.login.clone(),
                 target.clone(),
                 secret.expose().to_owned(),
             );
-            tokio::task::spawn_blocking(move || memory.check(&target, &password))
+            tokio::task::spawn_blocking(move || login.known(&target, &password))
                 .await
                 .ok()
                 .flatten()
         };
         if let Some(known) = known {
-            self.latch(known.clone());
+            self.login.refuse(known.clone());
             return Err(known);
         }
         let request = LoginRequest {
@@ -295,9 +281,9 @@ impl Xivo {
         };
         match login::log_in(&request, &self.username, secret.expose()).await {
             Ok(token) => {
-                if !self.verified.swap(true, Ordering::SeqCst) {
-                    let memory = self.memory.clone();
-                    let _ = tokio::task::spawn_blocking(move || memory.forget(&target)).await;
+                if !self.login.is_verified() {
+                    let login = self.login.clone();
+                    let _ = tokio::task::spawn_blocking(move || login.accepted(|| target)).await;
                 }
                 *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
                 Ok(token)
@@ -306,12 +292,12 @@ impl Xivo {
                 tracing::warn!(user = %self.username, server = %self.host, "the XiVO server rejected the password");
                 // A password changed meanwhile is a new one, not yet tried.
                 if self.secret() == secret {
-                    self.latch(error.clone());
+                    self.login.refuse(error.clone());
                 }
-                let (memory, rejected) = (self.memory.clone(), error.clone());
+                let (login, rejected) = (self.login.clone(), error.clone());
                 let password = secret.expose().to_owned();
                 let _ = tokio::task::spawn_blocking(move || {
-                    memory.record(&target, &password, &rejected)
+                    login.remember(&target, &password, &rejected)
                 })
                 .await;
                 Err(error)
@@ -368,6 +354,14 @@ fn take_greeting(board: &mut Board, greeting: &Greeting) {
         board.set_phone_status(status);
     }
     board.resync(&greeting.calls);
+}
+
+/// The key the login of `username` on the server at `base` is remembered under.
+fn login_target(base: &Url, username: &str) -> LoginTarget {
+    LoginTarget {
+        phone: format!("xivo {}", base.origin().ascii_serialization()),
+        user: username.to_owned(),
+    }
 }
 
 /// `host[:port]`, the port only when it is not the scheme's default.
@@ -535,10 +529,7 @@ impl Backend for Xivo {
     }
 
     fn rejection(&self) -> Option<PhoneError> {
-        self.rejected
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.login.rejection()
     }
 
     fn dnd(&self) -> Option<bool> {
@@ -546,10 +537,9 @@ impl Backend for Xivo {
     }
 
     fn set_secret(&self, secret: Secret) {
-        let known = self.memory.check(&self.login_target(), secret.expose());
+        let exposed = secret.expose().to_owned();
         *self.secret.write().unwrap_or_else(|p| p.into_inner()) = secret;
-        *self.rejected.lock().unwrap_or_else(|p| p.into_inner()) = known;
-        self.verified.store(false, Ordering::SeqCst);
+        self.login.new_login(&self.login_target(), &exposed);
         self.forget_token();
     }
 }

@@ -15,20 +15,16 @@
 use crate::address::parse_phone_url;
 use crate::credentials::Secret;
 use crate::error::PhoneError;
+use crate::login_latch::LoginLatch;
 use crate::rejections::{LoginTarget, RejectedLogins};
 use crate::tls::{pinned_tls_config, CertFingerprint, PinningVerifier};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 use url::Url;
 
 /// Answers larger than this are cut off: `phonecfg=get` is a few hundred bytes.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
-/// A little longer than the phone says, so the first try after a lock-out is not refused.
-const LOCK_MARGIN: Duration = Duration::from_secs(2);
-/// How long to wait out a lock-out whose length the phone did not say.
-const DEFAULT_LOCK: Duration = Duration::from_secs(5 * 60);
 
 /// What must be escaped in a value the phone splits at `;`, `&` and `=`, and decodes `+` in.
 /// `:` and `@` stay as they are: `ASW:<id>` and `1001@pbx` are written that way in the guides.
@@ -103,14 +99,6 @@ impl YealinkConfig {
     }
 }
 
-/// A latched refusal to send anything.
-#[derive(Clone, Debug)]
-struct Rejection {
-    error: PhoneError,
-    /// When a lock-out ends; `None` for a rejected password, which only a new one lifts.
-    until: Option<Instant>,
-}
-
 /// Talks to one Yealink. Cheap to share; all methods take `&self`.
 pub struct ActionUriClient {
     http: reqwest::Client,
@@ -118,15 +106,14 @@ pub struct ActionUriClient {
     host: String,
     username: String,
     password: RwLock<Secret>,
-    rejected: Mutex<Option<Rejection>>,
+    /// A rejected password (latched until a new one comes) or a lock-out (until it ends).
+    login: LoginLatch,
     /// Until the phone has accepted the password once, requests go one at a time: two at once
     /// with a wrong password would cost two of the phone's tries.
     auth_gate: tokio::sync::Mutex<()>,
-    verified: AtomicBool,
     tls: Option<Arc<PinningVerifier>>,
     connect_timeout: Duration,
     request_timeout: Duration,
-    rejections: Option<Arc<RejectedLogins>>,
 }
 
 impl std::fmt::Debug for ActionUriClient {
@@ -162,13 +149,11 @@ impl ActionUriClient {
             host,
             username: config.username,
             password: RwLock::new(config.password),
-            rejected: Mutex::new(None),
+            login: LoginLatch::new(),
             auth_gate: tokio::sync::Mutex::new(()),
-            verified: AtomicBool::new(false),
             tls,
             connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
-            rejections: None,
         })
     }
 
@@ -179,11 +164,8 @@ impl ActionUriClient {
         memory: Arc<RejectedLogins>,
     ) -> Result<Self, PhoneError> {
         let mut client = Self::new(config)?;
-        let known = memory.check(&client.login_target(), client.password().expose());
-        if let (Some(error), Ok(rejected)) = (known, client.rejected.get_mut()) {
-            *rejected = Some(Rejection { error, until: None });
-        }
-        client.rejections = Some(memory);
+        client.login =
+            LoginLatch::with_memory(memory, &client.login_target(), client.password().expose());
         Ok(client)
     }
 
@@ -199,37 +181,22 @@ impl ActionUriClient {
     /// A new password from the user: the only thing that lifts a rejection (unless this very
     /// password was rejected before, by this or another callpop).
     pub fn set_password(&self, password: Secret) {
-        let known = self
-            .rejections
-            .as_ref()
-            .and_then(|memory| memory.check(&self.login_target(), password.expose()));
+        let secret = password.expose().to_owned();
         if let Ok(mut p) = self.password.write() {
             *p = password;
         }
-        if let Ok(mut r) = self.rejected.lock() {
-            *r = known.map(|error| Rejection { error, until: None });
-        }
-        self.verified.store(false, Ordering::SeqCst);
+        self.login.new_login(&self.login_target(), &secret);
     }
 
     /// The refusal that blocks every request now, if any. A lock-out stops blocking once it
     /// has run out: then one request finds out whether the password is good.
     pub fn rejection(&self) -> Option<PhoneError> {
-        let mut rejected = self.rejected.lock().ok()?;
-        if rejected
-            .as_ref()
-            .is_some_and(|r| r.until.is_some_and(|until| Instant::now() >= until))
-        {
-            *rejected = None;
-        }
-        rejected.as_ref().map(|r| r.error.clone())
+        self.login.rejection()
     }
 
     /// How long a lock-out still lasts, when one blocks requests.
     pub fn locked_for(&self) -> Option<Duration> {
-        let rejected = self.rejected.lock().ok()?;
-        let until = rejected.as_ref()?.until?;
-        Some(until.saturating_duration_since(Instant::now()))
+        self.login.locked_for()
     }
 
     /// The pinned certificate, on HTTPS.
@@ -282,7 +249,7 @@ impl ActionUriClient {
     /// One request, with the login handling: refuses at once while a rejection stands,
     /// latches new ones, and remembers a password the phone accepted.
     async fn request(&self, query: &str, function: &str) -> Result<String, PhoneError> {
-        let _one_at_a_time = if self.verified.load(Ordering::SeqCst) {
+        let _one_at_a_time = if self.login.is_verified() {
             None
         } else {
             Some(self.auth_gate.lock().await)
@@ -295,26 +262,13 @@ impl ActionUriClient {
         let result = self.send(query, function, &password).await;
         match &result {
             Err(e @ PhoneError::PasscodeRejected { .. }) => {
-                if let Ok(mut r) = self.rejected.lock() {
-                    *r = Some(Rejection {
-                        error: e.clone(),
-                        until: None,
-                    });
-                }
-                if let Some(memory) = &self.rejections {
-                    memory.record(&self.login_target(), password.expose(), e);
-                }
+                self.login
+                    .rejected(&self.login_target(), password.expose(), e);
             }
             Err(PhoneError::LockedOut { .. }) => {}
             // The phone carried the request out: the password is good. (A 403 proves
             // nothing: the address check may come before the login.)
-            Ok(_) => {
-                if !self.verified.swap(true, Ordering::SeqCst) {
-                    if let Some(memory) = &self.rejections {
-                        memory.forget(&self.login_target());
-                    }
-                }
-            }
+            Ok(_) => self.login.accepted(|| self.login_target()),
             Err(_) => {}
         }
         result
@@ -367,12 +321,7 @@ impl ActionUriClient {
             minutes: wait
                 .map(|w| u32::try_from(w.as_secs().div_ceil(60).max(1)).unwrap_or(u32::MAX)),
         };
-        if let Ok(mut r) = self.rejected.lock() {
-            *r = Some(Rejection {
-                error: error.clone(),
-                until: Some(Instant::now() + wait.unwrap_or(DEFAULT_LOCK) + LOCK_MARGIN),
-            });
-        }
+        self.login.lock_out(error.clone(), wait);
         error
     }
 
@@ -520,6 +469,7 @@ fn root_cause(error: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn values_are_escaped_where_the_phone_would_split_or_decode_them() {
@@ -556,12 +506,9 @@ mod tests {
         assert!(client
             .locked_for()
             .is_some_and(|d| d > Duration::from_secs(60)));
-        if let Ok(mut r) = client.rejected.lock() {
-            *r = Some(Rejection {
-                error: locked,
-                until: Instant::now().checked_sub(Duration::from_millis(1)),
-            });
-        }
+        client
+            .login
+            .latch_until(locked, Instant::now().checked_sub(Duration::from_millis(1)));
         assert_eq!(client.rejection(), None);
         assert_eq!(client.locked_for(), None);
     }

@@ -6,14 +6,15 @@ use super::config::ClientConfig;
 use crate::backend::DialMethod;
 use crate::credentials::Credentials;
 use crate::error::PhoneError;
+use crate::login_latch::LoginLatch;
 use crate::model::Line;
 use crate::rejections::{LoginTarget, RejectedLogins};
 use crate::tls::{pinned_tls_config, CertFingerprint, PinningVerifier};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 use url::Url;
 
 /// Answers larger than this are cut off: a phone's JSON is a few kilobytes, and a hostile or
@@ -43,34 +44,19 @@ pub struct CtiClient {
     /// Set when the phone rejected the login or locked us out. While set, no request is sent:
     /// retrying a rejected passcode on our own would lock the phone for everyone. A lock-out
     /// ends by itself (someone else may have caused it); a rejection only with new credentials.
-    rejected: Mutex<Option<Rejection>>,
+    /// With a memory, shared with the app's other clients and other callpop processes, so no
+    /// client retries a login another saw rejected.
+    login: LoginLatch,
     /// Until the phone has accepted the current credentials once, requests go one at a time:
     /// two concurrent requests with a wrong passcode would cost two of the phone's five tries.
     auth_gate: tokio::sync::Mutex<()>,
-    credentials_verified: AtomicBool,
     /// Remembered once `api-make_call` proved absent from the firmware (HTTP 404), so each
     /// later dial goes straight to the keypad instead of paying a failed round trip first. A
     /// `false` answer is not remembered: it may only mean "not now".
     make_call_unavailable: AtomicBool,
     tls: Option<Arc<PinningVerifier>>,
     request_timeout: std::time::Duration,
-    /// Shared with the app's other clients and other callpop processes, so no client retries
-    /// a login another saw rejected.
-    rejections: Option<Arc<RejectedLogins>>,
 }
-
-/// A latched refusal to send anything.
-#[derive(Clone, Debug)]
-struct Rejection {
-    error: PhoneError,
-    /// When a lock-out ends; `None` for a rejected login, which only new credentials lift.
-    until: Option<Instant>,
-}
-
-/// A little longer than the phone says, so the first try after a lock-out is not refused.
-const LOCK_MARGIN: Duration = Duration::from_secs(2);
-/// How long to wait out a lock-out whose length the phone did not say.
-const DEFAULT_LOCK: Duration = Duration::from_secs(5 * 60);
 
 impl std::fmt::Debug for CtiClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -96,14 +82,11 @@ impl CtiClient {
     ) -> Result<Self, PhoneError> {
         let mut client = Self::new(config)?;
         let credentials = client.credentials();
-        let known = memory.check(
+        client.login = LoginLatch::with_memory(
+            memory,
             &client.login_target(&credentials),
             credentials.secret().expose(),
         );
-        if let (Some(error), Ok(rejected)) = (known, client.rejected.get_mut()) {
-            *rejected = Some(Rejection { error, until: None });
-        }
-        client.rejections = Some(memory);
         Ok(client)
     }
 
@@ -133,13 +116,11 @@ impl CtiClient {
             host,
             credentials: RwLock::new(config.credentials),
             sid: tokio::sync::Mutex::new(None),
-            rejected: Mutex::new(None),
+            login: LoginLatch::new(),
             auth_gate: tokio::sync::Mutex::new(()),
-            credentials_verified: AtomicBool::new(false),
             make_call_unavailable: AtomicBool::new(false),
             tls,
             request_timeout: config.request_timeout,
-            rejections: None,
         })
     }
 
@@ -151,19 +132,12 @@ impl CtiClient {
     /// New credentials from the user: the only thing that lifts a rejection (unless these
     /// very credentials were rejected before, by this or another callpop).
     pub fn set_credentials(&self, credentials: Credentials) {
-        let known = self.rejections.as_ref().and_then(|memory| {
-            memory.check(
-                &self.login_target(&credentials),
-                credentials.secret().expose(),
-            )
-        });
+        let target = self.login_target(&credentials);
+        let secret = credentials.secret().expose().to_owned();
         if let Ok(mut c) = self.credentials.write() {
             *c = credentials;
         }
-        if let Ok(mut r) = self.rejected.lock() {
-            *r = known.map(|error| Rejection { error, until: None });
-        }
-        self.credentials_verified.store(false, Ordering::SeqCst);
+        self.login.new_login(&target, &secret);
         if let Ok(mut sid) = self.sid.try_lock() {
             *sid = None;
         }
@@ -172,21 +146,12 @@ impl CtiClient {
     /// The rejection that currently blocks all requests, if any. A lock-out stops blocking
     /// once it has run out: then one request may find out whether the login is good.
     pub fn rejection(&self) -> Option<PhoneError> {
-        let mut rejected = self.rejected.lock().ok()?;
-        if rejected
-            .as_ref()
-            .is_some_and(|r| r.until.is_some_and(|until| Instant::now() >= until))
-        {
-            *rejected = None;
-        }
-        rejected.as_ref().map(|r| r.error.clone())
+        self.login.rejection()
     }
 
     /// How long a lock-out still lasts, when one blocks requests.
     pub fn locked_for(&self) -> Option<Duration> {
-        let rejected = self.rejected.lock().ok()?;
-        let until = rejected.as_ref()?.until?;
-        Some(until.saturating_duration_since(Instant::now()))
+        self.login.locked_for()
     }
 
     /// The key this client's login is remembered under.
@@ -394,7 +359,7 @@ impl CtiClient {
     /// One CTI call with login handling: refuses at once while a rejection stands, latches new
     /// rejections, and on session firmware logs in (again, once) as needed.
     async fn call(&self, function: &str, params: &[(&str, &str)]) -> Result<Answer, PhoneError> {
-        let _one_at_a_time = if self.credentials_verified.load(Ordering::SeqCst) {
+        let _one_at_a_time = if self.login.is_verified() {
             None
         } else {
             Some(self.auth_gate.lock().await)
@@ -406,39 +371,18 @@ impl CtiClient {
         let credentials = self.credentials();
         let result = self.call_with_login(function, params).await;
         match &result {
-            Err(e @ PhoneError::PasscodeRejected { .. }) => {
-                if let Ok(mut r) = self.rejected.lock() {
-                    *r = Some(Rejection {
-                        error: e.clone(),
-                        until: None,
-                    });
-                }
-                if let Some(memory) = &self.rejections {
-                    memory.record(
-                        &self.login_target(&credentials),
-                        credentials.secret().expose(),
-                        e,
-                    );
-                }
-            }
-            Err(e @ PhoneError::LockedOut { minutes }) => {
-                let lock = minutes
-                    .map(|m| Duration::from_secs(u64::from(m) * 60))
-                    .unwrap_or(DEFAULT_LOCK);
-                if let Ok(mut r) = self.rejected.lock() {
-                    *r = Some(Rejection {
-                        error: e.clone(),
-                        until: Some(Instant::now() + lock + LOCK_MARGIN),
-                    });
-                }
-            }
+            Err(e @ PhoneError::PasscodeRejected { .. }) => self.login.rejected(
+                &self.login_target(&credentials),
+                credentials.secret().expose(),
+                e,
+            ),
+            Err(e @ PhoneError::LockedOut { minutes }) => self.login.lock_out(
+                e.clone(),
+                minutes.map(|m| Duration::from_secs(u64::from(m) * 60)),
+            ),
             // The phone understood the request: the login is good.
             Ok(_) | Err(PhoneError::NotSupported { .. } | PhoneError::CommandRefused { .. }) => {
-                if !self.credentials_verified.swap(true, Ordering::SeqCst) {
-                    if let Some(memory) = &self.rejections {
-                        memory.forget(&self.login_target(&credentials));
-                    }
-                }
+                self.login.accepted(|| self.login_target(&credentials));
             }
             Err(_) => {}
         }
@@ -691,6 +635,7 @@ fn root_cause(error: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn a_lock_out_stops_blocking_once_it_has_run_out() {
@@ -701,31 +646,21 @@ mod tests {
         .expect("config");
         let client = CtiClient::new(config).expect("client");
         let locked = PhoneError::LockedOut { minutes: Some(5) };
-        if let Ok(mut r) = client.rejected.lock() {
-            *r = Some(Rejection {
-                error: locked.clone(),
-                until: Some(Instant::now() + Duration::from_secs(60)),
-            });
-        }
+        client.login.latch_until(
+            locked.clone(),
+            Some(Instant::now() + Duration::from_secs(60)),
+        );
         assert_eq!(client.rejection(), Some(locked.clone()));
-        if let Ok(mut r) = client.rejected.lock() {
-            *r = Some(Rejection {
-                error: locked,
-                until: Instant::now().checked_sub(Duration::from_millis(1)),
-            });
-        }
+        client
+            .login
+            .latch_until(locked, Instant::now().checked_sub(Duration::from_millis(1)));
         assert_eq!(client.rejection(), None);
         assert_eq!(client.locked_for(), None);
         // A rejected passcode, by contrast, blocks until new credentials come.
         let wrong = PhoneError::PasscodeRejected {
             tries_left: Some(2),
         };
-        if let Ok(mut r) = client.rejected.lock() {
-            *r = Some(Rejection {
-                error: wrong.clone(),
-                until: None,
-            });
-        }
+        client.login.latch_until(wrong.clone(), None);
         assert_eq!(client.rejection(), Some(wrong));
     }
 }
