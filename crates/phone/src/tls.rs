@@ -7,8 +7,11 @@
 //! accepts it, and from then on exactly that certificate is accepted. The handshake fails
 //! before any request is sent, so the passcode never reaches an unknown peer.
 
+use crate::error::PhoneError;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
+use rustls::crypto::{
+    verify_tls12_signature, verify_tls13_signature, CryptoProvider, WebPkiSupportedAlgorithms,
+};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use sha2::{Digest, Sha256};
@@ -68,7 +71,7 @@ impl FromStr for CertFingerprint {
 #[derive(Debug)]
 pub(crate) struct PinningVerifier {
     pin: Option<CertFingerprint>,
-    last_refused: Mutex<Option<CertFingerprint>>,
+    last_refused: LastRefused,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
@@ -77,12 +80,41 @@ impl PinningVerifier {
         self.pin
     }
 
+    /// When the last handshake failed over the certificate: the error that names the one
+    /// shown (and the one accepted before, when it changed), for `host`.
+    pub(crate) fn refusal(&self, host: &str) -> Option<PhoneError> {
+        let seen = self.last_refused.take()?;
+        let host = host.to_owned();
+        Some(match self.pin {
+            Some(expected) => PhoneError::CertificateChanged {
+                host,
+                expected: expected.to_string(),
+                actual: seen.to_string(),
+            },
+            None => PhoneError::CertificateUnknown {
+                host,
+                fingerprint: seen.to_string(),
+            },
+        })
+    }
+}
+
+/// The certificate a verifier refused last, kept so the refusal can be reported with its
+/// fingerprint (rustls' own error does not carry it).
+#[derive(Debug, Default)]
+pub(crate) struct LastRefused(Mutex<Option<CertFingerprint>>);
+
+impl LastRefused {
+    /// Remembers `seen` as the certificate refused last.
+    pub(crate) fn note(&self, seen: CertFingerprint) {
+        if let Ok(mut last) = self.0.lock() {
+            *last = Some(seen);
+        }
+    }
+
     /// The certificate most recently refused, cleared by reading it.
-    pub(crate) fn take_refused(&self) -> Option<CertFingerprint> {
-        self.last_refused
-            .lock()
-            .ok()
-            .and_then(|mut seen| seen.take())
+    pub(crate) fn take(&self) -> Option<CertFingerprint> {
+        self.0.lock().ok().and_then(|mut seen| seen.take())
     }
 }
 
@@ -101,9 +133,7 @@ impl ServerCertVerifier for PinningVerifier {
         if self.pin == Some(seen) {
             return Ok(ServerCertVerified::assertion());
         }
-        if let Ok(mut last) = self.last_refused.lock() {
-            *last = Some(seen);
-        }
+        self.last_refused.note(seen);
         Err(rustls::Error::General(
             "the phone's certificate is not the accepted one".into(),
         ))
@@ -139,16 +169,26 @@ pub(crate) fn pinned_tls_config(
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = Arc::new(PinningVerifier {
         pin,
-        last_refused: Mutex::new(None),
+        last_refused: LastRefused::default(),
         algorithms: provider.signature_verification_algorithms,
     });
+    let config = client_config(provider, verifier.clone())?;
+    Ok((config, verifier))
+}
+
+/// A rustls configuration (ring, safe protocol versions, HTTP/1.1) in which `verifier` alone
+/// decides which certificate to accept.
+pub(crate) fn client_config(
+    provider: Arc<CryptoProvider>,
+    verifier: Arc<dyn ServerCertVerifier>,
+) -> Result<rustls::ClientConfig, rustls::Error> {
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .dangerous()
-        .with_custom_certificate_verifier(verifier.clone())
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok((config, verifier))
+    Ok(config)
 }
 
 #[cfg(test)]

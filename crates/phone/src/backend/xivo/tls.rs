@@ -12,11 +12,11 @@
 //! The same configuration serves the login request and the websocket.
 
 use crate::error::PhoneError;
-use crate::tls::{pinned_tls_config, CertFingerprint, PinningVerifier};
+use crate::tls::{client_config, pinned_tls_config, CertFingerprint, LastRefused, PinningVerifier};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The rustls configuration for one server, and what it refused last.
 #[derive(Clone, Debug)]
@@ -46,16 +46,10 @@ impl Trust {
                 let provider = Arc::new(rustls::crypto::ring::default_provider());
                 let verifier = Arc::new(SystemVerifier {
                     inner: rustls_platform_verifier::Verifier::new(provider.clone())?,
-                    last_refused: Mutex::new(None),
+                    last_refused: LastRefused::default(),
                 });
-                let mut config = rustls::ClientConfig::builder_with_provider(provider)
-                    .with_safe_default_protocol_versions()?
-                    .dangerous()
-                    .with_custom_certificate_verifier(verifier.clone())
-                    .with_no_client_auth();
-                config.alpn_protocols = vec![b"http/1.1".to_vec()];
                 Ok(Self {
-                    config: Arc::new(config),
+                    config: Arc::new(client_config(provider, verifier.clone())?),
                     judge: Judge::System(verifier),
                 })
             }
@@ -78,30 +72,12 @@ impl Trust {
 
     /// When the last handshake failed over the certificate: the error that says which one.
     pub(crate) fn refusal(&self, host: &str) -> Option<PhoneError> {
-        let host = host.to_owned();
         match &self.judge {
-            Judge::Pinned(verifier) => {
-                let seen = verifier.take_refused()?;
-                Some(match verifier.pin() {
-                    Some(expected) => PhoneError::CertificateChanged {
-                        host,
-                        expected: expected.to_string(),
-                        actual: seen.to_string(),
-                    },
-                    None => PhoneError::CertificateUnknown {
-                        host,
-                        fingerprint: seen.to_string(),
-                    },
-                })
-            }
+            Judge::Pinned(verifier) => verifier.refusal(host),
             Judge::System(verifier) => {
-                let seen = verifier
-                    .last_refused
-                    .lock()
-                    .ok()
-                    .and_then(|mut seen| seen.take())?;
+                let seen = verifier.last_refused.take()?;
                 Some(PhoneError::CertificateUnknown {
-                    host,
+                    host: host.to_owned(),
                     fingerprint: seen.to_string(),
                 })
             }
@@ -113,7 +89,7 @@ impl Trust {
 #[derive(Debug)]
 struct SystemVerifier {
     inner: rustls_platform_verifier::Verifier,
-    last_refused: Mutex<Option<CertFingerprint>>,
+    last_refused: LastRefused,
 }
 
 impl ServerCertVerifier for SystemVerifier {
@@ -133,9 +109,8 @@ impl ServerCertVerifier for SystemVerifier {
             now,
         );
         if verdict.is_err() {
-            if let Ok(mut last) = self.last_refused.lock() {
-                *last = Some(CertFingerprint::of(end_entity.as_ref()));
-            }
+            self.last_refused
+                .note(CertFingerprint::of(end_entity.as_ref()));
         }
         verdict
     }

@@ -537,22 +537,10 @@ impl CtiClient {
     }
 
     fn transport_error(&self, error: reqwest::Error) -> PhoneError {
-        let host = self.host.clone();
-        if let Some(verifier) = &self.tls {
-            if let Some(seen) = verifier.take_refused() {
-                return match verifier.pin() {
-                    Some(expected) => PhoneError::CertificateChanged {
-                        host,
-                        expected: expected.to_string(),
-                        actual: seen.to_string(),
-                    },
-                    None => PhoneError::CertificateUnknown {
-                        host,
-                        fingerprint: seen.to_string(),
-                    },
-                };
-            }
+        if let Some(refused) = self.tls.as_ref().and_then(|v| v.refusal(&self.host)) {
+            return refused;
         }
+        let host = self.host.clone();
         if error.is_timeout() {
             return PhoneError::Timeout {
                 host,
