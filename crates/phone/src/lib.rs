@@ -12,6 +12,7 @@ pub mod connect;
 pub mod credentials;
 pub mod crm;
 pub mod error;
+mod http_client;
 mod login_latch;
 pub mod model;
 pub mod number;

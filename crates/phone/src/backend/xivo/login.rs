@@ -12,6 +12,7 @@
 
 use super::tls::Trust;
 use crate::error::{excerpt, PhoneError};
+use crate::http_client::{innermost_cause, read_limited};
 use serde_json::Value;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -81,7 +82,7 @@ pub(crate) async fn log_in(
         Err(error) => return Err(transport_error(request, &error, password)),
     };
     let status = response.status().as_u16();
-    let text = read_limited(response)
+    let text = read_limited(response, MAX_ANSWER_BYTES)
         .await
         .map_err(|error| transport_error(request, &error, password))?;
     let answer: Option<Value> = serde_json::from_str(&text).ok();
@@ -167,18 +168,6 @@ fn scrub_token(text: &str, answer: &Option<Value>) -> String {
     }
 }
 
-async fn read_limited(mut response: reqwest::Response) -> Result<String, reqwest::Error> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        let room = MAX_ANSWER_BYTES.saturating_sub(bytes.len());
-        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if room <= chunk.len() {
-            break;
-        }
-    }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
 /// A failed request in words, without the URL, and never with the password.
 fn transport_error(
     request: &LoginRequest<'_>,
@@ -195,11 +184,7 @@ fn transport_error(
             after: request.timeout,
         };
     }
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    let mut reason = cause.to_string();
+    let mut reason = innermost_cause(error);
     if reason.contains("://") {
         reason = "the connection failed".to_owned();
     }

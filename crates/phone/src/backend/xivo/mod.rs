@@ -165,13 +165,8 @@ impl Xivo {
         } else {
             Trust::refuse_all().map_err(tls_setup)?
         };
-        let http = reqwest::Client::builder()
-            .connect_timeout(timing.connect_timeout)
-            .timeout(timing.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            // The websocket goes straight to the server; the login takes the same way.
-            .no_proxy()
-            .user_agent(concat!("callpop/", env!("CARGO_PKG_VERSION")))
+        // The websocket goes straight to the server; the login takes the same way.
+        let http = crate::http_client::builder(timing.connect_timeout, timing.request_timeout)
             .tls_backend_preconfigured((*trust.config()).clone())
             .build()
             .map_err(|e| PhoneError::BadAddress(host.clone(), e.without_url().to_string()))?;

@@ -15,9 +15,10 @@
 use crate::address::parse_phone_url;
 use crate::credentials::Secret;
 use crate::error::PhoneError;
+use crate::http_client::{pinned_client, read_limited, root_cause};
 use crate::login_latch::LoginLatch;
 use crate::rejections::{LoginTarget, RejectedLogins};
-use crate::tls::{pinned_tls_config, CertFingerprint, PinningVerifier};
+use crate::tls::{CertFingerprint, PinningVerifier};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -128,21 +129,13 @@ impl std::fmt::Debug for ActionUriClient {
 impl ActionUriClient {
     pub fn new(config: YealinkConfig) -> Result<Self, PhoneError> {
         let host = config.host_label();
-        let (rustls_config, verifier) = pinned_tls_config(config.pinned_cert)
-            .map_err(|e| PhoneError::BadAddress(host.clone(), format!("TLS setup: {e}")))?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .pool_max_idle_per_host(2)
-            .redirect(reqwest::redirect::Policy::none())
-            // Never through a proxy from the environment: the login travels with every
-            // request, and a desk phone is on the local network anyway.
-            .no_proxy()
-            .user_agent(concat!("callpop/", env!("CARGO_PKG_VERSION")))
-            .tls_backend_preconfigured(rustls_config)
-            .build()
-            .map_err(|e| PhoneError::BadAddress(host.clone(), e.without_url().to_string()))?;
-        let tls = (config.url.scheme() == "https").then_some(verifier);
+        let (http, tls) = pinned_client(
+            &config.url,
+            &host,
+            config.pinned_cert,
+            config.connect_timeout,
+            config.request_timeout,
+        )?;
         Ok(Self {
             http,
             base: config.url,
@@ -291,7 +284,9 @@ impl ActionUriClient {
             .await
             .map_err(|e| self.transport_error(&e))?;
         let status = response.status().as_u16();
-        let body = self.read_limited(response).await?;
+        let body = read_limited(response, MAX_ANSWER_BYTES)
+            .await
+            .map_err(|e| self.transport_error(&e))?;
         match status {
             200..=299 => Ok(body),
             401 | 403 if mentions_lock(&body) => Err(self.latch_lock(&body)),
@@ -323,22 +318,6 @@ impl ActionUriClient {
         };
         self.login.lock_out(error.clone(), wait);
         error
-    }
-
-    async fn read_limited(&self, mut response: reqwest::Response) -> Result<String, PhoneError> {
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| self.transport_error(&e))?
-        {
-            let room = MAX_ANSWER_BYTES.saturating_sub(bytes.len());
-            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if room <= chunk.len() {
-                break;
-            }
-        }
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     fn transport_error(&self, error: &reqwest::Error) -> PhoneError {
@@ -436,22 +415,6 @@ fn lock_length(body: &str) -> Option<Duration> {
             None
         }
     })
-}
-
-/// The innermost cause ("Connection refused (os error 111)"), never a URL.
-fn root_cause(error: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    let text = cause.to_string();
-    if text.contains("http://") || text.contains("https://") {
-        return "the connection failed".to_owned();
-    }
-    if text.contains("connection closed before message completed") {
-        return "the phone closed the connection without answering".to_owned();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -6,10 +6,11 @@ use super::config::ClientConfig;
 use crate::backend::DialMethod;
 use crate::credentials::Credentials;
 use crate::error::PhoneError;
+use crate::http_client::{pinned_client, read_limited, root_cause};
 use crate::login_latch::LoginLatch;
 use crate::model::Line;
 use crate::rejections::{LoginTarget, RejectedLogins};
-use crate::tls::{pinned_tls_config, CertFingerprint, PinningVerifier};
+use crate::tls::{CertFingerprint, PinningVerifier};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -92,24 +93,13 @@ impl CtiClient {
 
     pub fn new(config: ClientConfig) -> Result<Self, PhoneError> {
         let host = config.host_label();
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .pool_max_idle_per_host(2)
-            .redirect(reqwest::redirect::Policy::none())
-            // Never through an HTTP(S)_PROXY from the environment: the passcode travels in the
-            // URL, and a desk phone is on the local network anyway.
-            .no_proxy()
-            .user_agent(concat!("callpop/", env!("CARGO_PKG_VERSION")));
-        // reqwest is built without a default TLS provider: every client gets the pinning
-        // configuration (on plain HTTP it is simply never used).
-        let (rustls_config, verifier) = pinned_tls_config(config.pinned_cert)
-            .map_err(|e| PhoneError::BadAddress(host.clone(), format!("TLS setup: {e}")))?;
-        builder = builder.tls_backend_preconfigured(rustls_config);
-        let tls = (config.url.scheme() == "https").then_some(verifier);
-        let http = builder
-            .build()
-            .map_err(|e| PhoneError::BadAddress(host.clone(), e.without_url().to_string()))?;
+        let (http, tls) = pinned_client(
+            &config.url,
+            &host,
+            config.pinned_cert,
+            config.connect_timeout,
+            config.request_timeout,
+        )?;
         Ok(Self {
             http,
             base: config.url,
@@ -516,24 +506,10 @@ impl CtiClient {
         }
         let response = request.send().await.map_err(|e| self.transport_error(e))?;
         let status = response.status().as_u16();
-        let text = self.read_limited(response).await?;
-        Ok((status, text))
-    }
-
-    async fn read_limited(&self, mut response: reqwest::Response) -> Result<String, PhoneError> {
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
+        let text = read_limited(response, MAX_ANSWER_BYTES)
             .await
-            .map_err(|e| self.transport_error(e))?
-        {
-            let room = MAX_ANSWER_BYTES.saturating_sub(bytes.len());
-            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if room <= chunk.len() {
-                break;
-            }
-        }
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|e| self.transport_error(e))?;
+        Ok((status, text))
     }
 
     fn transport_error(&self, error: reqwest::Error) -> PhoneError {
@@ -598,26 +574,6 @@ fn operation_words(op: PhoneOperation) -> &'static str {
 
 fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
-}
-
-/// The innermost cause, which is the useful part ("Connection refused (os error 111)"); the
-/// outer layers only say "error sending request for url (...)", with the URL.
-fn root_cause(error: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    let text = cause.to_string();
-    if text.contains("http://") || text.contains("https://") || text.contains("passcode") {
-        // Should never happen for a root cause, but a URL must never leak.
-        return "the connection failed".to_owned();
-    }
-    match text.as_str() {
-        t if t.contains("connection closed before message completed") => {
-            "the phone closed the connection without answering".to_owned()
-        }
-        _ => text,
-    }
 }
 
 #[cfg(test)]
