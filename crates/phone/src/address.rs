@@ -45,6 +45,16 @@ pub fn parse_phone_url(address: &str) -> Result<Url, PhoneError> {
     Ok(base)
 }
 
+/// `host[:port]` of a URL [`parse_phone_url`] accepted, for messages and labels: the port
+/// only when it is not the scheme's default.
+pub(crate) fn host_label(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("?");
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
 /// The address as typed, minus what may hold a password: anything after `?` or `#`, and a
 /// `user:password@` before the host.
 pub(crate) fn shown_address(address: &str) -> String {

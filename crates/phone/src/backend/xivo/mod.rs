@@ -140,7 +140,7 @@ impl Xivo {
         timing: XivoTiming,
     ) -> Result<Self, PhoneError> {
         let base = crate::address::parse_phone_url(&settings.url)?;
-        let host = host_label(&base);
+        let host = crate::address::host_label(&base);
         let username = settings.username.trim().to_owned();
         if username.is_empty() || username.chars().any(char::is_control) {
             return Err(PhoneError::BadAddress(
@@ -356,15 +356,6 @@ fn login_target(base: &Url, username: &str) -> LoginTarget {
     LoginTarget {
         phone: format!("xivo {}", base.origin().ascii_serialization()),
         user: username.to_owned(),
-    }
-}
-
-/// `host[:port]`, the port only when it is not the scheme's default.
-fn host_label(url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default();
-    match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
     }
 }
 

@@ -92,11 +92,7 @@ impl YealinkConfig {
     }
 
     fn host_label(&self) -> String {
-        let host = self.url.host_str().unwrap_or("?");
-        match self.url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        }
+        crate::address::host_label(&self.url)
     }
 }
 

@@ -46,10 +46,6 @@ impl ClientConfig {
 
     /// `host[:port]`, for messages.
     pub(crate) fn host_label(&self) -> String {
-        let host = self.url.host_str().unwrap_or("?");
-        match self.url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        }
+        crate::address::host_label(&self.url)
     }
 }
