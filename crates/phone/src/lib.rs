@@ -16,6 +16,7 @@ mod http_client;
 mod login_latch;
 pub mod model;
 pub mod number;
+mod private_files;
 pub mod push;
 pub mod rejections;
 pub mod session;
