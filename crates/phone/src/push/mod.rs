@@ -142,6 +142,16 @@ pub async fn lines_for(
     token: &str,
     phone_url: &str,
 ) -> Result<Vec<PushLine>, PushError> {
+    let pc = listener_address_for(listen, phone_url).await?;
+    Ok(push_lines(pc, token))
+}
+
+/// Where the phone at `phone_url` reaches a listener on `listen`, as its Action URLs must
+/// name it (see [`lines_for`]).
+pub(crate) async fn listener_address_for(
+    listen: SocketAddr,
+    phone_url: &str,
+) -> Result<SocketAddr, PushError> {
     let pc = if listen.ip().is_unspecified() {
         let phone = phone_addresses(phone_url).await?[0];
         pc_address_for(phone).map_err(|e| PushError::NoRoute {
@@ -151,7 +161,7 @@ pub async fn lines_for(
     } else {
         listen.ip()
     };
-    Ok(push_lines(SocketAddr::new(pc, listen.port()), token))
+    Ok(SocketAddr::new(pc, listen.port()))
 }
 
 /// Waits up to `within` for the next valid push from the phone `route` (the user calls the desk phone, or lifts the

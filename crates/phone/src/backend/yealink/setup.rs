@@ -82,24 +82,15 @@ pub fn action_url_lines(pc: SocketAddr, token: &str) -> Vec<YealinkActionUrl> {
         .collect()
 }
 
-/// The Action URLs for a listener on `listen` (its address once bound): the port from
-/// `listen`, and the address the phone reaches this computer at (the listen address when it
-/// is a specific one, else this computer's address on the route to `phone_url`).
+/// The Action URLs for a listener on `listen` (its address once bound), at the address the
+/// phone at `phone_url` reaches this computer at (see [`crate::push::lines_for`]).
 pub async fn action_urls_for(
     listen: SocketAddr,
     token: &str,
     phone_url: &str,
 ) -> Result<Vec<YealinkActionUrl>, PushError> {
-    let pc = if listen.ip().is_unspecified() {
-        let phone = crate::push::phone_addresses(phone_url).await?[0];
-        crate::push::pc_address_for(phone).map_err(|e| PushError::NoRoute {
-            phone,
-            reason: e.to_string(),
-        })?
-    } else {
-        listen.ip()
-    };
-    Ok(action_url_lines(SocketAddr::new(pc, listen.port()), token))
+    let pc = crate::push::listener_address_for(listen, phone_url).await?;
+    Ok(action_url_lines(pc, token))
 }
 
 #[cfg(test)]
