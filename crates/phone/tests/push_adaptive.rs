@@ -3,18 +3,17 @@
 //! listener cannot run.
 
 use callpop_phone::backend::grandstream::{ClientConfig, CtiClient, Grandstream};
-use callpop_phone::push::{push_lines, Limits, ListenerConfig, PushListener, PushRoute};
-use callpop_phone::tracker::{CallEvent, CallEventKind};
-use callpop_phone::{Connection, Credentials, PhoneState, PushState, PushTiming, Secret, Session};
+mod support;
+
+use callpop_phone::push::{push_lines, PushListener};
+use callpop_phone::tracker::CallEventKind;
+use callpop_phone::{Connection, Credentials, PushState, PushTiming, Secret, Session};
 use callpop_phone_sim::{PhoneSim, PushEvent, RequestKind, SimAuth, SimConfig};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
-use tokio::sync::broadcast;
-use tokio::time::timeout;
+use support::{next_within, until, ROUTE};
 
 const PASSCODE: &str = "adaptpass";
-/// The push route of the one phone in these tests.
-const ROUTE: &str = "phone";
 const TOKEN: &str = "adaptiveTOKENadaptiveTOKEN";
 const FAST: Duration = Duration::from_millis(100);
 const TIMING: PushTiming = PushTiming {
@@ -33,17 +32,7 @@ async fn sim() -> PhoneSim {
 }
 
 async fn listener() -> PushListener {
-    PushListener::bind(ListenerConfig {
-        listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        routes: vec![PushRoute {
-            id: ROUTE.into(),
-            token: TOKEN.into(),
-            phone: vec![Ipv4Addr::LOCALHOST.into()],
-        }],
-        limits: Limits::default(),
-    })
-    .await
-    .expect("listener")
+    support::loopback_listener(TOKEN).await
 }
 
 fn set_urls(sim: &PhoneSim, listener: Option<&PushListener>) {
@@ -67,32 +56,6 @@ fn phone(sim: &PhoneSim) -> Session {
     );
     phone.set_push_timing(TIMING);
     phone
-}
-
-async fn until(
-    phone: &Session,
-    within: Duration,
-    what: impl Fn(&PhoneState) -> bool,
-) -> PhoneState {
-    let mut state = phone.state();
-    timeout(within, async {
-        loop {
-            let now = state.borrow_and_update().clone();
-            if what(&now) {
-                return now;
-            }
-            state.changed().await.expect("poller alive");
-        }
-    })
-    .await
-    .expect("state reached in time")
-}
-
-async fn next(rx: &mut broadcast::Receiver<CallEvent>, within: Duration) -> CallEvent {
-    timeout(within, rx.recv())
-        .await
-        .expect("an event in time")
-        .expect("open")
 }
 
 /// Line-status reads the phone gets during `window`.
@@ -133,7 +96,9 @@ async fn waiting_then_healthy_then_silent_then_healthy_again() {
     // A call with pushes: healthy; fast during the call, rare once it is over.
     sim.ring(Some(1), "203", "").expect("ring");
     assert_eq!(
-        next(&mut events, Duration::from_millis(500)).await.event,
+        next_within(&mut events, Duration::from_millis(500))
+            .await
+            .event,
         CallEventKind::Ringing
     );
     let s = phone.current();
@@ -143,7 +108,9 @@ async fn waiting_then_healthy_then_silent_then_healthy_again() {
     );
     sim.remote_hangup(1).expect("hang up");
     assert_eq!(
-        next(&mut events, Duration::from_millis(500)).await.event,
+        next_within(&mut events, Duration::from_millis(500))
+            .await
+            .event,
         CallEventKind::Missed
     );
     let s = until(&phone, Duration::from_secs(1), |s| {
@@ -159,7 +126,7 @@ async fn waiting_then_healthy_then_silent_then_healthy_again() {
     set_urls(&sim, None);
     sim.ring(Some(2), "204", "").expect("ring");
     assert_eq!(
-        next(&mut events, Duration::from_secs(2)).await.event,
+        next_within(&mut events, Duration::from_secs(2)).await.event,
         CallEventKind::Ringing
     );
     let s = until(&phone, Duration::from_secs(1), |s| {
@@ -177,7 +144,9 @@ async fn waiting_then_healthy_then_silent_then_healthy_again() {
     set_urls(&sim, Some(&listener));
     sim.remote_hangup(2).expect("hang up");
     assert_eq!(
-        next(&mut events, Duration::from_millis(500)).await.event,
+        next_within(&mut events, Duration::from_millis(500))
+            .await
+            .event,
         CallEventKind::Missed
     );
     until(&phone, Duration::from_secs(1), |s| {

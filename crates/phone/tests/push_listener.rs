@@ -2,38 +2,27 @@
 //! placeholders) through the Action URLs callpop generates, and hostile input refused cheaply
 //! without ever reaching a subscriber.
 
+mod support;
+
 use callpop_phone::model::{Direction, HintKind};
-use callpop_phone::push::{
-    self, push_lines, Limits, ListenerConfig, PushListener, PushRoute, ReceivedPush,
-};
+use callpop_phone::push::{self, Limits, ListenerConfig, PushListener, PushRoute, ReceivedPush};
 use callpop_phone::settings::{
     GrandstreamSettings, PhoneId, PhoneProfile, PhoneSystem, PushSettings,
 };
-use callpop_phone_sim::{PhoneSim, PushEvent, PushOutcome, SimConfig};
+use callpop_phone_sim::{PhoneSim, PushOutcome, SimConfig};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
+use support::ROUTE;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::broadcast;
 use tokio::time::timeout;
 
 const TOKEN: &str = "listenerTOKEN0123456789abcdef";
-/// The push route of the one phone in these tests.
-const ROUTE: &str = "phone";
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
 async fn listener(phone: IpAddr, limits: Limits) -> PushListener {
-    PushListener::bind(ListenerConfig {
-        listen: SocketAddr::new(LOOPBACK, 0),
-        routes: vec![PushRoute {
-            id: ROUTE.into(),
-            token: TOKEN.into(),
-            phone: vec![phone],
-        }],
-        limits,
-    })
-    .await
-    .expect("listener")
+    support::listener(TOKEN, phone, limits).await
 }
 
 /// Sends raw bytes and returns what came back (empty when the listener just closed).
@@ -73,10 +62,7 @@ async fn the_simulated_phones_real_pushes_arrive_parsed() {
     .await
     .expect("sim");
     let listener = listener(LOOPBACK, Limits::default()).await;
-    for line in push_lines(listener.local_addr(), TOKEN) {
-        let event: PushEvent = line.kind.as_str().parse().expect("a sim event");
-        sim.set_action_url(event, Some(line.url));
-    }
+    support::aim_pushes(&sim, listener.local_addr(), TOKEN);
     let mut rx = listener.subscribe();
 
     // Unencoded: a raw space in the number and the name, a leading +, UTF-8.

@@ -4,18 +4,18 @@
 
 use callpop_phone::backend::grandstream::{ClientConfig, CtiClient, Grandstream};
 use callpop_phone::model::Direction;
-use callpop_phone::push::{push_lines, Limits, ListenerConfig, PushListener, PushRoute};
+mod support;
+
+use callpop_phone::push::PushListener;
 use callpop_phone::tracker::{CallEvent, CallEventKind};
-use callpop_phone::{Action, Connection, Credentials, PushState, PushTiming, Secret, Session};
+use callpop_phone::{Action, Credentials, PushState, PushTiming, Secret, Session};
 use callpop_phone_sim::{PhoneSim, PushEvent, SimAuth, SimConfig};
-use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
+use support::{aim_pushes, collect, kinds, loopback_listener, online_and_waiting, ROUTE};
 use tokio::sync::broadcast;
 use tokio::time::timeout;
 
 const PASSCODE: &str = "truthpass";
-/// The push route of the one phone in these tests.
-const ROUTE: &str = "phone";
 const TOKEN: &str = "oneTRUTHoneTRUTHoneTRUTH1";
 
 struct Rig {
@@ -35,21 +35,8 @@ async fn rig(interval: Duration, push_delay: Duration) -> Rig {
     })
     .await
     .expect("sim");
-    let listener = PushListener::bind(ListenerConfig {
-        listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        routes: vec![PushRoute {
-            id: ROUTE.into(),
-            token: TOKEN.into(),
-            phone: vec![Ipv4Addr::LOCALHOST.into()],
-        }],
-        limits: Limits::default(),
-    })
-    .await
-    .expect("listener");
-    for line in push_lines(listener.local_addr(), TOKEN) {
-        let event: PushEvent = line.kind.as_str().parse().expect("event");
-        sim.set_action_url(event, Some(line.url));
-    }
+    let listener = loopback_listener(TOKEN).await;
+    aim_pushes(&sim, listener.local_addr(), TOKEN);
     let config = ClientConfig::new(&sim.url(), Credentials::Passcode(Secret::new(PASSCODE)))
         .expect("config")
         .with_timeouts(Duration::from_millis(300), Duration::from_millis(500));
@@ -60,37 +47,13 @@ async fn rig(interval: Duration, push_delay: Duration) -> Rig {
     );
     phone.attach_push(&listener, ROUTE);
     let events = phone.subscribe();
-    let mut state = phone.state();
-    timeout(Duration::from_secs(2), async {
-        loop {
-            let s = state.borrow_and_update().clone();
-            if s.connection == Connection::Online && s.push.state == PushState::Waiting {
-                return;
-            }
-            state.changed().await.expect("poller alive");
-        }
-    })
-    .await
-    .expect("online and waiting for pushes");
+    online_and_waiting(&phone, Duration::from_secs(2)).await;
     Rig {
         sim,
         phone,
         events,
         _listener: listener,
     }
-}
-
-/// Every event until `quiet` passes without one.
-async fn collect(rx: &mut broadcast::Receiver<CallEvent>, quiet: Duration) -> Vec<CallEvent> {
-    let mut out = Vec::new();
-    while let Ok(Ok(event)) = timeout(quiet, rx.recv()).await {
-        out.push(event);
-    }
-    out
-}
-
-fn kinds(events: &[CallEvent]) -> Vec<CallEventKind> {
-    events.iter().map(|e| e.event).collect()
 }
 
 #[tokio::test]

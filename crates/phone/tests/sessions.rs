@@ -1,12 +1,14 @@
 //! Several phones as one set: one bus of stamped events, restarts that keep calls, removals
 //! that end them, one push listener that tells the phones apart.
 
+mod support;
+
 use callpop_phone::settings::{
     GrandstreamSettings, PhoneId, PhoneProfile, PhoneSystem, PushSettings,
 };
 use callpop_phone::tracker::{CallEventKind, Outcome};
 use callpop_phone::{Connection, PhoneEvent, PushState, RejectedLogins, Secret, Sessions};
-use callpop_phone_sim::{PhoneSim, PushEvent, SimAuth, SimConfig};
+use callpop_phone_sim::{PhoneSim, SimAuth, SimConfig};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -173,10 +175,7 @@ async fn one_listener_routes_each_phones_pushes_to_it() {
         (&a, "deskdeskdeskdeskdeskdeskdesk0001"),
         (&b, "receptionreceptionreception00002"),
     ] {
-        for line in callpop_phone::push::push_lines(addr, token) {
-            let event: PushEvent = line.kind.as_str().parse().expect("event");
-            sim.set_action_url(event, Some(line.url));
-        }
+        support::aim_pushes(sim, addr, token);
     }
     online(&sessions, "desk").await;
     online(&sessions, "reception").await;

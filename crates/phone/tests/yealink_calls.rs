@@ -3,21 +3,22 @@
 //! through the same path as the app (raw pushes on TCP, the listener's parser, the session's
 //! one tracker) and commands reach the phone as real Action URI requests.
 
+mod support;
+
 use callpop_phone::backend::yealink::{action_url_lines, ActionUriClient, Yealink, YealinkConfig};
-use callpop_phone::push::{Limits, ListenerConfig, PushListener, PushRoute};
+use callpop_phone::push::PushListener;
 use callpop_phone::tracker::{CallEvent, CallEventKind, CallId};
-use callpop_phone::{Action, Connection, Outcome, PushState, Secret, Session};
+use callpop_phone::{Action, Outcome, PushState, Secret, Session};
 use callpop_phone_sim::yealink::{
     YealinkCallState, YealinkEvent, YealinkKey, YealinkSim, YealinkSimConfig,
 };
 use std::collections::BTreeMap;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
+use support::{collect, kinds, loopback_listener, next, online_and_waiting, ROUTE};
 use tokio::sync::broadcast;
 use tokio::time::timeout;
 
-const ROUTE: &str = "phone";
 const TOKEN: &str = "yealinkTOKENyealinkTOKEN1";
 
 struct Rig {
@@ -36,17 +37,7 @@ async fn rig(outgoing_uri: &str) -> Rig {
     })
     .await
     .expect("sim");
-    let listener = PushListener::bind(ListenerConfig {
-        listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        routes: vec![PushRoute {
-            id: ROUTE.into(),
-            token: TOKEN.into(),
-            phone: vec![Ipv4Addr::LOCALHOST.into()],
-        }],
-        limits: Limits::default(),
-    })
-    .await
-    .expect("listener");
+    let listener = loopback_listener(TOKEN).await;
     for line in action_url_lines(listener.local_addr(), TOKEN) {
         let event: YealinkEvent = line.parameter.parse().expect("a Yealink event");
         sim.set_action_url(event, Some(line.url));
@@ -59,44 +50,13 @@ async fn rig(outgoing_uri: &str) -> Rig {
     let session = Session::start(Arc::new(backend), Duration::from_secs(10), None);
     session.attach_push(&listener, ROUTE);
     let events = session.subscribe();
-    let mut state = session.state();
-    timeout(Duration::from_secs(3), async {
-        loop {
-            let s = state.borrow_and_update().clone();
-            if s.connection == Connection::Online && s.push.state == PushState::Waiting {
-                return;
-            }
-            state.changed().await.expect("session alive");
-        }
-    })
-    .await
-    .expect("online and waiting for pushes");
+    online_and_waiting(&session, Duration::from_secs(3)).await;
     Rig {
         sim,
         session,
         events,
         _listener: listener,
     }
-}
-
-async fn next(rx: &mut broadcast::Receiver<CallEvent>) -> CallEvent {
-    timeout(Duration::from_secs(3), rx.recv())
-        .await
-        .expect("an event in time")
-        .expect("session alive")
-}
-
-/// Every event until `quiet` passes without one.
-async fn collect(rx: &mut broadcast::Receiver<CallEvent>, quiet: Duration) -> Vec<CallEvent> {
-    let mut out = Vec::new();
-    while let Ok(Ok(event)) = timeout(quiet, rx.recv()).await {
-        out.push(event);
-    }
-    out
-}
-
-fn kinds(events: &[CallEvent]) -> Vec<CallEventKind> {
-    events.iter().map(|e| e.event).collect()
 }
 
 /// The keys callpop sent, in order.
