@@ -12,16 +12,9 @@ use tokio::time::timeout;
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
-/// A plain HTTP client. reqwest is built without a crypto provider, so one is installed for
-/// the process first (it is never used on plain HTTP).
-fn client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
-}
+mod support;
+
+use support::plain_client as client;
 
 /// `GET {sim}/servlet?{query}` with Basic auth `login`; status and body.
 async fn get(sim: &YealinkSim, query: &str, login: Option<(&str, &str)>) -> (u16, String) {

@@ -14,14 +14,9 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::time::timeout;
 
-fn client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
-}
+mod support;
+
+use support::plain_client as client;
 
 async fn sim() -> YealinkSim {
     YealinkSim::start(YealinkSimConfig {

@@ -6,11 +6,7 @@ use serde_json::Value;
 
 use super::client::{fast_config, start, Client};
 
-/// A plain-HTTP client; reqwest is built without a default TLS provider in this workspace.
-fn http() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::new()
-}
+use crate::support::plain_client as http;
 
 async fn get(sim: &AmiSim, path: &str) -> (StatusCode, Value) {
     let url = format!("{}{path}", sim.control_url().expect("control API"));

@@ -9,3 +9,5 @@ mod faults;
 mod fidelity;
 mod login;
 mod scenarios;
+#[path = "../support/mod.rs"]
+mod support;

@@ -133,24 +133,7 @@ pub fn client() -> reqwest::Client {
     pinned_client("none").0
 }
 
-/// `url?k=v&...` with every name and value percent-encoded (`#` → `%23`, space → `%20`).
-pub fn with_query(url: &str, query: &[(&str, &str)]) -> String {
-    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    if query.is_empty() {
-        return url.to_owned();
-    }
-    let pairs: Vec<String> = query
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                utf8_percent_encode(k, NON_ALPHANUMERIC),
-                utf8_percent_encode(v, NON_ALPHANUMERIC)
-            )
-        })
-        .collect();
-    format!("{url}?{}", pairs.join("&"))
-}
+pub use crate::support::with_query;
 
 /// A GET whose JSON answer is returned with its status; panics on transport errors.
 pub async fn get_json(

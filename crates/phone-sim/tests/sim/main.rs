@@ -8,6 +8,8 @@ mod cti;
 mod demo;
 mod faults;
 mod push;
+#[path = "../support/mod.rs"]
+mod support;
 mod tls;
 
 #[test]

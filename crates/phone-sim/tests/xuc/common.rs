@@ -43,15 +43,8 @@ pub async fn start_default() -> XucSim {
     start(config()).await
 }
 
-pub fn client() -> reqwest::Client {
-    // reqwest is built without a crypto provider: give it one, even for plain HTTP.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(PATIENCE)
-        .build()
-        .expect("client builds")
-}
+pub use crate::support::plain_client as client;
+use crate::support::with_query;
 
 /// `POST /xuc/api/2.0/auth/login` with `body`; the status and the JSON answer.
 pub async fn post_login(sim: &XucSim, body: &str) -> (StatusCode, Value) {
@@ -83,22 +76,10 @@ pub async fn token(sim: &XucSim, user: &str) -> String {
 
 /// A control request: GET `/control/{action}?query`, status and JSON.
 pub async fn control(sim: &XucSim, action: &str, query: &[(&str, &str)]) -> (StatusCode, Value) {
-    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    let pairs: Vec<String> = query
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                utf8_percent_encode(k, NON_ALPHANUMERIC),
-                utf8_percent_encode(v, NON_ALPHANUMERIC)
-            )
-        })
-        .collect();
     let response = client()
-        .get(format!(
-            "{}/control/{action}?{}",
-            sim.url(),
-            pairs.join("&")
+        .get(with_query(
+            &format!("{}/control/{action}", sim.url()),
+            query,
         ))
         .send()
         .await

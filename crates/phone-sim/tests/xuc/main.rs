@@ -9,6 +9,8 @@ mod demo;
 mod faults;
 mod session;
 mod settings;
+#[path = "../support/mod.rs"]
+mod support;
 mod transfers;
 
 #[test]
