@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what callpop needs on Debian/Ubuntu, only what is missing.
 #   deps.sh build   - compile and run the app
-#   deps.sh test    - also the headless desktop session for the end-to-end tests
+#   deps.sh test    - also the headless desktop session for the end-to-end tests and the
+#                     tools the package test uses (xdg-mime, gio, update-desktop-database)
 set -euo pipefail
 
 want=(build-essential pkg-config curl libwebkit2gtk-4.1-dev libayatana-appindicator3-dev
       librsvg2-dev libxdo-dev libssl-dev libdbus-1-dev libayatana-appindicator3-1)
 if [[ "${1:-build}" == "test" ]]; then
   want+=(xvfb xauth dbus dbus-x11 webkit2gtk-driver gnome-keyring dunst libnotify-bin xdotool xclip
-         imagemagick x11-apps python3 python3-dbus python3-gi libsecret-tools procps radicale slapd ldap-utils)
+         imagemagick x11-apps python3 python3-dbus python3-gi libsecret-tools procps radicale slapd ldap-utils
+         xdg-utils libglib2.0-bin desktop-file-utils binutils)
 fi
 
 missing=()

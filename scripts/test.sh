@@ -17,3 +17,8 @@ if [[ -x tests/e2e/run.sh ]]; then
   echo "== end-to-end tests (headless desktop session)" >&2
   tests/e2e/run.sh
 fi
+
+if [[ -x tests/e2e/package.sh ]]; then
+  echo "== the Debian package: built, installed, started, removed" >&2
+  tests/e2e/package.sh
+fi

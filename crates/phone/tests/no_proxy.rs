@@ -25,7 +25,14 @@ async fn the_passcode_never_reaches_a_proxy_from_the_environment() {
             let _ = stream.read(&mut buf).await;
         }
     });
-    for name in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+    for name in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
         // SAFETY of set_var: this test binary has this single test; no other thread reads the
         // environment while it is being set.
         std::env::set_var(name, &proxy_url);
@@ -48,7 +55,10 @@ async fn the_passcode_never_reaches_a_proxy_from_the_environment() {
     )
     .expect("config");
     let client = CtiClient::new(config).expect("client");
-    let lines = client.line_status().await.expect("the phone answers directly");
+    let lines = client
+        .line_status()
+        .await
+        .expect("the phone answers directly");
     assert!(!lines.is_empty());
     assert_eq!(seen.load(Ordering::SeqCst), 0, "nothing went to the proxy");
 }
