@@ -18,10 +18,19 @@ async fn sim() -> PhoneSim {
     .expect("sim")
 }
 
+/// The config dir of the calling test: one per test, because the tests run in parallel and
+/// one of them writes a broken settings file that the others must not read. Each test runs on
+/// its own thread, named after it.
+fn config_dir() -> std::path::PathBuf {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("main").replace("::", "-");
+    std::env::temp_dir().join(format!("callpop-cli-test-{}-{test}", std::process::id()))
+}
+
 /// `callpop` with an empty config dir (no settings, no keyring) and the given passcode.
 fn callpop(passcode: Option<&str>, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_callpop"));
-    let config = std::env::temp_dir().join(format!("callpop-cli-test-{}", std::process::id()));
+    let config = config_dir();
     cmd.args(args)
         .env("XDG_CONFIG_HOME", &config)
         .env("XDG_STATE_HOME", config.join("state"))
@@ -246,7 +255,7 @@ async fn dial_takes_a_tel_link_as_its_number() {
 #[tokio::test]
 async fn commands_never_move_or_rewrite_the_settings_file() {
     let sim = sim().await;
-    let config = std::env::temp_dir().join(format!("callpop-cli-test-{}", std::process::id()));
+    let config = config_dir();
     let folder = config.join("callpop");
     std::fs::create_dir_all(&folder).expect("folder");
     let file = folder.join("settings.toml");
