@@ -130,8 +130,8 @@ async fn a_phone_asking_on_its_screen_shows_the_pop_up_red() {
     assert!(sim.state().asking, "the phone asks on its screen");
     assert_eq!(found(&list, PopupOff), (Failing, Waiting));
     // The phone took the request: Action URI and its list let it through.
-    assert_eq!(found(&list, ActionUri), (OK, Answered));
-    assert_eq!(found(&list, AllowedIp), (OK, Answered));
+    assert_eq!(found(&list, ActionUri), (OK, Held));
+    assert_eq!(found(&list, AllowedIp), (OK, Held));
 
     // Switched off on the phone's page: the next test goes through, and the pop-up item is
     // back to "check it on the phone" (a read cannot prove that actions will not ask).

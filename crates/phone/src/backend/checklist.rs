@@ -58,6 +58,9 @@ pub enum Finding {
     Untested,
     /// The phone carried out callpop's request.
     Answered,
+    /// The phone took callpop's request and holds it (for its on-screen question): it got
+    /// past Action URI and the allowed list.
+    Held,
     /// The phone refused this computer (HTTP 403): Action URI is off or this computer is not
     /// in the allowed list; the phone does not say which.
     Refused,

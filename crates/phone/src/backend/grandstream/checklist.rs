@@ -59,7 +59,9 @@ fn findings<T>(result: &Result<T, PhoneError>, waiting: bool) -> (Found, Found) 
         Ok(_) => (answered, cannot),
         Err(PhoneError::RemoteControlDenied) => ((Failing, Finding::Refused), unknown),
         // The phone took the request and holds it: Action URI and the list let it through.
-        Err(PhoneError::Timeout { .. }) if waiting => (answered, (Failing, Finding::Waiting)),
+        Err(PhoneError::Timeout { .. }) if waiting => {
+            ((ItemStatus::Ok, Finding::Held), (Failing, Finding::Waiting))
+        }
         Err(_) => (unknown, unknown),
     }
 }
