@@ -26,7 +26,7 @@ pub(super) fn test_view(checked: SetupCheck) -> CommandResult<TestView> {
             checklist: checked.checklist,
         }),
         Err(e) => Err(CommandError {
-            checklist: checked.checklist,
+            checklist: checked.checklist.map(Box::new),
             ..CommandError::from(e)
         }),
     }

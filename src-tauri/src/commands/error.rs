@@ -17,9 +17,10 @@ pub struct CommandError {
     pub params: Params,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-    /// Test connection: what the failed test still proved about the phone's switches.
+    /// Test connection: what the failed test still proved about the phone's switches
+    /// (boxed: every command's error carries this field, rarely filled).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub checklist: Option<SetupChecklist>,
+    pub checklist: Option<Box<SetupChecklist>>,
 }
 
 impl CommandError {
