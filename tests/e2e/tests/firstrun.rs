@@ -232,3 +232,66 @@ async fn firstrun_checklist_red_then_green() -> Result<()> {
     app.quit().await;
     Ok(())
 }
+
+/// The same checklist in Russian: the refused items say what to do in Russian, naming this
+/// computer's address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firstrun_checklist_in_russian() -> Result<()> {
+    let session = session_or_skip!();
+    let sc = Scenario::new(&session, "firstrun-checklist-ru")?;
+    let desktop = session.desktop();
+    desktop.keyring_clear()?;
+    let _server = desktop
+        .notification_server(ServerKind::Stub, &sc.dir)
+        .await?;
+    let passcode = unique_passcode("fr-ru");
+    let phone = Phone::start(&passcode).await?;
+    let addr: SocketAddr = phone.url().trim_start_matches("http://").parse()?;
+    control(&addr, "remote-control", "enabled=false").await?;
+
+    let app = App::launch_with(
+        &sc,
+        &[],
+        &[("LANG", "ru_RU.UTF-8"), ("LC_ALL", ""), ("LC_MESSAGES", "")],
+    )
+    .await?;
+    app.switch_to(Window::Settings).await?;
+    app.wait_text("#passcode-hint", "the settings to load", |t| !t.is_empty())
+        .await?;
+    let title = app
+        .wait_text("#setup-checklist .subhead", "the checklist's title", |t| {
+            !t.is_empty()
+        })
+        .await?;
+    ensure!(title == "Настройте телефон для callpop", "title {title:?}");
+    app.type_into("#phone-url", &addr.to_string()).await?;
+    app.type_into("#passcode", &passcode).await?;
+    let ip = app
+        .wait_text("#computer-ip", "this computer's IP address", |t| {
+            t == "127.0.0.1"
+        })
+        .await?;
+    test_until(
+        &app,
+        json!({"action_uri": "failing", "allowed_ip": "failing"}),
+        SOON,
+    )
+    .await?;
+    let note = app.text("#check-allowed_ip .check-note").await?;
+    ensure!(
+        note.starts_with("Телефон отказал") && note.contains(&ip),
+        "allowed IP note: {note:?}"
+    );
+    let status = app.text("#check-allowed_ip .check-status").await?;
+    ensure!(status == "Нужно исправить", "status word {status:?}");
+    // The window's title is Russian too, so the whole screen is taken, settings in front.
+    app.eval(
+        "document.querySelector('#setup-checklist').scrollIntoView({block: 'start'});",
+        vec![],
+    )
+    .await?;
+    app.screenshot_screen(Some("checklist-red-ru"), Window::Settings)
+        .await?;
+    app.quit().await;
+    Ok(())
+}
