@@ -164,3 +164,71 @@ async fn a_phone_that_is_gone_proves_nothing() {
         assert_eq!(found(&list, id), (Unknown, NotReached), "{id:?}");
     }
 }
+
+// ---- Yealink: the allowed list and the "Allow remote control?" question ---------------------
+
+mod yealink {
+    use super::*;
+    use callpop_phone::backend::yealink::{ActionUriClient, Yealink, YealinkConfig};
+    use callpop_phone_sim::yealink::{YealinkSim, YealinkSimConfig};
+
+    async fn phone(config: YealinkSimConfig) -> (YealinkSim, Yealink) {
+        let sim = YealinkSim::start(config).await.expect("sim");
+        let bare = sim.url().trim_start_matches("http://").to_owned();
+        let config = YealinkConfig::new(&bare, "admin", Secret::new("admin"))
+            .expect("a bare IP:port is an address")
+            .with_timeouts(Duration::from_millis(300), Duration::from_millis(600));
+        let phone = Yealink::new(ActionUriClient::new(config).expect("client"));
+        (sim, phone)
+    }
+
+    #[tokio::test]
+    async fn a_computer_not_allowed_is_red_until_its_address_is_listed() {
+        let (sim, phone) = phone(YealinkSimConfig {
+            action_uri_limit_ip: "192.0.2.77".into(),
+            ..YealinkSimConfig::default()
+        })
+        .await;
+        let (result, list) = check_any(&phone).await;
+        assert!(result.is_err());
+        assert_eq!(found(&list, AllowedIp), (Failing, Refused));
+        assert_eq!(found(&list, PopupOff), (Unknown, NotReached));
+        assert_eq!(found(&list, ActionUrl), (Unknown, TestAlerts));
+        assert!(
+            list.item(ActionUri).is_none(),
+            "a Yealink has no such switch"
+        );
+
+        let shown = list.computer_ip.expect("this computer's address");
+        sim.set_action_uri_limit_ip(&format!("192.0.2.77,{shown}"));
+        let (result, list) = check_any(&phone).await;
+        result.expect("allowed now");
+        assert_eq!(found(&list, AllowedIp), (OK, Answered));
+        assert_eq!(found(&list, PopupOff), (OK, Answered));
+        sim.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_question_on_the_phone_is_red_until_answered() {
+        let (sim, phone) = phone(YealinkSimConfig {
+            show_action_uri_option: true,
+            ..YealinkSimConfig::default()
+        })
+        .await;
+        let (result, list) = check_any(&phone).await;
+        assert!(result.is_err());
+        assert_eq!(found(&list, PopupOff), (Failing, Waiting));
+        assert_eq!(found(&list, AllowedIp), (OK, Held));
+        sim.confirm_remote_control(None);
+        let (result, list) = check_any(&phone).await;
+        result.expect("allowed on the phone");
+        assert_eq!(found(&list, PopupOff), (OK, Answered));
+        sim.shutdown().await;
+    }
+
+    async fn check_any(phone: &Yealink) -> (Result<(), PhoneError>, SetupChecklist) {
+        let checked = phone.check_setup().await;
+        let list = checked.checklist.expect("a Yealink has a checklist");
+        (checked.result.map(|_| ()), list)
+    }
+}

@@ -194,6 +194,15 @@ settings-checklist-cannot-dial = Can't check from here: only placing a call woul
 settings-checklist-found-test-alerts = Paste the lines under “Instant call alerts” below, save, then press Test call alerts.
 settings-checklist-alerts-ok = Proven: a call alert from the phone reached callpop.
 settings-checklist-alerts-failing = No call alert arrived: { $message }
+settings-checklist-yealink-ip-hint = Enter it in the phone's Action URI Allow IP List.
+settings-checklist-yealink-allowed_ip = Action URI Allow IP List: { $ip }
+settings-checklist-yealink-allowed_ip-where = Features → Remote Control (features.action_uri_limit_ip). Add { $ip } to the list, or enter any.
+settings-checklist-yealink-popup_off = “Allow remote control?” answered on the phone
+settings-checklist-yealink-popup_off-where = The first time, the phone asks on its screen: press OK there (or set features.show_action_uri_option = 0 so it never asks).
+settings-checklist-yealink-action_url = Action URL: the call alert lines
+settings-checklist-yealink-action_url-where = Features → Action URL. A Yealink tells callpop about calls only this way.
+settings-checklist-yealink-found-refused-ip = The phone refused this computer. Add { $ip } to the list (or enter any) and save on the phone.
+settings-checklist-yealink-found-waiting = The phone took callpop's request but did not answer: it is probably asking “Allow remote control?” on its screen. Press OK there, then test again.
 
 ## Call alerts (Action URL)
 

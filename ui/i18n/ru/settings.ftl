@@ -195,6 +195,15 @@ settings-checklist-cannot-dial = Отсюда не проверить: это в
 settings-checklist-found-test-alerts = Вставьте строки из раздела «Мгновенные оповещения о вызовах» ниже, сохраните и нажмите «Проверить оповещения».
 settings-checklist-alerts-ok = Подтверждено: оповещение о вызове от телефона дошло до callpop.
 settings-checklist-alerts-failing = Оповещение о вызове не пришло: { $message }
+settings-checklist-yealink-ip-hint = Впишите его в список Action URI Allow IP List на телефоне.
+settings-checklist-yealink-allowed_ip = Action URI Allow IP List: { $ip }
+settings-checklist-yealink-allowed_ip-where = Features → Remote Control (features.action_uri_limit_ip). Добавьте { $ip } в список или впишите any.
+settings-checklist-yealink-popup_off = На вопрос «Allow remote control?» ответили на телефоне
+settings-checklist-yealink-popup_off-where = В первый раз телефон спрашивает на своём экране: нажмите там OK (или задайте features.show_action_uri_option = 0, чтобы он не спрашивал).
+settings-checklist-yealink-action_url = Action URL: строки оповещений о вызовах
+settings-checklist-yealink-action_url-where = Features → Action URL. Yealink сообщает callpop о вызовах только так.
+settings-checklist-yealink-found-refused-ip = Телефон отказал этому компьютеру. Добавьте { $ip } в список (или впишите any) и сохраните на телефоне.
+settings-checklist-yealink-found-waiting = Телефон принял запрос callpop, но не ответил: скорее всего, он спрашивает «Allow remote control?» на своём экране. Нажмите там OK и проверьте снова.
 
 ## Оповещения о вызовах (Action URL)
 

@@ -18,6 +18,19 @@ const STATUS_WORD = {
   unknown: "settings-checklist-status-unknown",
 };
 
+/** Messages a Yealink words its own way (its page and parameter names). */
+const YEALINK_WORDS = new Set([
+  "allowed_ip",
+  "allowed_ip-where",
+  "popup_off",
+  "popup_off-where",
+  "action_url",
+  "action_url-where",
+  "found-refused-ip",
+  "found-waiting",
+  "ip-hint",
+]);
+
 /** The mark in the circle: a number before the test, then the outcome. */
 function markOf(status, index) {
   if (status === "ok") return "✓";
@@ -27,13 +40,15 @@ function markOf(status, index) {
 }
 
 /**
- * ctx: id(base), phoneId, kind, firstRun (no saved phone yet: shown open and first),
+ * ctx: id(base), phoneId, kind ("grandstream" or "yealink"), firstRun (no saved phone yet: shown open and first),
  * collect() (the profile as typed), address() (the address as typed).
  * Returns {node, refresh(), showTested(checklist), showAlerts(ok, message)} or null for
  * systems without a checklist.
  */
 export function setupChecklist(ctx) {
   const state = { checklist: null, alerts: null };
+  /** The message `base` of this checklist, in this system's words where it has its own. */
+  const word = (base, args) => t(ctx.kind === "yealink" && YEALINK_WORDS.has(base) ? `settings-checklist-yealink-${base}` : `settings-checklist-${base}`, args);
   const list = h("ol", { class: "checklist", id: ctx.id("setup-checklist-items") });
   const ipValue = h("code", { class: "mono computer-ip", id: ctx.id("computer-ip"), dataset: { phone: ctx.phoneId } });
   const copyStatus = h("span", { class: "msg copy-status", "aria-live": "polite", hidden: true });
@@ -87,9 +102,9 @@ export function setupChecklist(ctx) {
       case "held":
         return t("settings-checklist-found-held");
       case "refused":
-        return t(`settings-checklist-found-refused-${item.id === "allowed_ip" ? "ip" : "uri"}`, args);
+        return word(`found-refused-${item.id === "allowed_ip" ? "ip" : "uri"}`, args);
       case "waiting":
-        return t("settings-checklist-found-waiting");
+        return word("found-waiting");
       case "not_reached":
         return t("settings-checklist-found-not-reached");
       case "cannot_check":
@@ -114,7 +129,7 @@ export function setupChecklist(ctx) {
     const shownIp = ip();
     ipValue.textContent = shownIp || t("settings-checklist-ip-unknown");
     copyButton.disabled = !shownIp;
-    ipHint.textContent = shownIp ? t("settings-checklist-ip-hint") : t("settings-checklist-ip-missing");
+    ipHint.textContent = shownIp ? word("ip-hint") : t("settings-checklist-ip-missing");
     list.replaceChildren(
       ...checklist.items.map((item, index) => {
         const status = statusOf(item);
@@ -127,8 +142,8 @@ export function setupChecklist(ctx) {
           h(
             "div",
             { class: "check-text" },
-            h("div", { class: "check-head" }, h("strong", { class: "check-title" }, t(`settings-checklist-${item.id}`, args)), h("span", { class: status === "untested" ? "check-status visually-hidden" : "check-status" }, t(STATUS_WORD[status]))),
-            h("p", { class: "check-where" }, t(`settings-checklist-${item.id}-where`, args)),
+            h("div", { class: "check-head" }, h("strong", { class: "check-title" }, word(item.id, args)), h("span", { class: status === "untested" ? "check-status visually-hidden" : "check-status" }, t(STATUS_WORD[status]))),
+            h("p", { class: "check-where" }, word(`${item.id}-where`, args)),
             text ? h("p", { class: "check-note" }, text) : null,
           ),
         );

@@ -93,10 +93,10 @@ export class PhoneCard {
     if (this.form) this.form.address.input.addEventListener("input", () => this.updateTitle());
 
     this.certBox = h("div", { class: "field cert-field", id: this.id("cert-field") });
-    // Grandstream: the checklist that Test connection ticks; other systems: the steps.
+    // Desk phones: the checklist that Test connection ticks; PBXs: the steps.
     this.checklist =
-      this.form && p.kind === "grandstream"
-        ? setupChecklist({ id: (base) => this.id(base), phoneId: this.phoneId, firstRun: !this.isSaved(), collect: () => this.collect() })
+      this.form && (p.kind === "grandstream" || p.kind === "yealink")
+        ? setupChecklist({ id: (base) => this.id(base), phoneId: this.phoneId, kind: p.kind, firstRun: !this.isSaved(), collect: () => this.collect() })
         : null;
     if (this.checklist) this.form.address.input.addEventListener("input", () => this.checklist.refresh());
     const help = this.checklist ? this.checklist.node : this.helpBlock();

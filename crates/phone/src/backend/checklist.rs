@@ -29,7 +29,8 @@ pub enum SetupItemId {
     /// Allowed IP List", Yealink `features.action_uri_limit_ip`).
     AllowedIp,
     /// The phone does not ask on its own screen before obeying (Grandstream "Remote Control
-    /// Pop up Window Support" = Disabled).
+    /// Pop up Window Support" = Disabled; Yealink: "Allow remote control?" answered once, or
+    /// `features.show_action_uri_option = 0`).
     PopupOff,
     /// Grandstream P1561 "Click-To-Dial Feature" = Enabled.
     ClickToDial,
@@ -126,7 +127,8 @@ pub fn setup_items(kind: BackendKind) -> &'static [SetupItemId] {
     use SetupItemId::*;
     match kind {
         BackendKind::Grandstream => &[ActionUri, AllowedIp, PopupOff, ClickToDial, ActionUrl],
-        BackendKind::Yealink | BackendKind::Asterisk | BackendKind::Xivo => &[],
+        BackendKind::Yealink => &[AllowedIp, PopupOff, ActionUrl],
+        BackendKind::Asterisk | BackendKind::Xivo => &[],
     }
 }
 
