@@ -14,7 +14,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** The commands js/mock_settings.js answers. */
-const SETTINGS_COMMANDS = ["get_settings", "save_settings", "test_connection", "accept_certificate", "test_push", "preview_dialing"];
+const SETTINGS_COMMANDS = ["get_settings", "save_settings", "test_connection", "accept_certificate", "test_push", "preview_dialing", "setup_checklist"];
 
 // ---------- People ----------
 

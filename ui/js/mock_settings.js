@@ -20,6 +20,20 @@ const PC = "192.168.1.20";
 const clone = (v) => JSON.parse(JSON.stringify(v));
 const fail = (kind, message, extra = {}) => Promise.reject({ kind, message, ...extra });
 
+/** The checklist of crates/phone/src/backend/checklist.rs: a Grandstream's items, all with
+ * one finding, except those a test can never prove. */
+const CHECK_ITEMS = ["action_uri", "allowed_ip", "popup_off", "click_to_dial", "action_url"];
+function checklistOf(finding, status) {
+  return {
+    computer_ip: "192.168.1.20",
+    items: CHECK_ITEMS.map((id) => {
+      if (finding !== "untested" && (id === "click_to_dial" || id === "popup_off")) return { id, status: "unknown", finding: "cannot_check" };
+      if (finding !== "untested" && id === "action_url") return { id, status: "unknown", finding: "test_alerts" };
+      return { id, status, finding };
+    }),
+  };
+}
+
 /** setup_help() of crates/phone/src/backend/mod.rs. */
 const SETUP_HELP = {
   grandstream: [
@@ -337,7 +351,10 @@ export function settingsMock(scenario, params = new URLSearchParams()) {
         case "yealink":
           return { model: "SIP-T54W", lines: 16, message: "Connected to SIP-T54W: 16 lines." };
         default:
-          return { model: "GXP2170", lines: 4, message: "Connected to GXP2170: 4 lines, 2 accounts." };
+          if (password === "refused") {
+            return fail("remote_control_denied", "The phone refused remote control (403).", { checklist: checklistOf("refused", "failing") });
+          }
+          return { model: "GXP2170", lines: 4, message: "Connected to GXP2170: 4 lines, 2 accounts.", checklist: checklistOf("answered", "ok") };
       }
     },
 
@@ -348,6 +365,10 @@ export function settingsMock(scenario, params = new URLSearchParams()) {
       if (p.kind === "asterisk") return fail("bad_request", "callpop talks to Asterisk without a certificate.");
       p.cert_sha256 = fingerprint;
       return null;
+    },
+
+    async setup_checklist({ phone: p }) {
+      return p.kind === "grandstream" && addressOf(p) ? checklistOf("untested", "unknown") : null;
     },
 
     async test_push({ phone: id }) {

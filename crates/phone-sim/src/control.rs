@@ -18,6 +18,9 @@
 //! | `fault` | `mode`=none\|slow\|html\|500\|drop\|garbage\|status, `ms`, `code`, `count`? | fault injection |
 //! | `remote-control` | `enabled` | "Action URI Support" switch |
 //! | `make-call` | `enabled` | click-to-dial switch |
+//! | `allowed-ips` | `list` (`any` or IPs, comma-separated) | "Action URI Allowed IP List" |
+//! | `popup` | `enabled` | "Remote Control Pop up Window Support" |
+//! | `allow-prompt` | | presses Allow on the phone's remote control question |
 //! | `expire-sessions` | | ends all web sessions |
 //! | `unlock` | | lifts a login lock-out |
 //! | `rotate-cert` | | new HTTPS certificate; answers `fingerprint` |
@@ -112,6 +115,22 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
         }
         "remote-control" => {
             device.set_remote_control(flag(p, "enabled")?);
+            ok()
+        }
+        "allowed-ips" => {
+            let list = p.get("list").unwrap_or("any");
+            device
+                .with_remote_access(|r| r.set_allowed(list))
+                .map_err(bad)?;
+            ok()
+        }
+        "popup" => {
+            let on = flag(p, "enabled")?;
+            device.with_remote_access(|r| r.set_popup(on));
+            ok()
+        }
+        "allow-prompt" => {
+            device.with_remote_access(|r| r.allow_prompt());
             ok()
         }
         "make-call" => {

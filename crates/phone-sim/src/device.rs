@@ -23,6 +23,7 @@ use crate::faults::{Fault, FaultPlan};
 use crate::keys::{self, Key, KeyJob};
 use crate::push::{PushIdentity, Pusher, SentPush};
 use crate::record::{RecordedRequest, Recorder};
+use crate::remote_access::RemoteAccess;
 use crate::state::{Operation, PhoneState, PhoneStatus, SimLine, SimState};
 use crate::sync::lock;
 use crate::tasks::TaskSet;
@@ -38,6 +39,8 @@ pub(crate) struct Device {
     faults: Mutex<FaultPlan>,
     remote_control: AtomicBool,
     make_call: AtomicBool,
+    /// The allowed IP list and the on-screen question of the Remote Control page.
+    remote_access: Mutex<RemoteAccess>,
     recorder: Recorder,
     pusher: Pusher,
     tls: Option<TlsState>,
@@ -71,6 +74,7 @@ impl Device {
             faults: Mutex::new(FaultPlan::default()),
             remote_control: AtomicBool::new(config.remote_control_enabled),
             make_call: AtomicBool::new(config.make_call_enabled),
+            remote_access: Mutex::new(RemoteAccess::default()),
             recorder: Recorder::new(started),
             pusher,
             tls,
@@ -176,6 +180,7 @@ impl Device {
     }
 
     pub(crate) fn state(&self) -> SimState {
+        let remote = lock(&self.remote_access);
         let (lines, dnd, dial_buffer) = {
             let state = lock(&self.state);
             (state.lines(), state.dnd(), state.dial_buffer().to_owned())
@@ -187,6 +192,9 @@ impl Device {
             locked: lock(&self.auth).is_locked(Instant::now()),
             remote_control: self.remote_control_enabled(),
             make_call: self.make_call_enabled(),
+            allowed_ips: remote.allowed_text(),
+            popup: remote.popup(),
+            asking: remote.is_asking(),
         }
     }
 
@@ -278,6 +286,11 @@ impl Device {
 
     pub(crate) fn set_make_call(&self, enabled: bool) {
         self.make_call.store(enabled, Ordering::SeqCst);
+    }
+
+    /// Runs `f` with the Remote Control page's allowed list and question locked.
+    pub(crate) fn with_remote_access<R>(&self, f: impl FnOnce(&mut RemoteAccess) -> R) -> R {
+        f(&mut lock(&self.remote_access))
     }
 
     /// Runs `f` with the authentication state locked.

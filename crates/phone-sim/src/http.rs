@@ -7,6 +7,7 @@
 //! control switch, authentication, then the function itself.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Path, Request, State};
 use axum::http::header::{CONTENT_TYPE, HOST, REFERER, SET_COOKIE};
@@ -25,6 +26,7 @@ use crate::faults::{error_page, fault_response, Fault, GRANDSTREAM_ANSWERS};
 use crate::keys::Key;
 use crate::params::{cookie, cookie_header, Params};
 use crate::record::{RecordedRequest, RequestKind};
+use crate::remote_access::{Admission, PROMPT_TIMEOUT};
 use crate::server::ConnInfo;
 use crate::state::{Operation, SimLine};
 
@@ -327,10 +329,31 @@ async fn api(device: &Device, function: CtiFunction, req: &Incoming) -> Response
     if !device.remote_control_enabled() {
         return html(StatusCode::FORBIDDEN);
     }
+    if let Some(response) = admit(device, req).await {
+        return response;
+    }
     if let Some(response) = authorize(device, function, req) {
         return response;
     }
     execute(device, function, &req.params)
+}
+
+/// The Remote Control page: `None` when this computer may go on (at once, or once someone
+/// allowed it on the phone's screen), else the 403 to send.
+async fn admit(device: &Device, req: &Incoming) -> Option<Response> {
+    let peer = req.conn.as_ref()?.peer.ip();
+    let deadline = Instant::now() + PROMPT_TIMEOUT;
+    loop {
+        match device.with_remote_access(|r| r.admit(peer)) {
+            Admission::Allowed => return None,
+            Admission::NotListed => return Some(html(StatusCode::FORBIDDEN)),
+            Admission::Ask if Instant::now() >= deadline => {
+                device.with_remote_access(|r| r.give_up(peer));
+                return Some(html(StatusCode::FORBIDDEN));
+            }
+            Admission::Ask => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
 }
 
 /// `None` when the request may proceed, otherwise the refusal to send.

@@ -131,6 +131,26 @@ impl PhoneSim {
         self.device.set_remote_control(enabled);
     }
 
+    /// "Action URI Allowed IP List": `any` (the default) or IP addresses separated by commas.
+    /// A request from any other computer answers 403.
+    pub fn set_allowed_ips(&self, list: &str) -> Result<(), SimError> {
+        self.device
+            .with_remote_access(|r| r.set_allowed(list))
+            .map_err(SimError::InvalidConfig)
+    }
+
+    /// "Remote Control Pop up Window Support": on, a request from a computer nobody allowed
+    /// yet waits until [`PhoneSim::allow_prompt`] (or is refused after
+    /// [`crate::PROMPT_TIMEOUT`]).
+    pub fn set_popup(&self, on: bool) {
+        self.device.with_remote_access(|r| r.set_popup(on));
+    }
+
+    /// Someone presses Allow on the phone's question: the computers asking may go on.
+    pub fn allow_prompt(&self) {
+        self.device.with_remote_access(|r| r.allow_prompt());
+    }
+
     /// The click-to-dial switch: off makes `api-make_call` answer `false`.
     pub fn set_make_call(&self, enabled: bool) {
         self.device.set_make_call(enabled);

@@ -102,6 +102,15 @@ pub struct SimState {
     pub remote_control: bool,
     /// Click-to-dial switch.
     pub make_call: bool,
+    /// "Action URI Allowed IP List": `any` or the addresses, separated by commas.
+    #[serde(default)]
+    pub allowed_ips: String,
+    /// "Remote Control Pop up Window Support": the phone asks before obeying a new computer.
+    #[serde(default)]
+    pub popup: bool,
+    /// Whether the phone shows that question now (someone must press Allow).
+    #[serde(default)]
+    pub asking: bool,
 }
 
 /// The `cmd` values of `api-phone_operation`.

@@ -3,6 +3,7 @@
 //! catalog has `error-<kind>`, that message with `params` says the same (the pages may use it).
 
 use crate::i18n;
+use callpop_phone::backend::checklist::SetupChecklist;
 use callpop_phone::error::Params;
 use callpop_phone::number::NumberError;
 use callpop_phone::settings::SettingsError;
@@ -16,6 +17,10 @@ pub struct CommandError {
     pub params: Params,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
+    /// Test connection: what the failed test still proved about the phone's switches
+    /// (boxed: every command's error carries this field, rarely filled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<Box<SetupChecklist>>,
 }
 
 impl CommandError {
@@ -26,6 +31,7 @@ impl CommandError {
             message: message.into(),
             params: Params::new(),
             fingerprint: None,
+            checklist: None,
         }
     }
 
@@ -71,6 +77,7 @@ impl From<PhoneError> for CommandError {
             message: i18n::phone_error(&e),
             params: e.params(),
             fingerprint,
+            checklist: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The commands the windows call (`window.__TAURI__.core.invoke`). Thin: each one checks its
 //! input, calls the phone core or the app, and returns data or a `{kind, message}` error.
 
+mod checklist;
 mod error;
 mod history;
 mod phone;
@@ -27,6 +28,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         settings::accept_certificate,
         settings::preview_dialing,
         settings::test_push,
+        checklist::setup_checklist,
         windows::open_window,
         windows::catalog,
     ]

@@ -5,7 +5,7 @@ use crate::app::{lookup, phones, AppState};
 use crate::i18n::tr;
 use crate::secrets::{self, SecretError};
 use callpop_contacts::ContactsSettings;
-use callpop_phone::backend::{setup_help, ConnectionReport};
+use callpop_phone::backend::setup_help;
 use callpop_phone::error::Params;
 use callpop_phone::number::DialingRules;
 use callpop_phone::settings::{PhoneId, PhoneProfile, PhoneSystem, Settings};
@@ -328,7 +328,7 @@ pub async fn test_connection(
     state: State<'_, AppState>,
     phone: PhoneProfile,
     password: Option<String>,
-) -> CommandResult<ConnectionReport> {
+) -> CommandResult<super::checklist::TestView> {
     let index = state
         .settings()
         .phones
@@ -341,7 +341,7 @@ pub async fn test_connection(
             .ok_or_else(|| CommandError::app("no_passcode", Params::new()))?,
     };
     let backend = connect::open(&phone, secret, state.sessions.rejected_logins().clone())?;
-    Ok(backend.check().await?)
+    super::checklist::test_view(backend.check_setup().await)
 }
 
 /// The user compared the fingerprint and accepts the phone's certificate.

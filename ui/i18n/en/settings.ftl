@@ -159,6 +159,51 @@ settings-test-connected = { $lines ->
    *[other] Connected to { $model }: { $lines } lines.
 }
 
+## First-run checklist (settings/checklist.js)
+
+settings-checklist-title = Set up the phone for callpop
+settings-checklist-intro = On the phone's web page (open its address in a browser and log in as admin), set each item below and save there. Then press Test connection: each item turns green when the test proves it.
+settings-checklist-ip-label = This computer's IP address, as the phone sees it
+settings-checklist-ip-hint = Enter it in the phone's Action URI Allowed IP List.
+settings-checklist-ip-missing = Enter the phone's address above: callpop then shows the address this computer reaches it from.
+settings-checklist-ip-unknown = this computer's address
+settings-checklist-ip-copied = Address copied.
+settings-checklist-copy-ip = Copy this computer's IP address
+settings-checklist-status-untested = Not tested yet
+settings-checklist-status-ok = Done
+settings-checklist-status-failing = Fix this
+settings-checklist-status-unknown = Check on the phone
+settings-checklist-action_uri = Action URI Support: Enabled
+settings-checklist-action_uri-where = Network → Remote Control.
+settings-checklist-allowed_ip = Action URI Allowed IP List: { $ip }
+settings-checklist-allowed_ip-where = Network → Remote Control. Add { $ip } to the list (separate several addresses with commas), or enter any.
+settings-checklist-popup_off = Remote Control Pop up Window Support: Disabled
+settings-checklist-popup_off-where = Network → Remote Control. Otherwise the phone asks on its own screen before it obeys callpop.
+settings-checklist-click_to_dial = Click-To-Dial Feature: Enabled
+settings-checklist-click_to_dial-where = Usually Settings → Call Features (P-value 1561). Lets callpop dial a number directly; without it callpop presses the digit keys, which is slower.
+settings-checklist-action_url = Action URL: the call alert lines (optional)
+settings-checklist-action_url-where = Settings → Outbound Notification → Action URL. For instant pop-ups; callpop also works without them.
+settings-checklist-found-answered = Proven: the phone carried out callpop's request.
+settings-checklist-found-held = Proven: the phone accepted callpop's request (and holds it until its on-screen question is answered).
+settings-checklist-found-refused-uri = The phone refused this computer. Set Action URI Support to Enabled and save on the phone. If it already is, the allowed IP list below is what is missing.
+settings-checklist-found-refused-ip = The phone refused this computer. Add { $ip } to the list (or enter any) and save on the phone. If it is already there, Action URI Support above is off.
+settings-checklist-found-waiting = The phone's web page answers, but callpop's request got no answer: the phone is probably asking on its own screen whether to allow remote control. Press Allow on the phone, and set this to Disabled.
+settings-checklist-found-not-reached = Not checked yet: callpop's request did not get this far (see the message below).
+settings-checklist-cannot-popup = Can't check from here: only an action on the phone would show it, and a test never acts. Make sure it is Disabled on the phone.
+settings-checklist-cannot-dial = Can't check from here: only placing a call would show it, and a test never calls. Make sure it is Enabled on the phone.
+settings-checklist-found-test-alerts = Paste the lines under “Instant call alerts” below, save, then press Test call alerts.
+settings-checklist-alerts-ok = Proven: a call alert from the phone reached callpop.
+settings-checklist-alerts-failing = No call alert arrived: { $message }
+settings-checklist-yealink-ip-hint = Enter it in the phone's Action URI Allow IP List.
+settings-checklist-yealink-allowed_ip = Action URI Allow IP List: { $ip }
+settings-checklist-yealink-allowed_ip-where = Features → Remote Control (features.action_uri_limit_ip). Add { $ip } to the list, or enter any.
+settings-checklist-yealink-popup_off = “Allow remote control?” answered on the phone
+settings-checklist-yealink-popup_off-where = The first time, the phone asks on its screen: press OK there (or set features.show_action_uri_option = 0 so it never asks).
+settings-checklist-yealink-action_url = Action URL: the call alert lines
+settings-checklist-yealink-action_url-where = Features → Action URL. A Yealink tells callpop about calls only this way.
+settings-checklist-yealink-found-refused-ip = The phone refused this computer. Add { $ip } to the list (or enter any) and save on the phone.
+settings-checklist-yealink-found-waiting = The phone took callpop's request but did not answer: it is probably asking “Allow remote control?” on its screen. Press OK there, then test again.
+
 ## Call alerts (Action URL)
 
 settings-push-heading = Instant call alerts

@@ -160,6 +160,51 @@ settings-test-connected = { $lines ->
    *[many] Подключено к { $model }: { $lines } линий.
 }
 
+## First-run checklist (settings/checklist.js)
+
+settings-checklist-title = Настройте телефон для callpop
+settings-checklist-intro = На веб-странице телефона (откройте его адрес в браузере и войдите как admin) выставьте каждый пункт ниже и сохраните там. Затем нажмите «Проверить подключение»: пункт становится зелёным, когда проверка это подтверждает.
+settings-checklist-ip-label = IP-адрес этого компьютера, каким его видит телефон
+settings-checklist-ip-hint = Впишите его в список Action URI Allowed IP List на телефоне.
+settings-checklist-ip-missing = Введите адрес телефона выше: callpop покажет адрес, с которого этот компьютер обращается к телефону.
+settings-checklist-ip-unknown = адрес этого компьютера
+settings-checklist-ip-copied = Адрес скопирован.
+settings-checklist-copy-ip = Скопировать IP-адрес этого компьютера
+settings-checklist-status-untested = Ещё не проверено
+settings-checklist-status-ok = Готово
+settings-checklist-status-failing = Нужно исправить
+settings-checklist-status-unknown = Проверьте на телефоне
+settings-checklist-action_uri = Action URI Support: Enabled
+settings-checklist-action_uri-where = Network → Remote Control.
+settings-checklist-allowed_ip = Action URI Allowed IP List: { $ip }
+settings-checklist-allowed_ip-where = Network → Remote Control. Добавьте { $ip } в список (несколько адресов — через запятую) или впишите any.
+settings-checklist-popup_off = Remote Control Pop up Window Support: Disabled
+settings-checklist-popup_off-where = Network → Remote Control. Иначе телефон спрашивает на своём экране, прежде чем выполнить команду callpop.
+settings-checklist-click_to_dial = Click-To-Dial Feature: Enabled
+settings-checklist-click_to_dial-where = Обычно Settings → Call Features (P-значение 1561). Позволяет callpop набирать номер напрямую; без этого callpop нажимает цифровые клавиши, а это медленнее.
+settings-checklist-action_url = Action URL: строки оповещений о вызовах (по желанию)
+settings-checklist-action_url-where = Settings → Outbound Notification → Action URL. Для мгновенных оповещений; callpop работает и без них.
+settings-checklist-found-answered = Подтверждено: телефон выполнил запрос callpop.
+settings-checklist-found-held = Подтверждено: телефон принял запрос callpop (и держит его, пока не ответят на вопрос на его экране).
+settings-checklist-found-refused-uri = Телефон отказал этому компьютеру. Поставьте Action URI Support в Enabled и сохраните на телефоне. Если так уже стоит, не хватает адреса в списке ниже.
+settings-checklist-found-refused-ip = Телефон отказал этому компьютеру. Добавьте { $ip } в список (или впишите any) и сохраните на телефоне. Если адрес уже там, выключен Action URI Support выше.
+settings-checklist-found-waiting = Веб-страница телефона отвечает, а на запрос callpop ответа нет: скорее всего, телефон спрашивает на своём экране, разрешить ли удалённое управление. Разрешите на телефоне и поставьте здесь Disabled.
+settings-checklist-found-not-reached = Пока не проверено: запрос callpop не дошёл до этого шага (см. сообщение ниже).
+settings-checklist-cannot-popup = Отсюда не проверить: это видно только по действию на телефоне, а проверка ничего не делает с телефоном. Убедитесь на телефоне, что стоит Disabled.
+settings-checklist-cannot-dial = Отсюда не проверить: это видно только по звонку, а проверка никогда не звонит. Убедитесь на телефоне, что стоит Enabled.
+settings-checklist-found-test-alerts = Вставьте строки из раздела «Мгновенные оповещения о вызовах» ниже, сохраните и нажмите «Проверить оповещения».
+settings-checklist-alerts-ok = Подтверждено: оповещение о вызове от телефона дошло до callpop.
+settings-checklist-alerts-failing = Оповещение о вызове не пришло: { $message }
+settings-checklist-yealink-ip-hint = Впишите его в список Action URI Allow IP List на телефоне.
+settings-checklist-yealink-allowed_ip = Action URI Allow IP List: { $ip }
+settings-checklist-yealink-allowed_ip-where = Features → Remote Control (features.action_uri_limit_ip). Добавьте { $ip } в список или впишите any.
+settings-checklist-yealink-popup_off = На вопрос «Allow remote control?» ответили на телефоне
+settings-checklist-yealink-popup_off-where = В первый раз телефон спрашивает на своём экране: нажмите там OK (или задайте features.show_action_uri_option = 0, чтобы он не спрашивал).
+settings-checklist-yealink-action_url = Action URL: строки оповещений о вызовах
+settings-checklist-yealink-action_url-where = Features → Action URL. Yealink сообщает callpop о вызовах только так.
+settings-checklist-yealink-found-refused-ip = Телефон отказал этому компьютеру. Добавьте { $ip } в список (или впишите any) и сохраните на телефоне.
+settings-checklist-yealink-found-waiting = Телефон принял запрос callpop, но не ответил: скорее всего, он спрашивает «Allow remote control?» на своём экране. Нажмите там OK и проверьте снова.
+
 ## Оповещения о вызовах (Action URL)
 
 settings-push-heading = Мгновенные оповещения о вызовах

@@ -5,7 +5,11 @@
 
 import { t } from "../i18n.js";
 
-/** A phone or server address: `10.0.0.5`, `http://...` or `https://...`, nothing more. */
+/**
+ * A phone or server address as the core's parse_phone_url takes it: a bare IP or host
+ * (`192.168.1.50`), with a port (`192.168.1.50:8080`), or an `http://`/`https://` URL;
+ * no login, no query string. tests/e2e/tests/firstrun.rs holds both to the same answers.
+ */
 export function addressProblem(value, example) {
   const text = value.trim();
   if (!text) return t("settings-error-address-missing", { example });
@@ -19,7 +23,8 @@ export function addressProblem(value, example) {
   if (url.protocol !== "http:" && url.protocol !== "https:") return t("settings-error-address-scheme", { example });
   if (!url.hostname) return t("settings-error-address-invalid", { example });
   if (url.username || url.password) return t("settings-error-address-login");
-  if (text.includes("?")) return t("settings-error-address-query");
+  // As the core: a query string is refused (even an empty one), a "?" after "#" is not one.
+  if (text.split("#")[0].includes("?")) return t("settings-error-address-query");
   return "";
 }
 

@@ -12,6 +12,7 @@ import { idsFor, passwordField, selectField, textField, disclosure, confirmBox }
 import { kindForm, kindName, hasCertificate, addressOf } from "./phone_kinds.js";
 import { connectionTest } from "./phone_test.js";
 import { pushBlock } from "./phone_push.js";
+import { setupChecklist } from "./checklist.js";
 import { report } from "./checks.js";
 
 const clone = (v) => JSON.parse(JSON.stringify(v));
@@ -92,7 +93,13 @@ export class PhoneCard {
     if (this.form) this.form.address.input.addEventListener("input", () => this.updateTitle());
 
     this.certBox = h("div", { class: "field cert-field", id: this.id("cert-field") });
-    const help = this.helpBlock();
+    // Desk phones: the checklist that Test connection ticks; PBXs: the steps.
+    this.checklist =
+      this.form && (p.kind === "grandstream" || p.kind === "yealink")
+        ? setupChecklist({ id: (base) => this.id(base), phoneId: this.phoneId, kind: p.kind, firstRun: !this.isSaved(), collect: () => this.collect() })
+        : null;
+    if (this.checklist) this.form.address.input.addEventListener("input", () => this.checklist.refresh());
+    const help = this.checklist ? this.checklist.node : this.helpBlock();
     this.test = this.form ? connectionTest(this) : null;
     this.push =
       this.form && (p.kind === "grandstream" || p.kind === "yealink")
@@ -104,6 +111,7 @@ export class PhoneCard {
             enabled: !!p.push,
             lines: Array.isArray(extras.push_lines) ? extras.push_lines : [],
             savedOn: !!this.opts.saved && addressOf(this.opts.saved) !== "" && (p.kind === "yealink" || !!this.opts.saved.push),
+            onAlertTest: (ok, message) => this.checklist && this.checklist.showAlerts(ok, message),
           })
         : null;
 
@@ -199,6 +207,11 @@ export class PhoneCard {
       hint = t(this.form.missingHint());
     }
     field.setHint(hint);
+  }
+
+  /** What Test connection proved about the phone's switches (from its answer or error). */
+  showChecklist(checklist) {
+    if (this.checklist) this.checklist.showTested(checklist);
   }
 
   certificate() {

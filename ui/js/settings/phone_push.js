@@ -16,7 +16,8 @@ function splitLine(line) {
 
 /**
  * ctx: id(base), data(field), phoneId, kind, enabled (push on, as typed), lines (from the
- * view), savedOn (push on in the saved settings: the listener knows this phone), onChange.
+ * view), savedOn (push on in the saved settings: the listener knows this phone), onChange,
+ * onAlertTest(ok, message) (what Test call alerts found, for the checklist; optional).
  * Returns {node, read(profile)}.
  */
 export function pushBlock(ctx) {
@@ -74,8 +75,10 @@ export function pushBlock(ctx) {
     try {
       const message = await api.invoke("test_push", { phone: ctx.phoneId });
       showMessage(status, String(message || t("settings-push-works")), "ok");
+      if (ctx.onAlertTest) ctx.onAlertTest(true, message);
     } catch (err) {
       showMessage(status, err.message, "error");
+      if (ctx.onAlertTest) ctx.onAlertTest(false, err.message);
     } finally {
       testButton.disabled = false;
     }

@@ -18,7 +18,7 @@ function fingerprintsIn(message) {
 /**
  * card: {phoneId, id(base), check() (true when the fields are fine), collect(), password(),
  * isSaved(), setCertificate(fingerprint|null), certificateSaved(fingerprint), certificate(),
- * focusPassword()}.
+ * focusPassword(), showChecklist(checklist) (what the test proved, see checklist.js)}.
  * Returns {node}.
  */
 export function connectionTest(card) {
@@ -37,8 +37,10 @@ export function connectionTest(card) {
     try {
       const report = (await api.invoke("test_connection", { phone: card.collect(), password: card.password() })) || {};
       showSuccess(report);
+      card.showChecklist(report.checklist);
     } catch (err) {
       showError(err);
+      card.showChecklist(err && err.checklist);
     } finally {
       button.disabled = false;
       result.scrollIntoView({ block: "nearest" });

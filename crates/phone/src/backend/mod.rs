@@ -17,6 +17,7 @@
 //! truth: a backend never emits call events itself.
 
 pub mod asterisk;
+pub mod checklist;
 pub mod grandstream;
 pub mod xivo;
 pub mod yealink;
@@ -375,6 +376,15 @@ pub trait Backend: Send + Sync + fmt::Debug + 'static {
 
     /// "Test connection": a real, authenticated request, and what it says about the phone.
     async fn check(&self) -> Result<ConnectionReport, PhoneError>;
+
+    /// "Test connection" with what it proves about each switch to set at the phone (see
+    /// [`checklist`]); systems without a checklist only test.
+    async fn check_setup(&self) -> checklist::SetupCheck {
+        checklist::SetupCheck {
+            result: self.check().await,
+            checklist: None,
+        }
+    }
 
     /// The rejection that stops every request until the user changes the login: a rejected
     /// password is never retried by itself (phones lock out after a few tries).

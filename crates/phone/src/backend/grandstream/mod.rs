@@ -7,11 +7,13 @@
 
 mod actions;
 mod check;
+mod checklist;
 pub mod cti;
 pub mod models;
 
 pub use cti::{ClientConfig, CtiClient, FactoryResetConfirmation};
 
+use crate::backend::checklist::SetupCheck;
 use crate::backend::{
     Action, Backend, BackendKind, Capabilities, ConnectionReport, Feed, Performed, Target,
 };
@@ -97,6 +99,10 @@ impl Backend for Grandstream {
 
     async fn check(&self) -> Result<ConnectionReport, PhoneError> {
         check::test_connection(&self.client).await
+    }
+
+    async fn check_setup(&self) -> SetupCheck {
+        checklist::check_setup(&self.client).await
     }
 
     fn rejection(&self) -> Option<PhoneError> {

@@ -111,6 +111,19 @@ pub struct ActionUriClient {
     tls: Option<Arc<PinningVerifier>>,
     connect_timeout: Duration,
     request_timeout: Duration,
+    /// How the latest request was refused, for the setup checklist: the errors carry words
+    /// for people, this says which switch on the phone they are about.
+    last_refusal: std::sync::Mutex<Option<Refusal>>,
+}
+
+/// Why the phone did not carry out a request, where that points at one of its switches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// 403 without a lock: this computer is not in `features.action_uri_limit_ip`.
+    NotAllowed,
+    /// Connected, but no answer: the phone holds the request while it asks "Allow remote
+    /// control?" on its screen.
+    NoAnswer,
 }
 
 impl std::fmt::Debug for ActionUriClient {
@@ -143,6 +156,7 @@ impl ActionUriClient {
             tls,
             connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
+            last_refusal: std::sync::Mutex::new(None),
         })
     }
 
@@ -161,6 +175,22 @@ impl ActionUriClient {
     /// The phone's address as shown to the user.
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    /// The phone's address (scheme, host and port).
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// How the latest request was refused, if it pointed at a switch (see [`Refusal`]).
+    pub(crate) fn last_refusal(&self) -> Option<Refusal> {
+        self.last_refusal.lock().ok().and_then(|r| *r)
+    }
+
+    fn note_refusal(&self, refusal: Option<Refusal>) {
+        if let Ok(mut slot) = self.last_refusal.lock() {
+            *slot = refusal;
+        }
     }
 
     pub fn username(&self) -> &str {
@@ -269,6 +299,7 @@ impl ActionUriClient {
         function: &str,
         password: &Secret,
     ) -> Result<String, PhoneError> {
+        self.note_refusal(None);
         let mut url = self.base.clone();
         url.set_path("/servlet");
         url.set_query(Some(query));
@@ -287,7 +318,7 @@ impl ActionUriClient {
             200..=299 => Ok(body),
             401 | 403 if mentions_lock(&body) => Err(self.latch_lock(&body)),
             401 => Err(PhoneError::PasscodeRejected { tries_left: None }),
-            403 => Err(PhoneError::Refused(format!(
+            403 => Err(self.not_allowed(format!(
                 "The phone at {} refused remote control from this computer. On the phone's web page open Features > Remote Control and add this computer's address to \"Action URI Allow IP List\" (features.action_uri_limit_ip), or set it to any.",
                 self.host
             ))),
@@ -303,6 +334,12 @@ impl ActionUriClient {
                 ),
             }),
         }
+    }
+
+    /// This computer is not allowed: `message` says where to allow it.
+    fn not_allowed(&self, message: String) -> PhoneError {
+        self.note_refusal(Some(Refusal::NotAllowed));
+        PhoneError::Refused(message)
     }
 
     /// A lock-out: latched until it ends (as the phone says, else five minutes).
@@ -330,6 +367,7 @@ impl ActionUriClient {
         if error.is_timeout() {
             // Connected, and the phone took the request, but no answer: it holds requests
             // while it asks on its screen whether to allow remote control.
+            self.note_refusal(Some(Refusal::NoAnswer));
             return PhoneError::Refused(format!(
                 "The phone at {host} took the request but did not answer within {:.1} s. If it shows \"Allow remote control?\", press OK on the phone (or set features.show_action_uri_option = 0 so it stops asking); otherwise it may be busy, and callpop keeps trying.",
                 self.request_timeout.as_secs_f64()

@@ -13,6 +13,7 @@
 
 mod actions;
 pub mod calls;
+mod checklist;
 pub mod client;
 pub mod setup;
 pub mod status;
@@ -21,6 +22,7 @@ pub use client::{ActionUriClient, Key, YealinkConfig};
 pub use setup::{action_url_lines, action_urls_for, YealinkActionUrl};
 pub use status::PhoneConfig;
 
+use crate::backend::checklist::SetupCheck;
 use crate::backend::{
     Action, Backend, BackendKind, Capabilities, ConnectionReport, DialMethod, Feed, Performed,
     PushEffect, Target,
@@ -250,6 +252,15 @@ impl Backend for Yealink {
             lines: config.accounts,
             message: format!("Connected to {name}{dnd}"),
         })
+    }
+
+    async fn check_setup(&self) -> SetupCheck {
+        let result = self.check().await;
+        let checklist = checklist::checklist_after(&self.client, &result).await;
+        SetupCheck {
+            result,
+            checklist: Some(checklist),
+        }
     }
 
     fn rejection(&self) -> Option<PhoneError> {

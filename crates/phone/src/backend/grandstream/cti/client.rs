@@ -114,6 +114,11 @@ impl CtiClient {
         })
     }
 
+    /// The phone's address (scheme, host and port).
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
     /// The phone's address as shown to the user.
     pub fn host(&self) -> &str {
         &self.host
