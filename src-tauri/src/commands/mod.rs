@@ -28,6 +28,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         settings::preview_dialing,
         settings::test_push,
         windows::open_window,
+        windows::fit_call_window,
         windows::catalog,
     ]
 }
