@@ -274,7 +274,14 @@ document.addEventListener("keydown", (e) => {
   if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || e.repeat) return;
   if (e.target && e.target.closest && e.target.closest("input, textarea, select")) return;
   const wanted = SHORTCUTS[e.key.toLowerCase()];
-  if (!wanted || !call || ended) return;
+  if (!wanted) return;
+  // In another call's row (reached by Tab), the keys act on that call.
+  const row = e.target && e.target.closest ? e.target.closest("li.call-row") : null;
+  if (row) {
+    if (wanted.some((a) => rows.press(row.dataset.call, a))) e.preventDefault();
+    return;
+  }
+  if (!call || ended) return;
   const action = wanted.find((a) => (call.actions || []).includes(a));
   if (action) {
     e.preventDefault();

@@ -68,13 +68,14 @@ function createRow() {
     bar.update(call);
   }
 
-  return { el, update };
+  return { el, update, bar };
 }
 
 /**
  * Keeps `section` (with its heading `title` and list `list`) showing the other calls.
  * `update(calls, {hasLines})` takes the calls to list (already without the window's own
- * call) and returns how many it shows.
+ * call) and returns how many it shows; `press(callId, action)` presses a row's button (a
+ * shortcut key while that row has the focus), false when its call does not offer it.
  */
 export function createCallRows(section, title, list) {
   const rows = new Map();
@@ -105,5 +106,10 @@ export function createCallRows(section, title, list) {
     return shown.length;
   }
 
-  return { update };
+  function press(callId, action) {
+    const row = rows.get(callId);
+    return !!(row && row.bar.press(action));
+  }
+
+  return { update, press };
 }
