@@ -242,6 +242,8 @@ function onState(view) {
  * rows when there are any (the app keeps it on the screen; past its limit the rows scroll).
  */
 function fitWindow() {
+  // Nothing to fit before the first state (the window may not have its size yet either).
+  if (!call) return;
   let height = ONE_CALL_HEIGHT;
   if (!el.others.hidden) {
     // Natural heights: with other calls the call's own part does not stretch, and the rows'
@@ -255,7 +257,10 @@ function fitWindow() {
     }
     height = Math.ceil(hero + others);
   }
-  if (height === askedHeight) return;
+  // The window opens at its one-call size: it is touched only when it must change (a
+  // resize for nothing could move it, or take the focus from where the person types).
+  const current = askedHeight === null ? window.innerHeight || ONE_CALL_HEIGHT : askedHeight;
+  if (Math.abs(height - current) < 2) return;
   askedHeight = height;
   api.invoke("fit_call_window", { height }).catch((err) => console.warn("callpop: cannot fit the call window:", err));
 }

@@ -104,7 +104,7 @@ pub fn fit_call(app: &AppHandle, height: f64) {
     let Some(window) = app.get_webview_window(CALL) else {
         return;
     };
-    if !height.is_finite() {
+    if !height.is_finite() || !window.is_visible().unwrap_or(false) {
         return;
     }
     let scale = window.scale_factor().unwrap_or(1.0);
