@@ -1,6 +1,8 @@
 // The small always-on-top call window: one call, big, with its buttons; no keyboard needed.
 // Which call: `?call=<id>`, else the first call in the state (then it sticks to that one).
-// When the call ends the window says how, and the app closes it (or shows the next call).
+// Below it, every other live call on the same phone, one row each with its own buttons
+// (js/callrows.js); the window grows to show them. When the call ends the window says how,
+// and the app closes it (or shows the next call).
 
 import * as api from "./api.js";
 import { t, translatePage } from "./i18n.js";
@@ -8,6 +10,7 @@ import { $, h, replace, setText, setTone } from "./dom.js";
 import { callerLabels, formatDuration, startTicker } from "./format.js";
 import { createActionBar, SHORTCUTS } from "./actions.js";
 import { crmLink, infoList } from "./callinfo.js";
+import { createCallRows } from "./callrows.js";
 
 api.useWords(t);
 translatePage();
@@ -28,7 +31,15 @@ const el = {
   error: $("#call-error"),
   errorText: $("#call-error-text"),
   errorClose: $("#call-error-close"),
+  band: $(".call-band"),
+  body: $("#call-who"),
+  others: $("#call-others"),
 };
+
+const rows = createCallRows(el.others, $("#call-others-title"), $("#call-rows"));
+/** The window's height with one call (the Rust side opens it so); more calls add theirs. */
+const ONE_CALL_HEIGHT = 260;
+let askedHeight = null;
 
 const params = new URLSearchParams(location.search);
 let callId = params.get("call") || null;
@@ -161,6 +172,8 @@ function render() {
   const tone = { ringing: "ringing", dialing: "ringing", connected: "incall", held: "hold" }[call.phase] || "idle";
   setTone(el.root, tone);
   el.root.dataset.phase = call.phase;
+  el.root.dataset.call = call.call;
+  el.root.dataset.line = String(call.line);
   el.root.dataset.direction = call.direction;
   delete el.root.dataset.outcome;
   const band = bandText(call);
@@ -199,24 +212,66 @@ function markEnded(outcome) {
 }
 
 function onState(view) {
-  if (!view || ended) return;
+  if (!view) return;
   const calls = view.calls || [];
   const phones = view.phones || [];
-  severalPhones = phones.length > 1;
-  if (!callId && calls.length) callId = calls[0].call;
-  const found = callId ? calls.find((c) => c.call === callId) : null;
-  if (found) {
-    call = found;
-    const phone = phones.find((p) => p.id === found.phone);
-    phoneHasLines = !phone || (phone.lines || []).length > 0;
-  } else if (callId && call) {
-    // Gone from the state: the Rust side closes this window shortly.
-    markEnded(null);
+  if (!ended) {
+    severalPhones = phones.length > 1;
+    if (!callId && calls.length) callId = calls[0].call;
+    const found = callId ? calls.find((c) => c.call === callId) : null;
+    if (found) {
+      call = found;
+      const phone = phones.find((p) => p.id === found.phone);
+      phoneHasLines = !phone || (phone.lines || []).length > 0;
+    } else if (callId && call) {
+      // Gone from the state: the Rust side closes this window shortly (or shows another call).
+      markEnded(null);
+    }
+    render();
   }
-  render();
+  // The other calls of the same phone stay live, even after this window's call ended.
+  const others = call ? calls.filter((c) => c.phone === call.phone && c.call !== call.call) : [];
+  const shown = rows.update(others, { hasLines: phoneHasLines });
+  el.root.classList.toggle("several", shown > 0);
+  tick();
+  fitWindow();
+}
+
+/**
+ * Asks the app for the height this window needs: the one-call size, plus the other calls'
+ * rows when there are any (the app keeps it on the screen; past its limit the rows scroll).
+ */
+function fitWindow() {
+  // Nothing to fit before the first state (the window may not have its size yet either).
+  if (!call) return;
+  let height = ONE_CALL_HEIGHT;
+  if (!el.others.hidden) {
+    // Natural heights: with other calls the call's own part does not stretch, and the rows'
+    // section is measured by what it holds (it may be squeezed to scroll).
+    const px = (node, prop) => parseFloat(getComputedStyle(node)[prop]) || 0;
+    const tall = (node) => node.getBoundingClientRect().height;
+    const hero = px(el.root, "borderTopWidth") + tall(el.band) + tall(el.body) + tall(el.actions);
+    let others = px(el.others, "paddingTop") + px(el.others, "paddingBottom") + px(el.others, "borderTopWidth");
+    for (const child of el.others.children) {
+      others += tall(child) + px(child, "marginTop") + px(child, "marginBottom");
+    }
+    height = Math.ceil(hero + others);
+  }
+  // The window opens at its one-call size: it is touched only when it must change (a
+  // resize for nothing could move it, or take the focus from where the person types).
+  const current = askedHeight === null ? window.innerHeight || ONE_CALL_HEIGHT : askedHeight;
+  if (Math.abs(height - current) < 2) return;
+  askedHeight = height;
+  api.invoke("fit_call_window", { height }).catch((err) => console.warn("callpop: cannot fit the call window:", err));
 }
 
 const tick = startTicker(document);
+// A row's error line, a contact's name arriving: the window follows what it holds.
+if (typeof ResizeObserver === "function") {
+  const refit = new ResizeObserver(() => fitWindow());
+  refit.observe($("#call-rows"));
+  refit.observe(el.body);
+}
 
 // ---------- Keyboard (when the window has focus) ----------
 
@@ -224,7 +279,14 @@ document.addEventListener("keydown", (e) => {
   if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || e.repeat) return;
   if (e.target && e.target.closest && e.target.closest("input, textarea, select")) return;
   const wanted = SHORTCUTS[e.key.toLowerCase()];
-  if (!wanted || !call || ended) return;
+  if (!wanted) return;
+  // In another call's row (reached by Tab), the keys act on that call.
+  const row = e.target && e.target.closest ? e.target.closest("li.call-row") : null;
+  if (row) {
+    if (wanted.some((a) => rows.press(row.dataset.call, a))) e.preventDefault();
+    return;
+  }
+  if (!call || ended) return;
   const action = wanted.find((a) => (call.actions || []).includes(a));
   if (action) {
     e.preventDefault();
@@ -255,6 +317,7 @@ async function start() {
     if (e.event === "ended" || e.event === "missed") {
       markEnded(e.outcome || (e.event === "missed" ? "missed" : null));
       render();
+      fitWindow();
     }
   });
   try {

@@ -611,6 +611,9 @@ export function createMock(scenario, params) {
       await wait(300);
       return `/home/ann/Downloads/callpop-calls-${Math.floor(Date.now() / 1000)}.csv`;
     },
+    async fit_call_window() {
+      return null;
+    },
     async open_window({ name }) {
       console.info(`mock: open_window(${name})`);
       return null;

@@ -775,6 +775,88 @@ mod tests {
         assert_eq!(state_of(&phone, 2), LineState::OnHold);
     }
 
+    /// The phone's own way with several calls, on 3- and 8-line phones: a ringing line's key
+    /// answers that call and holds the one in progress; a held line's key resumes exactly
+    /// that call and holds the one in progress; every other call stays as it was.
+    #[test]
+    fn line_keys_switch_between_three_calls() {
+        for lines in [3, 8] {
+            let mut phone = PhoneState::new(lines);
+            let last = lines;
+            phone.ring(Some(1), "201", "").expect("line 1 idle");
+            phone.press(Key::Line(1));
+            assert_eq!(state_of(&phone, 1), LineState::Connected);
+
+            // A second call rings on the last line: its key answers it, line 1 goes on hold.
+            phone.ring(Some(last), "209", "").expect("last line idle");
+            phone.take_events();
+            phone.press(Key::Line(last));
+            assert_eq!(state_of(&phone, 1), LineState::OnHold);
+            assert_eq!(state_of(&phone, last), LineState::Connected);
+            assert!(phone.lines()[last as usize - 1].active);
+            let events: Vec<_> = phone
+                .take_events()
+                .into_iter()
+                .map(|e| (e.event, e.line))
+                .collect();
+            assert_eq!(
+                events,
+                [(PushEvent::Hold, 1), (PushEvent::Established, last)]
+            );
+
+            // A third call on line 2, answered by its key: the talking call (last) is held,
+            // line 1 stays held.
+            phone.ring(Some(2), "202", "").expect("line 2 idle");
+            phone.press(Key::Line(2));
+            assert_eq!(state_of(&phone, 1), LineState::OnHold);
+            assert_eq!(state_of(&phone, 2), LineState::Connected);
+            assert_eq!(state_of(&phone, last), LineState::OnHold);
+
+            // Line 1's key resumes line 1 only: line 2 goes on hold, the last line stays held.
+            phone.take_events();
+            phone.press(Key::Line(1));
+            assert_eq!(state_of(&phone, 1), LineState::Connected);
+            assert_eq!(state_of(&phone, 2), LineState::OnHold);
+            assert_eq!(state_of(&phone, last), LineState::OnHold);
+            let events: Vec<_> = phone
+                .take_events()
+                .into_iter()
+                .map(|e| (e.event, e.line))
+                .collect();
+            assert_eq!(events, [(PushEvent::Hold, 2), (PushEvent::Unhold, 1)]);
+
+            // endcall ends the focused call; with no focus left it ends the first held one.
+            assert!(phone.operate(Operation::EndCall));
+            assert_eq!(state_of(&phone, 1), LineState::Idle);
+            assert!(phone.lines().iter().all(|l| !l.active));
+            // The last line's key resumes it although line 2 is held before it.
+            phone.press(Key::Line(last));
+            assert_eq!(state_of(&phone, last), LineState::Connected);
+            assert_eq!(state_of(&phone, 2), LineState::OnHold);
+            assert!(phone.operate(Operation::EndCall));
+            assert_eq!(state_of(&phone, last), LineState::Idle);
+            assert_eq!(state_of(&phone, 2), LineState::OnHold);
+            assert!(phone.operate(Operation::EndCall));
+            assert_eq!(phone.status(), PhoneStatus::Available);
+        }
+    }
+
+    /// A line key never touches the other calls when its line holds nothing to answer or
+    /// resume (an idle line, or the call already in progress).
+    #[test]
+    fn a_line_key_without_a_call_to_take_changes_no_call() {
+        let mut phone = PhoneState::new(3);
+        phone.ring(Some(1), "201", "").expect("idle");
+        phone.press(Key::Line(1));
+        phone.ring(Some(2), "202", "").expect("idle");
+        phone.press(Key::Line(1));
+        assert_eq!(state_of(&phone, 1), LineState::Connected);
+        assert_eq!(state_of(&phone, 2), LineState::Ringing);
+        phone.press(Key::Line(3));
+        assert_eq!(state_of(&phone, 1), LineState::Connected);
+        assert_eq!(state_of(&phone, 2), LineState::Ringing);
+    }
+
     #[test]
     fn keys_dial_mute_and_dnd() {
         let mut phone = PhoneState::new(2);

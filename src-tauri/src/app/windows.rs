@@ -3,11 +3,20 @@
 
 use super::state::AppState;
 use crate::i18n::tr;
-use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use callpop_phone::tracker::{ActiveCall, CallPhase};
+use tauri::{
+    AppHandle, Emitter, LogicalPosition, LogicalSize, Manager, WebviewUrl, WebviewWindow,
+    WebviewWindowBuilder,
+};
 
 pub const MAIN: &str = "main";
 pub const SETTINGS: &str = "settings";
 pub const CALL: &str = "call";
+
+/// The call window's width, and its height with one call.
+const CALL_SIZE: (f64, f64) = (340.0, 260.0);
+/// The call window's height range when it fits several calls (past the top, its rows scroll).
+const CALL_HEIGHTS: (f64, f64) = (200.0, 640.0);
 
 /// Opens (or brings forward) the main window.
 pub fn show_main(app: &AppHandle) {
@@ -74,13 +83,13 @@ pub fn show_call(app: &AppHandle, call: &str) {
     }
     let mut builder = WebviewWindowBuilder::new(app, CALL, WebviewUrl::App(page.into()))
         .title(tr("window-call", &[]))
-        .inner_size(340.0, 260.0)
+        .inner_size(CALL_SIZE.0, CALL_SIZE.1)
         .resizable(false)
         .always_on_top(true)
         .skip_taskbar(true)
         .focused(false)
         .visible_on_all_workspaces(true);
-    if let Some((x, y)) = bottom_right(app, 340.0, 260.0) {
+    if let Some((x, y)) = bottom_right(app, CALL_SIZE.0, CALL_SIZE.1) {
         builder = builder.position(x, y);
     }
     if let Err(e) = builder.build() {
@@ -88,25 +97,75 @@ pub fn show_call(app: &AppHandle, call: &str) {
     }
 }
 
-/// After a call ended: shows the next call if one is left, else closes the call window after
-/// a moment (so "Call ended" can be read).
+/// Makes the call window `height` (logical pixels, what its page needs to show every call
+/// of its phone), within [`CALL_HEIGHTS`] and the screen. It grows upwards: its bottom edge
+/// stays where it was (the window sits in the screen's bottom-right corner).
+pub fn fit_call(app: &AppHandle, height: f64) {
+    let Some(window) = app.get_webview_window(CALL) else {
+        return;
+    };
+    if !height.is_finite() || !window.is_visible().unwrap_or(false) {
+        return;
+    }
+    let scale = window.scale_factor().unwrap_or(1.0);
+    let screen = window.current_monitor().ok().flatten().map(|m| {
+        let top = m.position().to_logical::<f64>(m.scale_factor()).y;
+        let height = m.size().to_logical::<f64>(m.scale_factor()).height;
+        (top, height)
+    });
+    let most = screen.map_or(CALL_HEIGHTS.1, |(_, h)| (h - 80.0).min(CALL_HEIGHTS.1));
+    let wanted = height
+        .clamp(CALL_HEIGHTS.0, most.max(CALL_HEIGHTS.0))
+        .round();
+    let Ok(size) = window.inner_size() else {
+        return;
+    };
+    let current = size.to_logical::<f64>(scale).height;
+    if (current - wanted).abs() < 1.0 {
+        return;
+    }
+    if let Ok(position) = window.outer_position() {
+        let position = position.to_logical::<f64>(scale);
+        let top = screen.map_or(0.0, |(top, _)| top);
+        let y = (position.y + current - wanted).max(top);
+        let _ = window.set_position(LogicalPosition::new(position.x, y));
+    }
+    if let Err(e) = window.set_size(LogicalSize::new(CALL_SIZE.0, wanted)) {
+        tracing::warn!("cannot fit the call window: {e}");
+    }
+}
+
+/// The call the call window shows (`?call=` of its page).
+fn shown_call(window: &WebviewWindow) -> Option<String> {
+    let url = window.url().ok()?;
+    url.query_pairs()
+        .find(|(name, _)| name == "call")
+        .map(|(_, value)| value.into_owned())
+}
+
+/// After a call ended: when the call window's own call is gone, shows the next call (ringing
+/// first, then the one in progress) if one is left, else closes the window after a moment
+/// (so "Call ended" can be read). A window whose call goes on keeps it: another call ending
+/// only leaves its rows.
 pub fn call_over(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-        let next = app
+        let calls: Vec<_> = app
             .state::<AppState>()
             .sessions
             .watched()
             .iter()
-            .find_map(|w| {
-                w.session
-                    .current()
-                    .calls
-                    .first()
-                    .map(|c| c.call.as_str().to_owned())
-            });
-        match (next, app.get_webview_window(CALL)) {
+            .flat_map(|w| w.session.current().calls)
+            .collect();
+        let window = app.get_webview_window(CALL);
+        let shown = window.as_ref().and_then(shown_call);
+        let next = match next_call(&calls, shown.as_deref()) {
+            Next::Keep => return,
+            Next::Show(call) => Some(call),
+            Next::Close => None,
+        };
+        match (next, window) {
             (Some(call), Some(window)) => {
                 navigate(&window, &format!("call.html?call={}", urlencode(&call)))
             }
@@ -118,6 +177,35 @@ pub fn call_over(app: &AppHandle) {
             _ => {}
         }
     });
+}
+
+/// What the call window does once a call ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    /// Its own call goes on: it stays (the ended call only leaves its rows).
+    Keep,
+    /// Its own call is over: it shows this call (the most urgent left: ringing first, then
+    /// the one in progress, an outgoing one, a held one).
+    Show(String),
+    /// No call is left.
+    Close,
+}
+
+fn next_call(calls: &[ActiveCall], shown: Option<&str>) -> Next {
+    if shown.is_some_and(|id| calls.iter().any(|c| c.call.as_str() == id)) {
+        return Next::Keep;
+    }
+    let rank = |phase: CallPhase| match phase {
+        CallPhase::Ringing => 0,
+        CallPhase::Connected => 1,
+        CallPhase::Dialing => 2,
+        CallPhase::Held => 3,
+    };
+    calls
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, c)| (rank(c.phase), *i))
+        .map_or(Next::Close, |(_, c)| Next::Show(c.call.as_str().to_owned()))
 }
 
 /// Tells the user about a failed action outside any window (tray, hotkey, notification).
@@ -161,4 +249,49 @@ fn urlencode(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use callpop_phone::tracker::CallId;
+    use callpop_phone::Direction;
+
+    fn call(id: &str, line: u32, phase: CallPhase) -> ActiveCall {
+        ActiveCall {
+            call: CallId::from(id.to_owned()),
+            line,
+            phase,
+            direction: Direction::Incoming,
+            number: String::new(),
+            name: String::new(),
+            account: None,
+            answered: false,
+            source_call_id: String::new(),
+            info: Default::default(),
+            end_hint: None,
+        }
+    }
+
+    #[test]
+    fn the_call_window_keeps_its_call_while_it_goes_on() {
+        let calls = [
+            call("held", 1, CallPhase::Held),
+            call("talking", 2, CallPhase::Connected),
+            call("ringing", 3, CallPhase::Ringing),
+        ];
+        // Another call of the phone ended: the window stays on its own call.
+        assert_eq!(next_call(&calls, Some("held")), Next::Keep);
+        // Its own call ended: the ringing one comes first, then the one in progress.
+        assert_eq!(
+            next_call(&calls, Some("gone")),
+            Next::Show("ringing".into())
+        );
+        assert_eq!(
+            next_call(&calls[..2], Some("gone")),
+            Next::Show("talking".into())
+        );
+        assert_eq!(next_call(&calls[..1], None), Next::Show("held".into()));
+        assert_eq!(next_call(&[], Some("gone")), Next::Close);
+    }
 }

@@ -30,6 +30,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         settings::test_push,
         checklist::setup_checklist,
         windows::open_window,
+        windows::fit_call_window,
         windows::catalog,
     ]
 }

@@ -19,6 +19,14 @@ pub fn open_window(app: AppHandle, name: String) -> CommandResult<()> {
     Ok(())
 }
 
+/// Fits the call window to what its page shows (its call, and the rows of the other calls on
+/// that phone): `height` in logical pixels, kept within limits and on the screen.
+#[tauri::command]
+pub fn fit_call_window(app: AppHandle, height: f64) -> CommandResult<()> {
+    windows::fit_call(&app, height);
+    Ok(())
+}
+
 /// The catalog of words the pages use, in the app's language (the settings' `language`,
 /// else the system's).
 #[tauri::command]

@@ -26,9 +26,15 @@ fn unix_now() -> f64 {
 impl Phone {
     /// A 4-line phone with passcode login on a free loopback port, keys pressed fast.
     pub async fn start(passcode: &str) -> Result<Phone> {
+        Phone::start_with_lines(passcode, 4).await
+    }
+
+    /// As [`Phone::start`], with `lines` line keys (phones have 3, 4, 8...).
+    pub async fn start_with_lines(passcode: &str, lines: u32) -> Result<Phone> {
         let config = SimConfig {
             auth: SimAuth::Passcode(passcode.to_owned()),
             key_interval: Duration::from_millis(50),
+            lines,
             ..SimConfig::default()
         };
         let started_unix = unix_now();

@@ -41,3 +41,15 @@ call-lasted = Lasted { $duration }
 call-lost-note = callpop cannot tell how this call ended.
 call-close = Close
 call-close-title = Close this window
+
+## The other calls on the same phone, below the window's own call
+
+# Their heading.
+call-others-title = { $count ->
+    [one] 1 more call on this phone
+   *[other] { $count } more calls on this phone
+}
+call-row-line = Line { $line }
+# What a screen reader says on entering a row: whose call its buttons act on.
+call-row-label-line = { $who }, line { $line }: { $state }
+call-row-label = { $who }: { $state }

@@ -41,3 +41,16 @@ call-lasted = Длительность: { $duration }
 call-lost-note = callpop не может определить, чем закончился этот вызов.
 call-close = Закрыть
 call-close-title = Закрыть это окно
+
+## Другие вызовы на том же телефоне, под вызовом самого окна
+
+# Их заголовок.
+call-others-title = { $count ->
+    [one] Ещё { $count } вызов на этом телефоне
+    [few] Ещё { $count } вызова на этом телефоне
+   *[many] Ещё { $count } вызовов на этом телефоне
+}
+call-row-line = Линия { $line }
+# Что экранный диктор говорит, входя в строку: на чей вызов действуют её кнопки.
+call-row-label-line = { $who }, линия { $line }: { $state }
+call-row-label = { $who }: { $state }

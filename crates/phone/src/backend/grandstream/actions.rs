@@ -7,8 +7,11 @@
 //! pick from the latest line snapshot, and only sends the operation when that is the call the
 //! person meant. Where a line key reaches the call instead (pressing a ringing line's key
 //! answers it; a held line's key resumes it and holds the other call, as on the phone
-//! itself), the key is pressed. Otherwise callpop refuses and says what to do, rather than act
-//! on the wrong call.
+//! itself), the key is pressed. A held call the phone would not pick is hung up in three
+//! checked steps ([`Plan::Focus`]): its line key brings it forward, `endcall` goes only once
+//! the phone shows that call connected with focus, and the call that was in progress before
+//! gets its line key back. Otherwise callpop refuses and says what to do, rather than act on
+//! the wrong call.
 
 use super::models::{Key, PhoneOperation, KEY_MUTE};
 use crate::backend::Action;
@@ -21,7 +24,20 @@ use crate::tracker::{ActiveCall, CallPhase};
 pub(crate) enum Plan {
     Operation(PhoneOperation),
     Keys(Vec<Key>),
+    /// Press `line`'s key (a held call: the phone resumes it and holds the call in
+    /// progress), wait until the phone shows that call connected and picked for `then`, send
+    /// `then`, and when `give_back` names the line whose call was in progress, resume it with
+    /// its key once `line` is free. Never sends `then` before the phone shows the call picked.
+    Focus {
+        line: u32,
+        then: PhoneOperation,
+        give_back: Option<u32>,
+    },
 }
+
+/// The lines an `endcall` fits (see the simulator and `phone-apis.md`).
+pub(crate) const END_CALL_PICKS: &[LineState] =
+    &[LineState::Connected, LineState::OnHold, LineState::Calling];
 
 /// Plans `action` for `call` given the phone's `lines`. Dialing is not planned here (it needs
 /// no call).
@@ -57,8 +73,19 @@ pub(crate) fn plan(action: &Action, call: &ActiveCall, lines: &[Line]) -> Result
             CallPhase::Dialing if picks(&[Ringing, Calling]) => {
                 Ok(Plan::Operation(PhoneOperation::Cancel))
             }
-            _ if picks(&[Connected, OnHold, Calling]) => {
-                Ok(Plan::Operation(PhoneOperation::EndCall))
+            _ if picks(END_CALL_PICKS) => Ok(Plan::Operation(PhoneOperation::EndCall)),
+            CallPhase::Held if line_is(lines, line, &OnHold) => {
+                // The line key resumes it (holding the call in progress), then it is ended
+                // and the call that was in progress is resumed again.
+                let talking = lines
+                    .iter()
+                    .find(|l| l.index != line && l.state == Connected)
+                    .map(|l| l.index);
+                Ok(Plan::Focus {
+                    line,
+                    then: PhoneOperation::EndCall,
+                    give_back: talking,
+                })
             }
             _ => Err(not_reachable(
                 line,
@@ -120,6 +147,17 @@ pub(crate) fn phone_pick(lines: &[Line], wanted: &[LineState]) -> Option<u32> {
         .iter()
         .find_map(|state| lines.iter().find(|l| l.state == *state))
         .map(|l| l.index)
+}
+
+/// Whether the phone shows `line` in `state`.
+pub(crate) fn line_is(lines: &[Line], line: u32, state: &LineState) -> bool {
+    lines.iter().any(|l| l.index == line && l.state == *state)
+}
+
+/// Whether the phone, showing `lines`, would send `endcall` to the call on `line`: it is
+/// connected and picked. The step of [`Plan::Focus`] that waits for this never guesses.
+pub(crate) fn end_call_reaches(lines: &[Line], line: u32) -> bool {
+    line_is(lines, line, &LineState::Connected) && phone_pick(lines, END_CALL_PICKS) == Some(line)
 }
 
 fn not_reachable(line: u32, verb: &str, instead: &str) -> PhoneError {
@@ -210,7 +248,16 @@ mod tests {
             plan(&Action::Hold, &talking, &lines),
             Ok(Plan::Operation(PhoneOperation::HoldCall))
         );
-        assert!(plan(&Action::HangUp, &held, &lines).is_err());
+        // Hanging up the held call: its line key first, endcall once it is picked, then
+        // the call on line 2 gets its line key back.
+        assert_eq!(
+            plan(&Action::HangUp, &held, &lines),
+            Ok(Plan::Focus {
+                line: 1,
+                then: PhoneOperation::EndCall,
+                give_back: Some(2)
+            })
+        );
         assert_eq!(
             plan(&Action::Resume, &held, &lines),
             Ok(Plan::Keys(vec![Key::line(1)]))
@@ -220,6 +267,38 @@ mod tests {
             plan(&Action::Mute, &talking, &lines),
             Ok(Plan::Keys(_))
         ));
+    }
+
+    #[test]
+    fn a_held_call_behind_another_held_call_is_hung_up_through_its_line_key() {
+        // Three calls on an 8-line phone: 3 and 8 held, nothing in progress. endcall would end
+        // line 3's (the first held one); line 8's is reached by its key, and nothing is given
+        // back (no call was in progress).
+        let mut lines: Vec<Line> = (1..=8).map(Line::idle).collect();
+        lines[2] = line(3, LineState::OnHold, false);
+        lines[7] = line(8, LineState::OnHold, false);
+        assert_eq!(
+            plan(&Action::HangUp, &call(3, CallPhase::Held), &lines),
+            Ok(Plan::Operation(PhoneOperation::EndCall))
+        );
+        assert_eq!(
+            plan(&Action::HangUp, &call(8, CallPhase::Held), &lines),
+            Ok(Plan::Focus {
+                line: 8,
+                then: PhoneOperation::EndCall,
+                give_back: None
+            })
+        );
+        // The wait of that plan: line 8 connected with focus is what endcall reaches; line 8
+        // connected while line 3 holds the focus is not.
+        lines[7] = line(8, LineState::Connected, true);
+        assert!(end_call_reaches(&lines, 8));
+        lines[7] = line(8, LineState::Connected, false);
+        lines[2] = line(3, LineState::OnHold, true);
+        assert!(!end_call_reaches(&lines, 8));
+        // A call the phone shows in another state than held is not planned that way.
+        lines[7] = line(8, LineState::Ringing, false);
+        assert!(plan(&Action::HangUp, &call(8, CallPhase::Held), &lines).is_err());
     }
 
     #[test]

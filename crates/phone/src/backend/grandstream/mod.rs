@@ -19,10 +19,12 @@ use crate::backend::{
 };
 use crate::credentials::{Credentials, Secret};
 use crate::error::PhoneError;
-use crate::model::Line;
+use crate::model::{Line, LineState};
 use actions::Plan;
 use async_trait::async_trait;
+use models::{Key, PhoneOperation};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// A Grandstream phone. Cheap to share; the CTI client inside keeps one connection pool.
 #[derive(Debug)]
@@ -43,6 +45,64 @@ impl Grandstream {
     /// The CTI client, for Grandstream-only commands (reboot, the phone's own status word).
     pub fn client(&self) -> &Arc<CtiClient> {
         &self.client
+    }
+}
+
+/// How long the phone may take to bring a call forward by its line key: it presses keys
+/// about one per 700 ms, and Wi-Fi handsets answer slowly.
+const FOCUS_WAIT: Duration = Duration::from_secs(6);
+/// How often the lines are read while waiting for that.
+const FOCUS_POLL: Duration = Duration::from_millis(100);
+
+impl Grandstream {
+    /// Carries out [`Plan::Focus`]: the line key, then `then` only once the phone shows the
+    /// call on `line` connected and picked (never on a guess: `endcall` would otherwise end
+    /// whichever call the phone shows first), then the call of `give_back` resumed.
+    async fn focus_then(
+        &self,
+        line: u32,
+        then: PhoneOperation,
+        give_back: Option<u32>,
+    ) -> Result<(), PhoneError> {
+        self.client.send_keys(&[Key::line(line)]).await?;
+        self.wait_lines(|lines| actions::end_call_reaches(lines, line))
+            .await
+            .ok_or_else(|| {
+                PhoneError::Refused(format!(
+                    "The phone did not bring the call on line {line} forward in time, so callpop did not hang it up. Hang it up on the phone."
+                ))
+            })?;
+        self.client.operation(then).await?;
+        if let Some(other) = give_back {
+            // Resumed only when the phone shows the ended call gone and the other one held:
+            // a line key on a line in any other state would do something else.
+            let ready = self
+                .wait_lines(|lines| {
+                    actions::line_is(lines, line, &LineState::Idle)
+                        && actions::line_is(lines, other, &LineState::OnHold)
+                })
+                .await;
+            if ready.is_some() {
+                self.client.send_keys(&[Key::line(other)]).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the lines until `ready` holds (the lines then), or `None` after [`FOCUS_WAIT`].
+    async fn wait_lines(&self, ready: impl Fn(&[Line]) -> bool) -> Option<Vec<Line>> {
+        let deadline = tokio::time::Instant::now() + FOCUS_WAIT;
+        loop {
+            if let Ok(lines) = self.client.line_status().await {
+                if ready(&lines) {
+                    return Some(lines);
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return None;
+            }
+            tokio::time::sleep(FOCUS_POLL).await;
+        }
     }
 }
 
@@ -93,6 +153,11 @@ impl Backend for Grandstream {
         match actions::plan(action, call, target.lines)? {
             Plan::Operation(op) => self.client.operation(op).await?,
             Plan::Keys(keys) => self.client.send_keys(&keys).await?,
+            Plan::Focus {
+                line,
+                then,
+                give_back,
+            } => self.focus_then(line, then, give_back).await?,
         }
         Ok(Performed::Done)
     }
