@@ -18,10 +18,11 @@
 //! | `fault` | `mode`=none\|slow\|html\|500\|drop\|garbage\|status, `ms`, `code`, `count`? | fault injection |
 //! | `remote-control` | `enabled` | "Action URI Support" switch |
 //! | `make-call` | `enabled` | click-to-dial switch |
+//! | `account` | `account` (0-based), `registered` | an account registers or loses its registration |
 //! | `expire-sessions` | | ends all web sessions |
 //! | `unlock` | | lifts a login lock-out |
 //! | `rotate-cert` | | new HTTPS certificate; answers `fingerprint` |
-//! | `state` | | lines, `dnd`, `locked`, switches |
+//! | `state` | | lines, `dnd`, `locked`, switches, `accounts`, `dials` (account of each outgoing call) |
 //! | `requests` | | recorded requests (JSON array) |
 //! | `clear-requests` | | forgets them |
 //! | `action-url` | `event`, `url`? | sets (or without `url` clears) an Action URL |
@@ -58,7 +59,7 @@ pub(crate) fn routes() -> Router<Arc<Device>> {
 impl From<SimError> for Problem {
     fn from(e: SimError) -> Problem {
         let status = match e {
-            SimError::NoSuchLine(_) => StatusCode::NOT_FOUND,
+            SimError::NoSuchLine(_) | SimError::NoSuchAccount(_) => StatusCode::NOT_FOUND,
             _ => StatusCode::CONFLICT,
         };
         Problem(status, e.to_string())
@@ -116,6 +117,10 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
         }
         "make-call" => {
             device.set_make_call(flag(p, "enabled")?);
+            ok()
+        }
+        "account" => {
+            device.set_account_registered(req(p, "account")?, flag(p, "registered")?)?;
             ok()
         }
         "expire-sessions" => {

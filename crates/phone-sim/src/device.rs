@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::auth::Auth;
-use crate::config::SimConfig;
+use crate::config::{SimAccount, SimConfig};
 use crate::demo;
 use crate::error::SimError;
 use crate::events::{CallEvent, PushEvent};
@@ -38,6 +38,8 @@ pub(crate) struct Device {
     faults: Mutex<FaultPlan>,
     remote_control: AtomicBool,
     make_call: AtomicBool,
+    /// 0-based indexes of the accounts that lost their registration.
+    unregistered: Mutex<std::collections::BTreeSet<u32>>,
     recorder: Recorder,
     pusher: Pusher,
     tls: Option<TlsState>,
@@ -71,6 +73,7 @@ impl Device {
             faults: Mutex::new(FaultPlan::default()),
             remote_control: AtomicBool::new(config.remote_control_enabled),
             make_call: AtomicBool::new(config.make_call_enabled),
+            unregistered: Mutex::new(std::collections::BTreeSet::new()),
             recorder: Recorder::new(started),
             pusher,
             tls,
@@ -176,9 +179,14 @@ impl Device {
     }
 
     pub(crate) fn state(&self) -> SimState {
-        let (lines, dnd, dial_buffer) = {
+        let (lines, dnd, dial_buffer, dials) = {
             let state = lock(&self.state);
-            (state.lines(), state.dnd(), state.dial_buffer().to_owned())
+            (
+                state.lines(),
+                state.dnd(),
+                state.dial_buffer().to_owned(),
+                state.dials().to_vec(),
+            )
         };
         SimState {
             lines,
@@ -187,7 +195,44 @@ impl Device {
             locked: lock(&self.auth).is_locked(Instant::now()),
             remote_control: self.remote_control_enabled(),
             make_call: self.make_call_enabled(),
+            accounts: self.accounts(),
+            dials,
         }
+    }
+
+    /// Every account as `api-get_accounts` lists it, with its registration now.
+    pub(crate) fn accounts(&self) -> Vec<SimAccount> {
+        let unregistered = lock(&self.unregistered);
+        (0..self.config.accounts)
+            .filter_map(|i| self.config.account(i))
+            .map(|mut a| {
+                a.reg = u8::from(!unregistered.contains(&(a.id - 1)));
+                a
+            })
+            .collect()
+    }
+
+    /// Whether the account at 0-based `index` is registered (false when there is none).
+    pub(crate) fn account_registered(&self, index: u32) -> bool {
+        index < self.config.accounts && !lock(&self.unregistered).contains(&index)
+    }
+
+    /// The account at 0-based `index` registers or loses its registration.
+    pub(crate) fn set_account_registered(
+        &self,
+        index: u32,
+        registered: bool,
+    ) -> Result<(), SimError> {
+        if index >= self.config.accounts {
+            return Err(SimError::NoSuchAccount(index));
+        }
+        let mut unregistered = lock(&self.unregistered);
+        if registered {
+            unregistered.remove(&index);
+        } else {
+            unregistered.insert(index);
+        }
+        Ok(())
     }
 
     pub(crate) fn ring(

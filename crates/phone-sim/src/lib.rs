@@ -68,5 +68,5 @@ pub use params::Params;
 pub use push::{PushOutcome, SentPush};
 pub use record::{RecordedRequest, RequestKind, MAX_RECORDS};
 pub use sim::PhoneSim;
-pub use state::{LineState, SimLine, SimState};
+pub use state::{LineState, SimDial, SimLine, SimState};
 pub use tls::fingerprint as der_fingerprint;

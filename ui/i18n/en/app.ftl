@@ -33,6 +33,11 @@ error-certificate_changed = The phone at { $host } presents a different certific
 error-unexpected_answer = The phone gave an answer callpop does not understand to { $function } ({ $excerpt }). Is { $host } really the phone's address?
 error-bad_address = The phone address "{ $address }" is not usable: { $reason }
 # A refusal the phone system explained in its own words (English).
+error-account_unknown = The phone has no account { $account } (it has { $count ->
+    [one] 1 account
+   *[other] { $count } accounts
+}). Choose another account to call from.
+error-account_unregistered = Account { $account } ({ $name }) is not registered, so it cannot call now. Choose another account, or check the account on the phone.
 error-refused = { $message }
 
 ## The app's own errors (commands and actions)
