@@ -1,10 +1,11 @@
 // The phones: the header's overall state, and one block per phone with its connection, Do
-// Not Disturb, push health and lines. One phone is shown without a block of its own (its
+// Not Disturb, its accounts' registration, push health and lines. One phone is shown without a block of its own (its
 // state is the header's), so the common case looks as plain as ever.
 
 import * as api from "./api.js";
 import { h, replace, setText, setTone } from "./dom.js";
 import { errorText, pushText, t } from "./i18n.js";
+import { accountsList } from "./accounts.js";
 import { callerLabels, connectionInfo, lineStateInfo, phaseInfo, retryText } from "./format.js";
 
 /** What to say under a state that has no error message of its own. */
@@ -271,9 +272,10 @@ export function createPhones(el, { onSettings, onError }) {
 
   function phoneExtras(phone) {
     const dnd = dndSwitch(phone, onError);
+    const accounts = accountsList(phone);
     const push = pushLine(phone);
-    if (!dnd && !push) return null;
-    return h("div", { class: "phone-extras" }, dnd, push);
+    if (!dnd && !accounts && !push) return null;
+    return h("div", { class: "phone-extras" }, dnd, accounts, push);
   }
 
   function renderBody(view) {

@@ -225,6 +225,8 @@ cli-dialing = { $method ->
     [keypad] Dialing { $number } ({ $dial }, via keypad).
    *[pbx] Dialing { $number } ({ $dial }, via the phone system).
 }
+cli-account-no-choice = { $phone } cannot choose the account to dial from: it dials from its own line.
+cli-account-unknown = The phone has no account “{ $account }”. Its accounts: { $accounts }.
 cli-watcher-stopped = The phone watcher stopped.
 cli-reboot-grandstream-only = callpop can restart Grandstream phones only; { $phone } is a { $kind }.
 cli-reboot-busy = A call is in progress on line { $line }; restarting would end it. Use --force to restart anyway.
@@ -245,6 +247,9 @@ cli-summary-available = available
 cli-summary-busy = busy
 cli-summary-ringing = ringing
 cli-status-line = Line
+cli-status-account = Account { $account }
+cli-account-registered = registered
+cli-account-unregistered = not registered
 cli-line-idle = idle
 cli-line-ringing = ringing
 cli-line-calling = calling

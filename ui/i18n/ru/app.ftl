@@ -239,6 +239,8 @@ cli-dialing = { $method ->
     [keypad] Набираем { $number } ({ $dial }, нажатием клавиш телефона).
    *[pbx] Набираем { $number } ({ $dial }, через АТС).
 }
+cli-account-no-choice = { $phone }: здесь нельзя выбрать учётную запись для звонка — звонки идут с вашей линии.
+cli-account-unknown = На телефоне нет учётной записи «{ $account }». Его учётные записи: { $accounts }.
 cli-watcher-stopped = Наблюдение за телефоном остановлено.
 cli-reboot-grandstream-only = callpop умеет перезапускать только телефоны Grandstream, а { $phone } — это { $kind }.
 cli-reboot-busy = На линии { $line } идёт разговор, перезапуск его прервёт. Чтобы всё равно перезапустить, добавьте --force.
@@ -260,6 +262,9 @@ cli-summary-available = свободен
 cli-summary-busy = занят
 cli-summary-ringing = входящий вызов
 cli-status-line = Линия
+cli-status-account = Учётная запись { $account }
+cli-account-registered = зарегистрирована
+cli-account-unregistered = не зарегистрирована
 cli-line-idle = свободна
 cli-line-ringing = звонит
 cli-line-calling = вызывает
