@@ -318,7 +318,7 @@ async fn dial_from_a_chosen_account() {
     let out = dial("1002").await;
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr_lines(&out)[0].contains("Account 2 (Desk 1002 (1002)) is not registered"),
+        stderr_lines(&out)[0].contains("Account 2 “Desk 1002 (1002)” is not registered"),
         "{:?}",
         stderr_lines(&out)
     );

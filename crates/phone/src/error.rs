@@ -116,7 +116,7 @@ pub enum PhoneError {
     #[error("The phone has no account {account} (it has {}). Choose another account to call from.", plural(*.count, "account", "accounts"))]
     AccountUnknown { account: u32, count: u32 },
 
-    #[error("Account {account} ({name}) is not registered, so it cannot call now. Choose another account, or check the account on the phone.")]
+    #[error("Account {account} “{name}” is not registered, so it cannot call now. Choose another account, or check the account on the phone.")]
     AccountUnregistered { account: u32, name: String },
 
     #[error("{0}")]

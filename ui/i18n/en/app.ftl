@@ -37,7 +37,7 @@ error-account_unknown = The phone has no account { $account } (it has { $count -
     [one] 1 account
    *[other] { $count } accounts
 }). Choose another account to call from.
-error-account_unregistered = Account { $account } ({ $name }) is not registered, so it cannot call now. Choose another account, or check the account on the phone.
+error-account_unregistered = Account { $account } “{ $name }” is not registered, so it cannot call now. Choose another account, or check the account on the phone.
 error-refused = { $message }
 
 ## The app's own errors (commands and actions)
