@@ -274,3 +274,83 @@ async fn commands_never_move_or_rewrite_the_settings_file() {
     assert_eq!(names.len(), 1, "nothing set aside: {names:?}");
     std::fs::remove_file(&file).expect("clean up");
 }
+
+/// `dial --account` picks the account as the phone numbers it, by SIP user or by name; one
+/// the phone does not have, or that is not registered, is refused with nothing dialled.
+#[tokio::test]
+async fn dial_from_a_chosen_account() {
+    let sim = sim().await;
+    let url = sim.url();
+    let dials = |sim: &PhoneSim| -> Vec<(String, u32)> {
+        sim.state()
+            .dials
+            .into_iter()
+            .map(|d| (d.number, d.account))
+            .collect()
+    };
+    let dial = |account: &'static str| {
+        let url = url.clone();
+        async move {
+            run(
+                Some(PASSCODE),
+                &["--phone", &url, "dial", "203", "--account", account],
+            )
+            .await
+        }
+    };
+    // Account 2 on the phone is index 1 on the wire.
+    let out = dial("2").await;
+    assert!(out.status.success(), "{:?}", stderr_lines(&out));
+    sim.remote_hangup(1).expect("hang up");
+    let out = dial("desk 1001").await;
+    assert!(out.status.success(), "{:?}", stderr_lines(&out));
+    assert_eq!(dials(&sim), [("203".to_owned(), 1), ("203".to_owned(), 0)]);
+    sim.remote_hangup(1).expect("hang up");
+
+    let out = dial("5").await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_lines(&out);
+    assert_eq!(err.len(), 1, "{err:?}");
+    assert!(
+        err[0].contains("no account 5 (it has 2 accounts)"),
+        "{err:?}"
+    );
+    let out = dial("Sales").await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_lines(&out)[0]
+            .contains("no account “Sales”. Its accounts: 1 Desk 1001 (1001), 2 Desk 1002 (1002)"),
+        "{:?}",
+        stderr_lines(&out)
+    );
+    sim.set_account_registered(1, false).expect("unregister");
+    let out = dial("1002").await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_lines(&out)[0].contains("Account 2 “Desk 1002 (1002)” is not registered"),
+        "{:?}",
+        stderr_lines(&out)
+    );
+    assert_eq!(dials(&sim).len(), 2, "nothing more was dialled");
+
+    // status shows each account's registration.
+    let out = run(Some(PASSCODE), &["--phone", &url, "status", "--json"]).await;
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let registered: Vec<_> = json["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .map(|a| (a["number"].clone(), a["registered"].clone()))
+        .collect();
+    assert_eq!(
+        registered,
+        [
+            (serde_json::json!(1), serde_json::json!(true)),
+            (serde_json::json!(2), serde_json::json!(false))
+        ]
+    );
+    let out = run(Some(PASSCODE), &["--phone", &url, "status"]).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Account 2 Desk 1002 (1002)"), "{text}");
+    assert!(text.contains("not registered"), "{text}");
+}

@@ -1,10 +1,12 @@
 // "Call a number": the number field, its dial pad and preview, the phone to call from (when
-// several phones can dial; the choice is remembered), and the hotkey's pending dial notice.
+// several phones can dial; the choice is remembered), the account to call from (when that
+// phone has several), and the hotkey's pending dial notice.
 
 import * as api from "./api.js";
 import { $, h, replace, stored } from "./dom.js";
 import { t } from "./i18n.js";
 import { setupDialpad } from "./dialpad.js";
+import { createAccountPicker } from "./dial_account.js";
 
 const PAD_KEY = "callpop.dialpad.open";
 const PHONE_KEY = "callpop.dial.phone";
@@ -18,10 +20,13 @@ export function createDial() {
     pad: $("#dialpad"),
     fromRow: $("#dial-from"),
     phone: $("#dial-phone"),
+    accountRow: $("#dial-account-row"),
+    account: $("#dial-account"),
     pending: $("#pending-dial"),
     section: $("#dial-section"),
   };
   let dialers = [];
+  const accounts = createAccountPicker({ row: el.accountRow, select: el.account });
 
   const dialpad = setupDialpad({
     input: el.number,
@@ -40,11 +45,23 @@ export function createDial() {
     return el.phone.value || undefined;
   }
 
+  /** The phone the next dial goes to, when the window can tell (one dialer, or the chosen one). */
+  function currentPhone() {
+    if (dialers.length === 1) return dialers[0];
+    return dialers.find((p) => p.id === el.phone.value) || null;
+  }
+
   /** Dials `text` on the chosen phone; resolves to what is being called, rejects `{kind, message}`. */
   async function dialText(text) {
     const args = { text };
     const phone = chosenPhone();
     if (phone) args.phone = phone;
+    const account = accounts.value();
+    if (account !== undefined) {
+      args.account = account;
+      // The account belongs to this phone: the dial must not go to another one.
+      args.phone = currentPhone().id;
+    }
     const result = await api.invoke("dial", args);
     return (result && (result.display || result.dial)) || text.trim();
   }
@@ -78,14 +95,20 @@ export function createDial() {
   el.padToggle.addEventListener("click", () => setPadOpen(el.pad.hidden));
   setPadOpen(stored.get(PAD_KEY) === "1" || new URLSearchParams(location.search).get("pad") === "1");
 
-  el.phone.addEventListener("change", () => stored.set(PHONE_KEY, el.phone.value));
+  el.phone.addEventListener("change", () => {
+    stored.set(PHONE_KEY, el.phone.value);
+    accounts.render(currentPhone());
+  });
 
   function renderPhones(view) {
     dialers = (view.phones || []).filter((p) => p.capabilities && p.capabilities.dial);
     // No phone that can dial (none set up, or none reached yet): no field that can only fail.
     el.section.hidden = dialers.length === 0;
     el.fromRow.hidden = dialers.length < 2;
-    if (dialers.length < 2) return;
+    if (dialers.length < 2) {
+      accounts.render(currentPhone());
+      return;
+    }
     const wanted = el.phone.value || stored.get(PHONE_KEY);
     const key = dialers.map((p) => `${p.id}\u0000${p.name}\u0000${p.connection && p.connection.state}`).join("\u0001");
     if (el.phone.dataset.key !== key) {
@@ -100,6 +123,7 @@ export function createDial() {
     }
     const fallback = dialers.find((p) => p.connection && p.connection.state === "online") || dialers[0];
     el.phone.value = dialers.some((p) => p.id === wanted) ? wanted : fallback.id;
+    accounts.render(currentPhone());
   }
 
   function renderPending(view) {

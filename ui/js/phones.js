@@ -1,10 +1,11 @@
 // The phones: the header's overall state, and one block per phone with its connection, Do
-// Not Disturb, push health and lines. One phone is shown without a block of its own (its
+// Not Disturb, push health, lines, and its accounts' registration. One phone is shown without a block of its own (its
 // state is the header's), so the common case looks as plain as ever.
 
 import * as api from "./api.js";
 import { h, replace, setText, setTone } from "./dom.js";
 import { errorText, pushText, t } from "./i18n.js";
+import { accountsList } from "./accounts.js";
 import { callerLabels, connectionInfo, lineStateInfo, phaseInfo, retryText } from "./format.js";
 
 /** What to say under a state that has no error message of its own. */
@@ -261,6 +262,7 @@ export function createPhones(el, { onSettings, onError }) {
       settings,
       phoneExtras(phone),
       linesList(phone, calls),
+      accountsList(phone),
     );
   }
 
@@ -292,7 +294,7 @@ export function createPhones(el, { onSettings, onError }) {
       const extras = phoneExtras(phone);
       // Nothing to show until the phone is reached: say so rather than leave the tab blank.
       const waiting = !extras && !rows.length ? h("p", { class: "empty-state", dataset: { state: "waiting" } }, t("main-phone-waiting", { phone: phone.name })) : null;
-      replace(el.lines, extras, rows.length ? h("ul", { class: "lines", dataset: { phone: phone.id } }, rows) : null, waiting);
+      replace(el.lines, extras, rows.length ? h("ul", { class: "lines", dataset: { phone: phone.id } }, rows) : null, accountsList(phone), waiting);
     } else {
       replace(el.lines, phones.map((p) => phoneBlock(p, calls)));
     }

@@ -34,7 +34,7 @@ pub struct SimAccount {
     pub sip_id: String,
     /// Display name.
     pub name: String,
-    /// 1 when registered; simulated accounts always are.
+    /// 1 when registered (see `PhoneSim::set_account_registered`).
     pub reg: u8,
 }
 

@@ -21,10 +21,11 @@
 //! | `allowed-ips` | `list` (`any` or IPs, comma-separated) | "Action URI Allowed IP List" |
 //! | `popup` | `enabled` | "Remote Control Pop up Window Support" |
 //! | `allow-prompt` | | presses Allow on the phone's remote control question |
+//! | `account` | `account` (0-based), `registered` | an account registers or loses its registration |
 //! | `expire-sessions` | | ends all web sessions |
 //! | `unlock` | | lifts a login lock-out |
 //! | `rotate-cert` | | new HTTPS certificate; answers `fingerprint` |
-//! | `state` | | lines, `dnd`, `locked`, switches |
+//! | `state` | | lines, `dnd`, `locked`, switches, `accounts`, `dials` (account of each outgoing call) |
 //! | `requests` | | recorded requests (JSON array) |
 //! | `clear-requests` | | forgets them |
 //! | `action-url` | `event`, `url`? | sets (or without `url` clears) an Action URL |
@@ -61,7 +62,7 @@ pub(crate) fn routes() -> Router<Arc<Device>> {
 impl From<SimError> for Problem {
     fn from(e: SimError) -> Problem {
         let status = match e {
-            SimError::NoSuchLine(_) => StatusCode::NOT_FOUND,
+            SimError::NoSuchLine(_) | SimError::NoSuchAccount(_) => StatusCode::NOT_FOUND,
             _ => StatusCode::CONFLICT,
         };
         Problem(status, e.to_string())
@@ -135,6 +136,10 @@ fn act(device: &Device, action: &str, p: &Params) -> Outcome {
         }
         "make-call" => {
             device.set_make_call(flag(p, "enabled")?);
+            ok()
+        }
+        "account" => {
+            device.set_account_registered(req(p, "account")?, flag(p, "registered")?)?;
             ok()
         }
         "expire-sessions" => {

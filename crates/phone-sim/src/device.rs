@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::auth::Auth;
-use crate::config::SimConfig;
+use crate::config::{SimAccount, SimConfig};
 use crate::demo;
 use crate::error::SimError;
 use crate::events::{CallEvent, PushEvent};
@@ -41,6 +41,8 @@ pub(crate) struct Device {
     make_call: AtomicBool,
     /// The allowed IP list and the on-screen question of the Remote Control page.
     remote_access: Mutex<RemoteAccess>,
+    /// 0-based indexes of the accounts that lost their registration.
+    unregistered: Mutex<std::collections::BTreeSet<u32>>,
     recorder: Recorder,
     pusher: Pusher,
     tls: Option<TlsState>,
@@ -75,6 +77,7 @@ impl Device {
             remote_control: AtomicBool::new(config.remote_control_enabled),
             make_call: AtomicBool::new(config.make_call_enabled),
             remote_access: Mutex::new(RemoteAccess::default()),
+            unregistered: Mutex::new(std::collections::BTreeSet::new()),
             recorder: Recorder::new(started),
             pusher,
             tls,
@@ -181,9 +184,14 @@ impl Device {
 
     pub(crate) fn state(&self) -> SimState {
         let remote = lock(&self.remote_access);
-        let (lines, dnd, dial_buffer) = {
+        let (lines, dnd, dial_buffer, dials) = {
             let state = lock(&self.state);
-            (state.lines(), state.dnd(), state.dial_buffer().to_owned())
+            (
+                state.lines(),
+                state.dnd(),
+                state.dial_buffer().to_owned(),
+                state.dials().to_vec(),
+            )
         };
         SimState {
             lines,
@@ -195,7 +203,44 @@ impl Device {
             allowed_ips: remote.allowed_text(),
             popup: remote.popup(),
             asking: remote.is_asking(),
+            accounts: self.accounts(),
+            dials,
         }
+    }
+
+    /// Every account as `api-get_accounts` lists it, with its registration now.
+    pub(crate) fn accounts(&self) -> Vec<SimAccount> {
+        let unregistered = lock(&self.unregistered);
+        (0..self.config.accounts)
+            .filter_map(|i| self.config.account(i))
+            .map(|mut a| {
+                a.reg = u8::from(!unregistered.contains(&(a.id - 1)));
+                a
+            })
+            .collect()
+    }
+
+    /// Whether the account at 0-based `index` is registered (false when there is none).
+    pub(crate) fn account_registered(&self, index: u32) -> bool {
+        index < self.config.accounts && !lock(&self.unregistered).contains(&index)
+    }
+
+    /// The account at 0-based `index` registers or loses its registration.
+    pub(crate) fn set_account_registered(
+        &self,
+        index: u32,
+        registered: bool,
+    ) -> Result<(), SimError> {
+        if index >= self.config.accounts {
+            return Err(SimError::NoSuchAccount(index));
+        }
+        let mut unregistered = lock(&self.unregistered);
+        if registered {
+            unregistered.remove(&index);
+        } else {
+            unregistered.insert(index);
+        }
+        Ok(())
     }
 
     pub(crate) fn ring(

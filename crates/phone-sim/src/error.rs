@@ -44,6 +44,9 @@ pub enum SimError {
         /// What was attempted.
         action: &'static str,
     },
+    /// An account index (0-based) outside the phone's accounts.
+    #[error("account {0} does not exist on this phone (accounts count from 0)")]
+    NoSuchAccount(u32),
     /// Do Not Disturb is on: like a real phone, incoming calls are refused without ringing.
     #[error("do not disturb is on")]
     DoNotDisturb,

@@ -439,13 +439,7 @@ fn execute(device: &Device, function: CtiFunction, params: &Params) -> Response 
             }
         }
         CtiFunction::MakeCall => make_call(device, params),
-        CtiFunction::GetAccounts => {
-            let config = device.config();
-            let accounts: Vec<_> = (0..config.accounts)
-                .filter_map(|i| config.account(i))
-                .collect();
-            success(accounts)
-        }
+        CtiFunction::GetAccounts => success(device.accounts()),
     }
 }
 
@@ -499,7 +493,8 @@ fn make_call(device: &Device, params: &Params) -> Response {
         None | Some("") => Some(0),
         Some(a) => a.parse::<u32>().ok(),
     };
-    let account = account.filter(|a| *a < device.config().accounts);
+    // An account that does not exist or is not registered cannot place a call.
+    let account = account.filter(|a| device.account_registered(*a));
     match account {
         Some(account) if !number.is_empty() => match device.dial(number, account) {
             Ok(_) => success(true),

@@ -70,5 +70,5 @@ pub use push::{PushOutcome, SentPush};
 pub use record::{RecordedRequest, RequestKind, MAX_RECORDS};
 pub use remote_access::PROMPT_TIMEOUT;
 pub use sim::PhoneSim;
-pub use state::{LineState, SimLine, SimState};
+pub use state::{LineState, SimDial, SimLine, SimState};
 pub use tls::fingerprint as der_fingerprint;

@@ -156,6 +156,12 @@ impl PhoneSim {
         self.device.set_make_call(enabled);
     }
 
+    /// The account at 0-based `index` registers (`true`) or loses its registration: it shows
+    /// in `api-get_accounts`, and `api-make_call` from an unregistered account fails.
+    pub fn set_account_registered(&self, index: u32, registered: bool) -> Result<(), SimError> {
+        self.device.set_account_registered(index, registered)
+    }
+
     /// Ends every web session (session mode), so clients must log in again.
     pub fn expire_sessions(&self) {
         self.device.with_auth(|a| a.expire_sessions());

@@ -111,6 +111,22 @@ pub struct SimState {
     /// Whether the phone shows that question now (someone must press Allow).
     #[serde(default)]
     pub asking: bool,
+    /// Every SIP account with its registration, as `api-get_accounts` lists them.
+    #[serde(default)]
+    pub accounts: Vec<crate::config::SimAccount>,
+    /// Every outgoing call placed since the phone started, oldest first: which account each
+    /// went out from.
+    #[serde(default)]
+    pub dials: Vec<SimDial>,
+}
+
+/// An outgoing call the phone placed (by click-to-dial or by keys).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimDial {
+    /// The number called.
+    pub number: String,
+    /// 0-based index of the account it went out from.
+    pub account: u32,
 }
 
 /// The `cmd` values of `api-phone_operation`.
@@ -191,6 +207,7 @@ pub struct PhoneState {
     /// Makes call ids unique within this phone even when the random part collides.
     call_seq: u64,
     events: Vec<CallEvent>,
+    dials: Vec<SimDial>,
 }
 
 impl PhoneState {
@@ -204,7 +221,13 @@ impl PhoneState {
             off_hook: false,
             call_seq: 0,
             events: Vec::new(),
+            dials: Vec::new(),
         }
+    }
+
+    /// Every outgoing call placed so far, oldest first.
+    pub fn dials(&self) -> &[SimDial] {
+        &self.dials
     }
 
     /// Snapshot of every line.
@@ -321,6 +344,10 @@ impl PhoneState {
             established: None,
         });
         self.focus = Some(idx);
+        self.dials.push(SimDial {
+            number: number.to_owned(),
+            account,
+        });
         self.update_hook(idx, now);
         self.emit(PushEvent::Outgoing, idx, now);
         Ok((line_number(idx), id))

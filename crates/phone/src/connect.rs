@@ -33,7 +33,9 @@ pub fn open(
         PhoneSystem::Grandstream(phone) => {
             let config = grandstream_config(phone, secret)?;
             let client = CtiClient::with_rejection_memory(config, memory)?;
-            Ok(Arc::new(Grandstream::new(client)))
+            Ok(Arc::new(
+                Grandstream::new(client).with_default_account(phone.dial_account_index()),
+            ))
         }
         PhoneSystem::Asterisk(pbx) => crate::backend::asterisk::open(pbx, secret, memory),
         PhoneSystem::Xivo(pbx) => crate::backend::xivo::open(pbx, secret, memory),

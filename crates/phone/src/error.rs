@@ -113,6 +113,12 @@ pub enum PhoneError {
     #[error("The phone address \"{0}\" is not usable: {1}")]
     BadAddress(String, String),
 
+    #[error("The phone has no account {account} (it has {}). Choose another account to call from.", plural(*.count, "account", "accounts"))]
+    AccountUnknown { account: u32, count: u32 },
+
+    #[error("Account {account} “{name}” is not registered, so it cannot call now. Choose another account, or check the account on the phone.")]
+    AccountUnregistered { account: u32, name: String },
+
     #[error("{0}")]
     Refused(String),
 }
@@ -133,6 +139,8 @@ impl PhoneError {
             Self::CertificateChanged { .. } => "certificate_changed",
             Self::UnexpectedAnswer { .. } => "unexpected_answer",
             Self::BadAddress(..) => "bad_address",
+            Self::AccountUnknown { .. } => "account_unknown",
+            Self::AccountUnregistered { .. } => "account_unregistered",
             Self::Refused(..) => "refused",
         }
     }
@@ -199,6 +207,14 @@ impl PhoneError {
                 p.insert("address", text(address));
                 p.insert("reason", text(reason));
             }
+            Self::AccountUnknown { account, count } => {
+                p.insert("account", Param::from(*account));
+                p.insert("count", Param::from(*count));
+            }
+            Self::AccountUnregistered { account, name } => {
+                p.insert("account", Param::from(*account));
+                p.insert("name", text(name));
+            }
             Self::Refused(message) => {
                 p.insert("message", text(message));
             }
@@ -249,6 +265,14 @@ fn tries_left_text(tries: Option<u32>) -> String {
         Some(1) => " (1 try left before the phone locks)".to_owned(),
         Some(n) => format!(" ({n} tries left before the phone locks)"),
         None => String::new(),
+    }
+}
+
+fn plural(n: u32, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
     }
 }
 

@@ -6,6 +6,7 @@
 //! [`session`] keeps both running in the background and carries out actions, and the
 //! [`number`] rules turn what people paste into what the phone dials.
 
+pub mod account;
 pub mod address;
 pub mod backend;
 pub mod connect;
@@ -26,6 +27,7 @@ pub mod text;
 pub mod tls;
 pub mod tracker;
 
+pub use account::PhoneAccount;
 pub use backend::{Action, ActionKind, Backend, BackendKind, Capabilities, DialMethod, Performed};
 pub use credentials::{Credentials, Secret};
 pub use error::PhoneError;

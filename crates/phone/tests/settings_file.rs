@@ -366,3 +366,31 @@ fn a_phone_system_this_callpop_does_not_know_is_reported() {
     let problem = settings::load(&path).problem.expect("reported");
     assert!(problem.reason.contains("snom"), "{}", problem.reason);
 }
+
+#[test]
+fn the_dial_account_is_optional_and_older_files_keep_the_phones_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("settings.toml");
+    // A version 2 file written before the setting existed, and a callpop 0.1 file.
+    for old in [
+        "version = 2\n\n[[phones]]\nid = \"phone\"\nkind = \"grandstream\"\nurl = \"http://10.0.0.5\"\n",
+        "[phone]\nurl = \"http://10.0.0.5\"\n",
+    ] {
+        fs::write(&path, old).expect("write");
+        let loaded = settings::load(&path);
+        assert_eq!(loaded.problem, None);
+        assert_eq!(gs(&loaded.settings).dial_account, None);
+        assert_eq!(gs(&loaded.settings).dial_account_index(), None);
+        loaded.settings.save(&path).expect("save");
+        let saved = fs::read_to_string(&path).expect("read");
+        assert!(!saved.contains("dial_account"), "{saved}");
+    }
+    let mut s = settings::load(&path).settings;
+    gs_mut(&mut s).dial_account = Some(2);
+    s.save(&path).expect("save");
+    let saved = fs::read_to_string(&path).expect("read");
+    assert!(saved.contains("dial_account = 2"), "{saved}");
+    let again = settings::load(&path).settings;
+    // Account 2 as the phone numbers it is index 1 on the wire.
+    assert_eq!(gs(&again).dial_account_index(), Some(1));
+}

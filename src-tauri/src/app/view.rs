@@ -7,10 +7,10 @@ use callpop_phone::backend::ActionKind;
 use callpop_phone::error::Params;
 use callpop_phone::number::{self, DialingRules};
 use callpop_phone::session::{consulting, offered_actions};
-use callpop_phone::settings::PhoneProfile;
+use callpop_phone::settings::{PhoneProfile, PhoneSystem};
 use callpop_phone::tracker::{ActiveCall, CallPhase};
 use callpop_phone::{
-    BackendKind, Capabilities, Connection, Line, PhoneError, PhoneState, PushHealth,
+    BackendKind, Capabilities, Connection, Line, PhoneAccount, PhoneError, PhoneState, PushHealth,
 };
 use serde::Serialize;
 
@@ -130,6 +130,12 @@ pub struct PhoneView {
     pub push: PushHealth,
     pub dnd: Option<bool>,
     pub capabilities: Capabilities,
+    /// The phone's SIP accounts and whether each is registered, while it is reachable (empty
+    /// otherwise, and for systems without accounts to choose).
+    pub accounts: Vec<PhoneAccount>,
+    /// The account the settings dial from (0-based index), for the picker to preselect;
+    /// `None`: the phone's default.
+    pub dial_account: Option<u32>,
 }
 
 /// "Grandstream phone", "Asterisk PBX"... in the user's language.
@@ -237,7 +243,7 @@ impl AppView {
             });
             let online = connection.state == "online";
             let name = profile.display_name();
-            let (label, lines, push, dnd, capabilities) = match input.state {
+            let (label, lines, push, dnd, capabilities, accounts) = match input.state {
                 Some(s) => (
                     if demo { String::new() } else { s.label.clone() },
                     if online { s.lines.clone() } else { Vec::new() },
@@ -247,6 +253,12 @@ impl AppView {
                     },
                     s.dnd,
                     s.capabilities,
+                    // What was registered before the phone went away is not known now.
+                    if online {
+                        s.accounts.clone()
+                    } else {
+                        Vec::new()
+                    },
                 ),
                 None => (
                     profile.system.address(),
@@ -254,7 +266,12 @@ impl AppView {
                     PushHealth::default(),
                     None,
                     Capabilities::default(),
+                    Vec::new(),
                 ),
+            };
+            let dial_account = match &profile.system {
+                PhoneSystem::Grandstream(g) => g.dial_account_index(),
+                _ => None,
             };
             if let Some(state) = input.state {
                 for call in &state.calls {
@@ -293,6 +310,8 @@ impl AppView {
                 push,
                 dnd,
                 capabilities,
+                accounts,
+                dial_account,
             });
         }
         view.mood = view.compute_mood();
@@ -441,6 +460,7 @@ mod tests {
             polls: 1,
             push: Default::default(),
             dnd: None,
+            accounts: Vec::new(),
         }
     }
 
@@ -471,6 +491,34 @@ mod tests {
             remote_name: name.into(),
             ..Line::idle(index)
         }
+    }
+
+    #[test]
+    fn accounts_show_while_the_phone_is_reachable_with_the_settings_default() {
+        let mut desk = profile("desk");
+        if let PhoneSystem::Grandstream(g) = &mut desk.system {
+            g.dial_account = Some(2);
+        }
+        let account = |index: u32, registered| PhoneAccount {
+            index,
+            number: index + 1,
+            name: String::new(),
+            user: format!("100{}", index + 1),
+            server: "pbx".into(),
+            registered,
+        };
+        let mut state = state_of(vec![line(1, "idle", "", "")], Connection::Online);
+        state.accounts = vec![account(0, true), account(1, false)];
+        let v = view_of(&[(desk.clone(), state.clone())]);
+        assert_eq!(v.phones[0].accounts, state.accounts);
+        // Account 2 in the settings is index 1, as the accounts list them.
+        assert_eq!(v.phones[0].dial_account, Some(1));
+        state.connection = Connection::Offline {
+            error: PhoneError::Refused("gone".into()),
+            retry_in_ms: 1000,
+        };
+        let v = view_of(&[(desk, state)]);
+        assert!(v.phones[0].accounts.is_empty(), "not known while offline");
     }
 
     #[test]

@@ -66,6 +66,11 @@ pub enum Command {
     Dial {
         #[arg(value_name = "NUMBER", num_args = 1.., required = true)]
         number: Vec<String>,
+        /// Dial from this account of the phone: its number as the phone shows it (1 is
+        /// "Account 1"), its SIP user (1002) or its name. Default: the one in the settings,
+        /// else the phone's default.
+        #[arg(long, value_name = "N|NAME")]
+        account: Option<String>,
     },
     /// Answer the ringing call.
     Answer,

@@ -13,7 +13,9 @@ use callpop_phone::backend::{DialMethod, ForwardCase};
 use callpop_phone::connect::{self, Overrides};
 use callpop_phone::settings::PhoneSystem;
 use callpop_phone::tracker::CallPhase;
-use callpop_phone::{number, push, Action, CallEvent, Connection, PhoneError, PushState, Session};
+use callpop_phone::{
+    account, number, push, Action, CallEvent, Connection, PhoneError, PushState, Session,
+};
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -129,7 +131,9 @@ async fn execute(cli: &Cli, command: &Command) -> Result<(), Failure> {
     match command {
         Command::Status { json } => status(&setup, *json).await,
         Command::Watch { json, listen } => watch(&setup, *json, listen.as_deref()).await,
-        Command::Dial { number } => dial(&setup, &number.join(" ")).await,
+        Command::Dial { number, account } => {
+            dial(&setup, &number.join(" "), account.as_deref()).await
+        }
         Command::Answer => act(&setup, Action::Answer, &tr("cli-answered", &[])).await,
         Command::Reject => act(&setup, Action::Reject, &tr("cli-rejected", &[])).await,
         Command::Hangup => act(&setup, Action::HangUp, &tr("cli-hung-up", &[])).await,
@@ -239,27 +243,40 @@ async fn status(setup: &PhoneSetup, json: bool) -> Result<(), Failure> {
     let session = start(setup)?;
     let first = first_answer(&session).await;
     let state = session.current();
+    // Read now: the session reads them only after its first look at the lines.
+    let accounts = if first.is_ok() && state.capabilities.choose_account {
+        session.backend().accounts().await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     session.shutdown().await;
     first?;
     let text = if json {
         serde_json::to_string(&output::StatusJson {
             phone: state.summary(),
             lines: &state.lines,
+            accounts: &accounts,
         })
         .map_err(|e| Failure::Setup(e.to_string()))?
             + "\n"
     } else {
         output::status_text(&state.label, state.summary(), &state.lines)
+            + &output::accounts_text(&accounts)
     };
     print_flushed(&text);
     Ok(())
 }
 
-async fn dial(setup: &PhoneSetup, text: &str) -> Result<(), Failure> {
+async fn dial(setup: &PhoneSetup, text: &str, account: Option<&str>) -> Result<(), Failure> {
     let target = number::normalize(text, &setup.settings.dialing).map_err(|e| not_a_number(&e))?;
     let dial = target.dial.clone();
+    let phone = setup.profile.display_name();
     with_session(setup, |s| async move {
-        s.dial(&dial).await.map(|method| {
+        let account = match account {
+            Some(wanted) => Some(dial_account(&s, &phone, wanted).await?),
+            None => None,
+        };
+        s.dial_from(&dial, account).await.map(|method| {
             let method = match method {
                 DialMethod::ClickToDial => "click_to_dial",
                 DialMethod::Keypad => "keypad",
@@ -276,6 +293,44 @@ async fn dial(setup: &PhoneSetup, text: &str) -> Result<(), Failure> {
         })
     })
     .await
+}
+
+/// The 0-based index of the account `--account` names (see [`account::find`]), read from the
+/// phone now. A number the phone does not list is refused as the core refuses it; a phone
+/// that lists no accounts (older firmware) gets the number as it is, and decides.
+async fn dial_account(session: &Session, phone: &str, wanted: &str) -> Result<u32, PhoneError> {
+    if !session.current().capabilities.choose_account {
+        return Err(PhoneError::Refused(tr(
+            "cli-account-no-choice",
+            &[("phone", phone.into())],
+        )));
+    }
+    let accounts = session.backend().accounts().await?;
+    if let Some(found) = account::find(&accounts, wanted) {
+        return Ok(found.index);
+    }
+    match wanted.trim().parse::<u32>() {
+        Ok(n) if n > 0 && accounts.is_empty() => Ok(n - 1),
+        Ok(n) if n > 0 => Err(PhoneError::AccountUnknown {
+            account: n,
+            count: u32::try_from(accounts.len()).unwrap_or(u32::MAX),
+        }),
+        _ => Err(PhoneError::Refused(tr(
+            "cli-account-unknown",
+            &[
+                ("account", one_line(wanted).into()),
+                (
+                    "accounts",
+                    accounts
+                        .iter()
+                        .map(|a| format!("{} {}", a.number, a.label()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        .into(),
+                ),
+            ],
+        ))),
+    }
 }
 
 async fn act(setup: &PhoneSetup, action: Action, done: &str) -> Result<(), Failure> {

@@ -2,7 +2,7 @@
 
 use crate::i18n::tr;
 use callpop_phone::text::for_display;
-use callpop_phone::{CallEvent, Line, LineState};
+use callpop_phone::{CallEvent, Line, LineState, PhoneAccount};
 use serde::Serialize;
 
 /// `status --json`: `{"phone": "busy", "lines": [...]}`.
@@ -11,6 +11,28 @@ pub struct StatusJson<'a> {
     /// `available`, `busy` or `ringing`.
     pub phone: &'a str,
     pub lines: &'a [Line],
+    /// The phone's SIP accounts and their registration, where it can dial from a chosen one.
+    #[serde(skip_serializing_if = "<[PhoneAccount]>::is_empty")]
+    pub accounts: &'a [PhoneAccount],
+}
+
+/// The accounts under the lines: "Account 2  Sales (1002)  not registered".
+pub fn accounts_text(accounts: &[PhoneAccount]) -> String {
+    accounts
+        .iter()
+        .map(|a| {
+            let state = tr(
+                if a.registered {
+                    "cli-account-registered"
+                } else {
+                    "cli-account-unregistered"
+                },
+                &[],
+            );
+            let label = tr("cli-status-account", &[("account", a.number.into())]);
+            format!("  {label} {:<24} {state}\n", for_display(&a.label()))
+        })
+        .collect()
 }
 
 /// `summary` is the phone's machine word (`available`, `busy`, `ringing`); the text says it,
@@ -117,9 +139,12 @@ mod tests {
         let json = serde_json::to_value(StatusJson {
             phone: "busy",
             lines: &lines,
+            accounts: &[],
         })
         .expect("json");
         assert_eq!(json["phone"], "busy");
+        // A phone without accounts to choose prints as before.
+        assert!(json.get("accounts").is_none());
         assert_eq!(json["lines"][1]["line"], 2);
         assert_eq!(json["lines"][1]["state"], "connected");
         assert_eq!(json["lines"][1]["name"], "Виталик");

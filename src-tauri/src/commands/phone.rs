@@ -71,13 +71,15 @@ pub struct Dialed {
 }
 
 /// Dials at once: the user typed the number and pressed Call. On `phone` (its id), else the
-/// first phone that can dial.
+/// first phone that can dial; from `account` (0-based index, as the phone's view lists its
+/// accounts), else the account the settings name, else the phone's default.
 #[tauri::command]
 pub async fn dial(
     app: AppHandle,
     state: State<'_, AppState>,
     text: String,
     phone: Option<String>,
+    account: Option<u32>,
 ) -> CommandResult<Dialed> {
     let rules = state.settings().dialing;
     let target = number::normalize(&text, &rules).map_err(|e| CommandError::number(&e))?;
@@ -86,7 +88,7 @@ pub async fn dial(
         *chosen = Some(PhoneId::new(id.clone()));
     }
     let session = session_for(&state, phone)?;
-    session.dial(&target.dial).await?;
+    session.dial_from(&target.dial, account).await?;
     phones::publish(&app);
     Ok(Dialed {
         display: target.display,

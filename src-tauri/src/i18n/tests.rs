@@ -127,6 +127,25 @@ fn core_values_fill_the_messages_with_plurals_and_decimal_commas() {
     assert!(ru.contains("10.0.0.5 не ответил за 2,5 с"), "{ru}");
     let en = tr_params_in("en", "error-timeout", &timeout.params());
     assert_eq!(en, timeout.to_string());
+    let accounts = |count| {
+        let e = PhoneError::AccountUnknown { account: 7, count };
+        tr_params_in("ru", "error-account_unknown", &e.params())
+    };
+    assert!(
+        accounts(1).contains("у него 1 учётная запись"),
+        "{}",
+        accounts(1)
+    );
+    assert!(
+        accounts(2).contains("у него 2 учётные записи"),
+        "{}",
+        accounts(2)
+    );
+    assert!(
+        accounts(5).contains("у него 5 учётных записей"),
+        "{}",
+        accounts(5)
+    );
 }
 
 /// The English catalog says exactly what the core's English messages say (logs and tests
@@ -183,6 +202,18 @@ fn english_messages_match_the_core_word_for_word() {
             excerpt: "\"<html>\"".into(),
         },
         PhoneError::BadAddress("x y".into(), "spaces".into()),
+        PhoneError::AccountUnknown {
+            account: 3,
+            count: 1,
+        },
+        PhoneError::AccountUnknown {
+            account: 5,
+            count: 2,
+        },
+        PhoneError::AccountUnregistered {
+            account: 2,
+            name: "Desk (1002)".into(),
+        },
         PhoneError::Refused("Mute works during a connected call.".into()),
     ];
     for e in &phone_errors {

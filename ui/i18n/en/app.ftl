@@ -33,6 +33,11 @@ error-certificate_changed = The phone at { $host } presents a different certific
 error-unexpected_answer = The phone gave an answer callpop does not understand to { $function } ({ $excerpt }). Is { $host } really the phone's address?
 error-bad_address = The phone address "{ $address }" is not usable: { $reason }
 # A refusal the phone system explained in its own words (English).
+error-account_unknown = The phone has no account { $account } (it has { $count ->
+    [one] 1 account
+   *[other] { $count } accounts
+}). Choose another account to call from.
+error-account_unregistered = Account { $account } “{ $name }” is not registered, so it cannot call now. Choose another account, or check the account on the phone.
 error-refused = { $message }
 
 ## The app's own errors (commands and actions)
@@ -220,6 +225,8 @@ cli-dialing = { $method ->
     [keypad] Dialing { $number } ({ $dial }, via keypad).
    *[pbx] Dialing { $number } ({ $dial }, via the phone system).
 }
+cli-account-no-choice = { $phone } cannot choose the account to dial from: it dials from its own line.
+cli-account-unknown = The phone has no account “{ $account }”. Its accounts: { $accounts }.
 cli-watcher-stopped = The phone watcher stopped.
 cli-reboot-grandstream-only = callpop can restart Grandstream phones only; { $phone } is a { $kind }.
 cli-reboot-busy = A call is in progress on line { $line }; restarting would end it. Use --force to restart anyway.
@@ -240,6 +247,9 @@ cli-summary-available = available
 cli-summary-busy = busy
 cli-summary-ringing = ringing
 cli-status-line = Line
+cli-status-account = Account { $account }
+cli-account-registered = registered
+cli-account-unregistered = not registered
 cli-line-idle = idle
 cli-line-ringing = ringing
 cli-line-calling = calling

@@ -87,6 +87,9 @@ settings-gs-login-session = User name and password (newer firmware)
 settings-gs-username = User name
 settings-gs-poll = Check the phone every
 settings-gs-poll-hint = From 0.25 to 60 seconds. Shorter shows calls sooner.
+settings-gs-account = Call out from
+settings-gs-account-hint = The account dials go out from, unless you choose another when dialing. The list fills in once callpop has reached the phone.
+settings-gs-account-default = The phone's default account
 
 ## Asterisk
 

@@ -34,6 +34,12 @@ error-certificate_unknown = Телефон по адресу { $host } пред�
 error-certificate_changed = Телефон по адресу { $host } предъявляет не тот сертификат, который вы приняли (принятый { $expected }, сейчас { $actual }). Если телефон заменили или сменили ему ключ, примите новый сертификат в настройках; иначе кто-то может выдавать себя за телефон.
 error-unexpected_answer = Телефон ответил на запрос { $function } непонятно для callpop ({ $excerpt }). Точно ли { $host } — адрес телефона?
 error-bad_address = Адрес телефона «{ $address }» не подходит: { $reason }
+error-account_unknown = На телефоне нет учётной записи { $account } (у него { $count ->
+    [one] { $count } учётная запись
+    [few] { $count } учётные записи
+   *[many] { $count } учётных записей
+}). Выберите другую учётную запись для звонка.
+error-account_unregistered = Учётная запись { $account } «{ $name }» не зарегистрирована, поэтому сейчас с неё нельзя позвонить. Выберите другую учётную запись или проверьте её на телефоне.
 error-refused = { $message }
 
 ## Ошибки самого приложения (команды и действия)
@@ -233,6 +239,8 @@ cli-dialing = { $method ->
     [keypad] Набираем { $number } ({ $dial }, нажатием клавиш телефона).
    *[pbx] Набираем { $number } ({ $dial }, через АТС).
 }
+cli-account-no-choice = { $phone }: здесь нельзя выбрать учётную запись для звонка — звонки идут с вашей линии.
+cli-account-unknown = На телефоне нет учётной записи «{ $account }». Его учётные записи: { $accounts }.
 cli-watcher-stopped = Наблюдение за телефоном остановлено.
 cli-reboot-grandstream-only = callpop умеет перезапускать только телефоны Grandstream, а { $phone } — это { $kind }.
 cli-reboot-busy = На линии { $line } идёт разговор, перезапуск его прервёт. Чтобы всё равно перезапустить, добавьте --force.
@@ -254,6 +262,9 @@ cli-summary-available = свободен
 cli-summary-busy = занят
 cli-summary-ringing = входящий вызов
 cli-status-line = Линия
+cli-status-account = Учётная запись { $account }
+cli-account-registered = зарегистрирована
+cli-account-unregistered = не зарегистрирована
 cli-line-idle = свободна
 cli-line-ringing = звонит
 cli-line-calling = вызывает

@@ -87,6 +87,9 @@ settings-gs-login-session = Имя пользователя и пароль (н�
 settings-gs-username = Имя пользователя
 settings-gs-poll = Опрашивать телефон каждые
 settings-gs-poll-hint = От 0,25 до 60 секунд. Чем чаще, тем быстрее появляются вызовы.
+settings-gs-account = Звонить с
+settings-gs-account-hint = Учётная запись, с которой идут звонки, если при наборе не выбрана другая. Список появится, когда callpop свяжется с телефоном.
+settings-gs-account-default = Учётная запись телефона по умолчанию
 
 ## Asterisk
 

@@ -10,6 +10,7 @@
 import { t } from "../i18n.js";
 import { textField, secondsField, checkField, radioField, disclosure } from "./fields.js";
 import * as check from "./checks.js";
+import { dialAccountField } from "./account.js";
 
 /** The systems this page can set up, with the name people know them by. */
 export const KIND_NAMES = {
@@ -127,6 +128,7 @@ function grandstream(ctx) {
     data: ctx.data("poll_interval"),
   });
   const timeouts = timeoutFields(ctx, p);
+  const account = dialAccountField(ctx);
   const session = () => loginField.value() === "session";
   const syncLogin = () => {
     username.root.hidden = !session();
@@ -136,7 +138,7 @@ function grandstream(ctx) {
   username.root.hidden = !session();
 
   return {
-    nodes: [url.root, loginField.root, username.root, ctx.password.root, poll.root],
+    nodes: [url.root, loginField.root, username.root, ctx.password.root, account.root, poll.root],
     advanced: timeouts,
     address: url,
     secretWord: () => (session() ? "password" : "passcode"),
@@ -151,6 +153,7 @@ function grandstream(ctx) {
         : { ...same, [tag]: "passcode" };
       if (!session()) delete profile.login.username;
       profile.poll_interval_ms = poll.readMs();
+      account.read(profile);
       timeouts.read(profile);
     },
     checks() {

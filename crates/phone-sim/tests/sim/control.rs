@@ -208,3 +208,49 @@ async fn rotate_cert_over_http() {
     assert_ne!(old, new);
     assert_eq!(answer["fingerprint"], new.as_str());
 }
+
+#[tokio::test]
+async fn an_account_loses_and_regains_its_registration() {
+    let sim = start_fast().await;
+    let registered = |accounts: &Value| -> Vec<Value> {
+        accounts
+            .as_array()
+            .expect("accounts")
+            .iter()
+            .map(|a| a["reg"].clone())
+            .collect()
+    };
+    assert_eq!(
+        registered(&cti(&sim, "api-get_accounts", &[]).await["body"]),
+        [json!(1), json!(1)]
+    );
+    let (status, _) = control(&sim, "account", &[("account", "1"), ("registered", "0")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        registered(&cti(&sim, "api-get_accounts", &[]).await["body"]),
+        [json!(1), json!(0)]
+    );
+    // An unregistered account cannot place a call; the other one can, and the phone says
+    // which account each call went out from.
+    let from = |account: &'static str| [("phonenumber", "203"), ("account", account)];
+    assert_eq!(cti(&sim, "api-make_call", &from("1")).await["body"], false);
+    assert_eq!(cti(&sim, "api-make_call", &from("0")).await["body"], true);
+    let (_, state) = control(&sim, "state", &[]).await;
+    let state: SimState = serde_json::from_value(state).expect("state shape");
+    assert_eq!(
+        state
+            .dials
+            .iter()
+            .map(|d| (d.number.as_str(), d.account))
+            .collect::<Vec<_>>(),
+        [("203", 0)]
+    );
+    assert_eq!(state.accounts[1].reg, 0);
+    control(&sim, "account", &[("account", "1"), ("registered", "1")]).await;
+    assert_eq!(
+        registered(&cti(&sim, "api-get_accounts", &[]).await["body"]),
+        [json!(1), json!(1)]
+    );
+    let (status, _) = control(&sim, "account", &[("account", "7"), ("registered", "0")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

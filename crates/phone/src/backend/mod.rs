@@ -22,6 +22,7 @@ pub mod grandstream;
 pub mod xivo;
 pub mod yealink;
 
+use crate::account::PhoneAccount;
 use crate::error::PhoneError;
 use crate::model::{CallHint, Line};
 use crate::tracker::ActiveCall;
@@ -150,6 +151,9 @@ pub struct Capabilities {
     pub dnd: bool,
     /// Call forwarding (always, on no answer, when busy) on and off.
     pub forward: bool,
+    /// Dialing from a chosen SIP account of the phone ([`Action::Dial`]'s `account`). Only
+    /// then do the windows offer an account picker and `--account` work.
+    pub choose_account: bool,
 }
 
 /// Something a person asks the phone to do. Call actions name their call through the
@@ -157,9 +161,13 @@ pub struct Capabilities {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
-    /// Dial an already normalized dial string (see [`crate::number`]).
+    /// Dial an already normalized dial string (see [`crate::number`]), from the account at
+    /// 0-based `account` (see [`crate::account`]); `None`: the account the settings name, else
+    /// the phone's default.
     Dial {
         number: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<u32>,
     },
     Answer,
     Reject,
@@ -389,6 +397,13 @@ pub trait Backend: Send + Sync + fmt::Debug + 'static {
     /// The rejection that stops every request until the user changes the login: a rejected
     /// password is never retried by itself (phones lock out after a few tries).
     fn rejection(&self) -> Option<PhoneError>;
+
+    /// The phone's SIP accounts and whether each is registered, for systems that can choose
+    /// the account to dial from ([`Capabilities::choose_account`]); empty for the others. The
+    /// session reads them on connecting and then rarely (they change seldom), not every poll.
+    async fn accounts(&self) -> Result<Vec<PhoneAccount>, PhoneError> {
+        Ok(Vec::new())
+    }
 
     /// Whether Do Not Disturb is on, for systems that can tell. Read after every snapshot: an
     /// event backend reports its lines again after a DND change so the change shows.

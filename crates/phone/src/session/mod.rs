@@ -10,7 +10,7 @@
 mod state;
 mod worker;
 
-pub use state::{Connection, PhoneState, PushHealth, PushState, PushTiming};
+pub use state::{Connection, PhoneState, PushHealth, PushState, PushTiming, ACCOUNTS_EVERY};
 pub use worker::LOSE_CALLS_AFTER;
 
 use crate::backend::{Action, ActionKind, Backend, DialMethod, Performed, Target};
@@ -81,6 +81,7 @@ impl Session {
             interval: AtomicU64::new(millis(interval)),
             reconcile: AtomicU64::new(millis(defaults.reconcile)),
             grace: AtomicU64::new(millis(defaults.grace)),
+            accounts: AtomicU64::new(millis(ACCOUNTS_EVERY)),
         });
         let (inputs, inputs_rx) = mpsc::unbounded_channel();
         let adopted = tracker.is_some();
@@ -100,6 +101,7 @@ impl Session {
             // An adopted tracker already knows the phone: its first snapshot is news.
             seen_phone: adopted,
             unreachable_since: None,
+            accounts_read: None,
         };
         let task = tokio::spawn(worker.run());
         Self {
@@ -157,6 +159,17 @@ impl Session {
             .interval
             .store(millis(interval), Ordering::Relaxed);
         self.poll_now();
+    }
+
+    /// How often the phone's accounts are read again (default [`ACCOUNTS_EVERY`]).
+    pub fn set_accounts_interval(&self, every: Duration) {
+        self.timing.accounts.store(millis(every), Ordering::Relaxed);
+    }
+
+    /// Reads the phone's accounts at the next look (and looks now), e.g. after a dial found
+    /// one that changed.
+    pub fn refresh_accounts(&self) {
+        let _ = self.inputs.send(Input::ReadAccounts);
     }
 
     /// New reconciliation interval and grace time, effective from the next wait.
@@ -261,6 +274,19 @@ impl Session {
                 self.backend.kind().display_name()
             )));
         }
+        if matches!(
+            action,
+            Action::Dial {
+                account: Some(_),
+                ..
+            }
+        ) && !caps.choose_account
+        {
+            return Err(PhoneError::Refused(format!(
+                "A {} cannot choose the account to dial from: it dials from its own line.",
+                self.backend.kind().display_name()
+            )));
+        }
         let state = self.current();
         let target_call = if needs_call(kind) {
             Some(pick_call(&state.calls, call, kind)?)
@@ -310,8 +336,20 @@ impl Session {
         Ok(now_muted)
     }
 
-    /// Dials an already normalized dial string (see [`crate::number`]).
+    /// Dials an already normalized dial string (see [`crate::number`]) from the account the
+    /// settings name, else the phone's default.
     pub async fn dial(&self, dial_string: &str) -> Result<DialMethod, PhoneError> {
+        self.dial_from(dial_string, None).await
+    }
+
+    /// Dials from the account at 0-based `account` (see [`crate::account`]); `None` as
+    /// [`Session::dial`]. An account that is not on the phone or not registered is refused
+    /// before anything is dialled, and the accounts shown are read again.
+    pub async fn dial_from(
+        &self,
+        dial_string: &str,
+        account: Option<u32>,
+    ) -> Result<DialMethod, PhoneError> {
         if dial_string.is_empty() {
             return Err(PhoneError::Refused(
                 "There is no number to dial.".to_owned(),
@@ -322,10 +360,18 @@ impl Session {
                 None,
                 Action::Dial {
                     number: dial_string.to_owned(),
+                    account,
                 },
             )
-            .await?
-        {
+            .await
+            .inspect_err(|e| {
+                if matches!(
+                    e,
+                    PhoneError::AccountUnknown { .. } | PhoneError::AccountUnregistered { .. }
+                ) {
+                    self.refresh_accounts();
+                }
+            })? {
             Performed::Dialed { method } => Ok(method),
             Performed::Done => Ok(DialMethod::Pbx),
         }
@@ -502,6 +548,7 @@ mod tests {
             attended_transfer: true,
             dnd: true,
             forward: true,
+            choose_account: true,
         };
         assert_eq!(
             offered_actions(CallPhase::Ringing, &all, false, false),

@@ -1,5 +1,6 @@
 //! What a session publishes about its phone: the link, the lines, the calls, push health.
 
+use crate::account::PhoneAccount;
 use crate::backend::{BackendKind, Capabilities};
 use crate::error::{Params, PhoneError};
 use crate::model::Line;
@@ -91,7 +92,14 @@ pub struct PhoneState {
     pub push: PushHealth,
     /// Do Not Disturb, when the system can tell.
     pub dnd: Option<bool>,
+    /// The phone's SIP accounts with their registration, as last read (on connecting, then
+    /// every [`ACCOUNTS_EVERY`]); empty until read, or when the system has none to choose.
+    pub accounts: Vec<PhoneAccount>,
 }
+
+/// How often a phone's accounts are read again: registration changes seldom, and this
+/// costs the phone one request a half minute rather than one per poll.
+pub const ACCOUNTS_EVERY: Duration = Duration::from_secs(30);
 
 impl PhoneState {
     pub(crate) fn initial(
@@ -116,6 +124,7 @@ impl PhoneState {
                 poll_interval_ms: millis(interval),
             },
             dnd: None,
+            accounts: Vec::new(),
         }
     }
 

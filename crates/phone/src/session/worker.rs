@@ -57,6 +57,8 @@ pub(crate) struct Timing {
     pub interval: AtomicU64,
     pub reconcile: AtomicU64,
     pub grace: AtomicU64,
+    /// How often the accounts are read again.
+    pub accounts: AtomicU64,
 }
 
 impl Timing {
@@ -73,6 +75,8 @@ pub(crate) enum Input {
     PushLagged,
     PushDetached,
     PushUnavailable(String),
+    /// Read the accounts at the next look.
+    ReadAccounts,
     /// The user rejected this call from callpop: it ends as rejected, not missed.
     Rejected(CallId),
     /// The rejection failed: the call ends as it would have.
@@ -110,6 +114,8 @@ pub(crate) struct Worker {
     pub seen_phone: bool,
     /// Since when the phone has not answered (for [`LOSE_CALLS_AFTER`]).
     pub unreachable_since: Option<Instant>,
+    /// When the accounts were last read; `None`: at the next successful look.
+    pub accounts_read: Option<Instant>,
 }
 
 impl Worker {
@@ -189,6 +195,7 @@ impl Worker {
         match self.backend.read_lines().await {
             Ok(lines) => {
                 self.observe(lines);
+                self.read_accounts_when_due().await;
                 Next::Interval
             }
             Err(error) if error.needs_user() || error.is_lock_out() => self.refused(error),
@@ -352,6 +359,30 @@ impl Worker {
         self.publish(events);
     }
 
+    /// Reads the accounts when they were never read or [`Timing::accounts`] has passed, for
+    /// systems that can choose one. A failure keeps the accounts last seen (the next look at
+    /// the lines says whether the phone is gone) and waits for the next turn.
+    async fn read_accounts_when_due(&mut self) {
+        if !self.backend.capabilities().choose_account {
+            return;
+        }
+        let every = Timing::get(&self.timing.accounts);
+        if self.accounts_read.is_some_and(|at| at.elapsed() < every) {
+            return;
+        }
+        self.accounts_read = Some(Instant::now());
+        match self.backend.accounts().await {
+            Ok(accounts) => {
+                self.state.send_if_modified(|s| {
+                    let changed = s.accounts != accounts;
+                    s.accounts = accounts;
+                    changed
+                });
+            }
+            Err(error) => tracing::info!("cannot read the phone's accounts: {error}"),
+        }
+    }
+
     /// The phone refused (login) or needs the user: say so, and say when to look again.
     fn refused(&mut self, error: PhoneError) -> Next {
         let lock = self.backend_lock_wait(&error);
@@ -428,6 +459,10 @@ impl Worker {
                 false
             }
             Input::PushLagged => self.push_state != PushState::Off,
+            Input::ReadAccounts => {
+                self.accounts_read = None;
+                true
+            }
             Input::Rejected(call) => {
                 self.tracker.mark_rejected(&call);
                 false

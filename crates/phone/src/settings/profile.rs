@@ -236,6 +236,8 @@ impl PhoneSystem {
                     *username = username.trim().to_owned();
                 }
                 g.push_token = g.push_token.trim().to_owned();
+                // There is no account 0: it means "the phone's default", like none.
+                g.dial_account = g.dial_account.filter(|n| *n > 0);
             }
             Self::Asterisk(a) => {
                 a.host = a.host.trim().to_owned();
@@ -276,6 +278,12 @@ pub struct GrandstreamSettings {
     pub push: bool,
     /// Secret part of this phone's Action URLs; generated on first load.
     pub push_token: String,
+    /// The account dials go out from unless one is chosen for the dial, numbered as the
+    /// phone's screen and web page number them (1 is "Account 1"); absent: the phone's own
+    /// default account. Files written before this existed have none, and keep dialing as
+    /// they did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dial_account: Option<u32>,
 }
 
 impl Default for GrandstreamSettings {
@@ -289,11 +297,17 @@ impl Default for GrandstreamSettings {
             request_timeout_ms: 5000,
             push: false,
             push_token: String::new(),
+            dial_account: None,
         }
     }
 }
 
 impl GrandstreamSettings {
+    /// [`GrandstreamSettings::dial_account`] as dialing sends it (0-based).
+    pub fn dial_account_index(&self) -> Option<u32> {
+        self.dial_account.and_then(|n| n.checked_sub(1))
+    }
+
     pub fn poll_interval(&self) -> Duration {
         Duration::from_millis(self.poll_interval_ms)
     }

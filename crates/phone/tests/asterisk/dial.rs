@@ -170,6 +170,7 @@ async fn actions_without_a_connection_fail_at_once_and_say_so() {
         .perform(
             &Action::Dial {
                 number: "0301234567".to_owned(),
+                account: None,
             },
             &target,
         )

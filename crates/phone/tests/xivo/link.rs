@@ -273,6 +273,7 @@ async fn commands_while_disconnected_fail_clearly() {
     };
     let dial = Action::Dial {
         number: "0612".to_owned(),
+        account: None,
     };
     let error = xivo
         .perform(&dial, &target)

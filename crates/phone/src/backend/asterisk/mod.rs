@@ -212,6 +212,8 @@ impl Backend for Asterisk {
             attended_transfer: false,
             dnd: false,
             forward: false,
+            // The PBX rings the one device in the settings: no account to choose.
+            choose_account: false,
         }
     }
 
@@ -285,7 +287,7 @@ impl Backend for Asterisk {
 
     async fn perform(&self, action: &Action, target: &Target<'_>) -> Result<Performed, PhoneError> {
         let secret = self.secret();
-        if let Action::Dial { number } = action {
+        if let Action::Dial { number, .. } = action {
             let link = self.live_link()?;
             let dial = actions::Dial {
                 config: &self.config,

@@ -5,6 +5,7 @@
 //! through `api-phone_operation` and key presses, planned per call in [`actions`] because the
 //! phone acts on the line with focus, not on a line callpop names.
 
+mod accounts;
 mod actions;
 mod check;
 mod checklist;
@@ -14,6 +15,7 @@ pub mod models;
 pub use cti::{ClientConfig, CtiClient, FactoryResetConfirmation};
 
 use crate::backend::checklist::SetupCheck;
+use crate::account::{check_dial_from, PhoneAccount};
 use crate::backend::{
     Action, Backend, BackendKind, Capabilities, ConnectionReport, Feed, Performed, Target,
 };
@@ -32,6 +34,15 @@ pub struct Grandstream {
     client: Arc<CtiClient>,
     /// The account dialled from (0-based), when the settings name one.
     account: Option<u32>,
+}
+
+impl Grandstream {
+    /// Dials from the account at 0-based `index` when a dial names none (the settings'
+    /// default); `None`: the phone's default account.
+    pub fn with_default_account(mut self, index: Option<u32>) -> Self {
+        self.account = index;
+        self
+    }
 }
 
 impl Grandstream {
@@ -130,6 +141,7 @@ impl Backend for Grandstream {
             attended_transfer: false,
             dnd: false,
             forward: false,
+            choose_account: true,
         }
     }
 
@@ -142,9 +154,20 @@ impl Backend for Grandstream {
     }
 
     async fn perform(&self, action: &Action, target: &Target<'_>) -> Result<Performed, PhoneError> {
-        if let Action::Dial { number } = action {
+        if let Action::Dial { number, account } = action {
             let busy = target.lines.iter().any(|l| l.state.is_busy());
-            let method = self.client.dial(number, self.account, busy).await?;
+            let account = account.or(self.account);
+            if let Some(index) = account {
+                // Read now, not the session's list of up to a minute ago: an account that
+                // just dropped its registration must not be dialled from.
+                match self.accounts().await {
+                    Ok(list) if !list.is_empty() => check_dial_from(&list, index)?,
+                    // Firmware that lists no accounts: the phone decides.
+                    Ok(_) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let method = self.client.dial(number, account, busy).await?;
             return Ok(Performed::Dialed { method });
         }
         let call = target
@@ -160,6 +183,15 @@ impl Backend for Grandstream {
             } => self.focus_then(line, then, give_back).await?,
         }
         Ok(Performed::Done)
+    }
+
+    async fn accounts(&self) -> Result<Vec<PhoneAccount>, PhoneError> {
+        match self.client.accounts().await {
+            Ok(list) => Ok(accounts::from_phone(&list)),
+            // Older firmware has no account list: nothing to show or check.
+            Err(PhoneError::NotSupported { .. }) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
     }
 
     async fn check(&self) -> Result<ConnectionReport, PhoneError> {

@@ -87,7 +87,7 @@ pub(crate) fn plan(
 ) -> Result<Plan, PhoneError> {
     let send = |command: Command, expect: Expect| Ok(Plan::Send { command, expect });
     match action {
-        Action::Dial { number } => {
+        Action::Dial { number, .. } => {
             return send(
                 Command::Dial {
                     destination: number.clone(),

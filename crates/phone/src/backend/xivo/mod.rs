@@ -390,6 +390,8 @@ impl Backend for Xivo {
             attended_transfer: true,
             dnd: true,
             forward: true,
+            // A XiVO user has one line: there is no account to choose.
+            choose_account: false,
         }
     }
 

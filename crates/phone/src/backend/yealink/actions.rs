@@ -33,7 +33,7 @@ pub(crate) fn plan(
 ) -> Result<Plan, PhoneError> {
     let keys = |k: Vec<Key>| Ok(Plan::Keys(k));
     match action {
-        Action::Dial { number } => Ok(Plan::Dial(number.clone())),
+        Action::Dial { number, .. } => Ok(Plan::Dial(number.clone())),
         Action::SetDnd { on } => keys(vec![Key::named(if *on {
             Key::DND_ON
         } else {
@@ -246,7 +246,8 @@ mod tests {
         assert_eq!(
             plan(
                 &Action::Dial {
-                    number: "+1555".into()
+                    number: "+1555".into(),
+                    account: None,
                 },
                 None,
                 &[]

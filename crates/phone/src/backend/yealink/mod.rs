@@ -187,6 +187,9 @@ impl Backend for Yealink {
             attended_transfer: false,
             dnd: true,
             forward: false,
+            // The phone lists no accounts over Action URI to choose from; the settings'
+            // `outgoing_uri` names the one to dial from.
+            choose_account: false,
         }
     }
 

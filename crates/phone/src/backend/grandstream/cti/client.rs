@@ -285,6 +285,9 @@ impl CtiClient {
     /// call is in progress (`call_in_progress`): during a call the phone would send the keys
     /// into that call as tones instead of dialling. Success means the phone accepted the
     /// request; the session confirms the call.
+    ///
+    /// With an `account` (0-based) chosen, the keypad is never the fallback: keys dial from
+    /// the phone's default account, and the person would call from the wrong number.
     pub async fn dial(
         &self,
         number: &str,
@@ -314,6 +317,14 @@ impl CtiClient {
                 }
                 Err(e) => return Err(e),
             }
+        }
+        if let Some(account) = account {
+            return Err(PhoneError::Refused(format!(
+                "The phone did not take {number} by click-to-dial from account {}, and pressing \
+                 the digits would dial from its default account instead. Turn on \
+                 \"Click-To-Dial Feature\" on the phone, or dial from the phone's default account.",
+                account.saturating_add(1)
+            )));
         }
         if call_in_progress {
             return Err(PhoneError::Refused(format!(
