@@ -14,8 +14,8 @@ pub mod models;
 
 pub use cti::{ClientConfig, CtiClient, FactoryResetConfirmation};
 
-use crate::backend::checklist::SetupCheck;
 use crate::account::{check_dial_from, PhoneAccount};
+use crate::backend::checklist::SetupCheck;
 use crate::backend::{
     Action, Backend, BackendKind, Capabilities, ConnectionReport, Feed, Performed, Target,
 };
