@@ -266,6 +266,7 @@ async fn set_start_at_login(app: &App, on: bool) -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "installs the package system-wide: tests/e2e/package.sh builds it and runs this as root"]
 async fn deb_installs_starts_handles_links_starts_at_login_and_removes() -> Result<()> {
     let session = session_or_skip!();
     let Some(deb) = std::env::var_os(DEB_ENV).map(PathBuf::from) else {
