@@ -31,12 +31,30 @@ impl Phone {
 
     /// As [`Phone::start`], with `lines` line keys (phones have 3, 4, 8...).
     pub async fn start_with_lines(passcode: &str, lines: u32) -> Result<Phone> {
-        let config = SimConfig {
+        Phone::start_with_config(SimConfig {
             auth: SimAuth::Passcode(passcode.to_owned()),
             key_interval: Duration::from_millis(50),
             lines,
             ..SimConfig::default()
-        };
+        })
+        .await
+    }
+
+    /// As [`Phone::start`], sending its Action URL pushes the moment something happens (the
+    /// simulator's default waits a second, like a slow phone; one on the office LAN pushes
+    /// within milliseconds).
+    pub async fn start_pushing_at_once(passcode: &str) -> Result<Phone> {
+        Phone::start_with_config(SimConfig {
+            auth: SimAuth::Passcode(passcode.to_owned()),
+            key_interval: Duration::from_millis(50),
+            lines: 4,
+            push_delay: Duration::ZERO,
+            ..SimConfig::default()
+        })
+        .await
+    }
+
+    async fn start_with_config(config: SimConfig) -> Result<Phone> {
         let started_unix = unix_now();
         let sim = PhoneSim::start(config.clone()).await?;
         let addr = sim.addr();

@@ -10,25 +10,32 @@
 //!   ringing call on screen, once with WebKit warm (a call shortly after the previous one)
 //!   and once cold (after callpop handed WebKit's memory back, see `webkit_memory.rs`).
 //!
+//! With `--push` the app receives the phone's Action URL pushes (as a user who followed the
+//! setup checklist has it): the phone simulator pushes at once, so what is measured is
+//! callpop's own share, and the call window is also timed from the ring itself.
+//!
 //! Run with `tests/e2e/bench.sh` (it builds, starts the session and runs this). Options:
 //! `--rings N` (200), `--poll-ms MS` (1000), `--idle-secs S` (60), `--pops N` (8 rounds of a
-//! cold and a warm call window; the first cold one is left out), `--only
+//! cold and a warm call window; the first cold one is left out), `--push`, `--only
 //! latency|footprint|window`.
 
 use callpop_e2e::{
-    alive, comm, cpu_ticks, descendants, ensure, eventually, fail, pss_kib, sleep_ms,
+    alive, comm, configured, cpu_ticks, descendants, ensure, eventually, fail, pss_kib, sleep_ms,
     unique_passcode, Desktop, NotificationServer, Phone, Result, Scenario, ServerKind, Session,
 };
+use callpop_phone_sim::PushEvent;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
+use x11rb::connection::Connection as _;
 
 struct Options {
     rings: usize,
     poll_ms: u64,
     idle_secs: u64,
     pops: usize,
+    push: bool,
     only: Option<String>,
 }
 
@@ -38,6 +45,7 @@ fn options() -> Result<Options> {
         poll_ms: 1000,
         idle_secs: 60,
         pops: 8,
+        push: false,
         only: None,
     };
     let mut args = std::env::args().skip(1);
@@ -52,6 +60,7 @@ fn options() -> Result<Options> {
             "--idle-secs" => o.idle_secs = value()?.parse()?,
             "--pops" => o.pops = value()?.parse()?,
             "--only" => o.only = Some(value()?),
+            "--push" => o.push = true,
             other => return Err(fail(format!("unknown option {other}"))),
         }
     }
@@ -92,24 +101,41 @@ struct DirectApp {
 }
 
 impl DirectApp {
+    /// Starts the app on `phone`, read every `poll_ms`; with `push`, the phone's Action URLs
+    /// point at the app's listener (a loopback port of its own) and the app relies on them.
     async fn start(
         sc: &Scenario,
         phone: &Phone,
         passcode: &str,
         poll_ms: u64,
+        push: bool,
     ) -> Result<DirectApp> {
         let desktop = sc.session.desktop();
         desktop.keyring_store(passcode)?;
         let path = sc.settings_path();
         std::fs::create_dir_all(path.parent().ok_or_else(|| fail("settings path"))?)?;
-        std::fs::write(
-            &path,
-            format!(
-                "[phone]\nurl = \"{}\"\npoll_interval_ms = {poll_ms}\n",
-                phone.url()
-            ),
-        )?;
+        let mut settings = format!(
+            "[phone]\nurl = \"{}\"\npoll_interval_ms = {poll_ms}\n",
+            phone.url()
+        );
+        if push {
+            let listen = configured::free_loopback_addr()?;
+            let token = callpop_phone::settings::new_push_token();
+            settings.push_str(&format!(
+                "[push]\nenabled = true\ntoken = \"{token}\"\nlisten = \"{listen}\"\n"
+            ));
+            for line in callpop_phone::push::push_lines(listen, &token) {
+                let event: PushEvent = line
+                    .kind
+                    .as_str()
+                    .parse()
+                    .map_err(|e| fail(format!("push event {}: {e:?}", line.kind.as_str())))?;
+                phone.sim().set_action_url(event, Some(line.url));
+            }
+        }
+        std::fs::write(&path, &settings)?;
         let before = phone.last_seq();
+        let listen = push.then(|| settings_listen(&settings)).flatten();
         let child = Command::new(&sc.session.app_bin)
             .envs(sc.app_env())
             .env_remove("CALLPOP_PASSCODE")
@@ -127,6 +153,15 @@ impl DirectApp {
                 |r| r.param("passcode") == Some(passcode),
             )
             .await?;
+        if let Some(listen) = listen {
+            // The listener starts with the app: the first ring must not race it.
+            eventually(
+                "the app's push listener",
+                Duration::from_secs(10),
+                || async { Ok(std::net::TcpStream::connect(listen).ok().map(|_| ())) },
+            )
+            .await?;
+        }
         Ok(app)
     }
 
@@ -142,6 +177,14 @@ impl Drop for DirectApp {
     }
 }
 
+/// The push listener's address in a settings file written by [`DirectApp::start`].
+fn settings_listen(settings: &str) -> Option<std::net::SocketAddr> {
+    settings
+        .lines()
+        .find_map(|l| l.strip_prefix("listen = "))
+        .and_then(|v| v.trim_matches('"').parse().ok())
+}
+
 /// What each part of the benchmark runs on: its scenario folder, the recording notification
 /// stub, a simulated phone and the app started as at login. Fields drop in this order: the
 /// app ends before the phone and the notification server go away.
@@ -154,15 +197,20 @@ struct Rig {
 }
 
 impl Rig {
-    async fn start(session: &Session, name: &str, poll_ms: u64) -> Result<Rig> {
+    async fn start(session: &Session, name: &str, o: &Options) -> Result<Rig> {
         let scenario = Scenario::new(session, name)?;
         let desktop = session.desktop();
         let server = desktop
             .notification_server(ServerKind::Stub, &scenario.dir)
             .await?;
         let passcode = unique_passcode("bench");
-        let phone = Phone::start(&passcode).await?;
-        let app = DirectApp::start(&scenario, &phone, &passcode, poll_ms).await?;
+        let phone = if o.push {
+            Phone::start_pushing_at_once(&passcode).await?
+        } else {
+            Phone::start(&passcode).await?
+        };
+        let app = DirectApp::start(&scenario, &phone, &passcode, o.poll_ms, o.push).await?;
+
         Ok(Rig {
             app,
             phone,
@@ -179,7 +227,7 @@ async fn latency(session: &Session, o: &Options) -> Result<serde_json::Value> {
         phone,
         desktop,
         ..
-    } = &Rig::start(session, "bench-latency", o.poll_ms).await?;
+    } = &Rig::start(session, "bench-latency", o).await?;
     sleep_ms(2000).await;
     let mut rng = Lcg(0x5eed);
     let mut samples = Vec::with_capacity(o.rings);
@@ -236,55 +284,98 @@ fn summary(samples: &[f64]) -> serde_json::Value {
     })
 }
 
-/// How long the call window takes to show a ringing call, from the moment the ringing
-/// notification crosses the bus (both come from the same call event, so the poll interval
-/// drops out) to the moment the window's band has the ringing colour on the X screen.
-/// Cold: no window for longer than callpop's grace time, so WebKit's processes have ended
-/// and the memory a window used has been handed back. Warm: the next call right after one
-/// (a fresh web process, everything else still at hand).
+/// How long the call window takes to show a ringing call on screen: from the moment the
+/// ringing notification crosses the bus (both come from the same call event, so the poll
+/// interval drops out), and from the ring itself (with `--push`, where no poll is waited
+/// for). Cold: no window for longer than callpop's grace time, so WebKit's processes have
+/// ended and the memory a window used has been handed back. Warm: the next call right after
+/// one.
 async fn call_window(session: &Session, o: &Options) -> Result<serde_json::Value> {
     let Rig {
         app,
         phone,
         desktop,
         ..
-    } = &Rig::start(session, "bench-call-window", o.poll_ms).await?;
+    } = &Rig::start(session, "bench-call-window", o).await?;
     let pid = app.pid();
-    let mut cold = Vec::with_capacity(o.pops);
-    let mut warm = Vec::with_capacity(o.pops);
+    let screen = Screen::connect()?;
+    let mut cold = Pops::default();
+    let mut warm = Pops::default();
     for i in 0..o.pops {
         if i > 0 {
             webkit_ended(pid).await?;
             // The memory is handed back right after the network process is ended.
             sleep_ms(1000).await;
         }
-        let ms = pop_call_window(desktop, phone, 2 * i).await?;
-        eprintln!("call window {i:>2}: cold {ms:.0} ms");
+        let pop = pop_call_window(&screen, desktop, phone, 2 * i).await?;
+        eprintln!(
+            "call window {i:>2}: cold {:.0} ms after the notification, {:.0} ms after the ring",
+            pop.after_notification, pop.after_ring
+        );
         // The very first window of a fresh app is neither: it is what `tray only from start`
         // pays once. Cold is measured from the second round on.
         if i > 0 {
-            cold.push(ms);
+            cold.add(&pop);
         }
-        let ms = pop_call_window(desktop, phone, 2 * i + 1).await?;
-        eprintln!("call window {i:>2}: warm {ms:.0} ms");
-        warm.push(ms);
+        let pop = pop_call_window(&screen, desktop, phone, 2 * i + 1).await?;
+        eprintln!(
+            "call window {i:>2}: warm {:.0} ms after the notification, {:.0} ms after the ring",
+            pop.after_notification, pop.after_ring
+        );
+        warm.add(&pop);
     }
     ensure!(alive(pid), "the app died during the benchmark");
-    Ok(json!({ "cold": summary(&cold), "warm": summary(&warm) }))
+    Ok(json!({ "push": o.push, "cold": cold.summary(), "warm": warm.summary() }))
 }
 
-/// Rings line 1, measures notification → painted call window, then lets the caller hang up
-/// and waits for the window to close.
-async fn pop_call_window(desktop: &Desktop, phone: &Phone, i: usize) -> Result<f64> {
+/// One call window's times, in milliseconds.
+struct Pop {
+    after_notification: f64,
+    after_ring: f64,
+}
+
+#[derive(Default)]
+struct Pops {
+    after_notification: Vec<f64>,
+    after_ring: Vec<f64>,
+}
+
+impl Pops {
+    fn add(&mut self, pop: &Pop) {
+        self.after_notification.push(pop.after_notification);
+        self.after_ring.push(pop.after_ring);
+    }
+
+    fn summary(&self) -> serde_json::Value {
+        json!({
+            "after_notification": summary(&self.after_notification),
+            "after_ring": summary(&self.after_ring),
+        })
+    }
+}
+
+/// Rings line 1, measures ring → painted and notification → painted call window, then lets
+/// the caller hang up and waits for the window to close.
+async fn pop_call_window(
+    screen: &Screen,
+    desktop: &Desktop,
+    phone: &Phone,
+    i: usize,
+) -> Result<Pop> {
     let name = format!("Window Caller {i}");
     let mark = desktop.notification_mark();
+    let rang = unix_now();
     phone
         .sim()
         .ring(Some(1), &format!("+1416555{:04}", 2000 + i), &name)?;
     let deadline = Instant::now() + Duration::from_secs(20);
+    let mut window = None;
     let painted = loop {
-        if let Some(id) = desktop.visible_windows("^Call$").first() {
-            if shows_ringing(id) {
+        if window.is_none() {
+            window = screen.viewable_window("Call")?;
+        }
+        if let Some(id) = window {
+            if screen.pixel(id, 8, 8)? == Some(RINGING) {
                 break unix_now();
             }
         }
@@ -292,7 +383,7 @@ async fn pop_call_window(desktop: &Desktop, phone: &Phone, i: usize) -> Result<f
             Instant::now() < deadline,
             "the call window never showed the ringing call"
         );
-        sleep_ms(5).await;
+        sleep_ms(1).await;
     };
     let shown = desktop
         .wait_notification(
@@ -309,17 +400,90 @@ async fn pop_call_window(desktop: &Desktop, phone: &Phone, i: usize) -> Result<f
         || async { Ok(desktop.visible_windows("^Call$").is_empty().then_some(())) },
     )
     .await?;
-    Ok((painted - shown.t) * 1000.0)
+    Ok(Pop {
+        after_notification: (painted - shown.t) * 1000.0,
+        after_ring: (painted - rang) * 1000.0,
+    })
 }
 
-/// Whether the call window `id` shows the ringing colour (`--ringing` in ui/css/app.css) in
-/// its band, i.e. the page has been drawn for the ringing call.
-fn shows_ringing(id: &str) -> bool {
-    Command::new("import")
-        .args(["-window", id, "-crop", "1x1+8+8", "-depth", "8", "txt:-"])
-        .stderr(Stdio::null())
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("#E65100"))
+/// The ringing colour of the call window's band (`--ringing` in ui/css/app.css).
+const RINGING: (u8, u8, u8) = (0xE6, 0x51, 0x00);
+
+/// One connection to the X server, kept for the whole benchmark: finding the call window
+/// and reading one pixel of it takes well under a millisecond this way (a tool started per
+/// look, as `xdotool` or `import`, costs tens of milliseconds and would blur the figures).
+struct Screen {
+    conn: x11rb::rust_connection::RustConnection,
+    root: u32,
+}
+
+impl Screen {
+    fn connect() -> Result<Screen> {
+        let (conn, screen) =
+            x11rb::connect(None).map_err(|e| fail(format!("cannot reach the X server: {e}")))?;
+        let root = conn.setup().roots[screen].root;
+        Ok(Screen { conn, root })
+    }
+
+    /// The top-level window titled exactly `title` that is on screen, if any (the session
+    /// has no window manager, so the app's windows are the root's children).
+    fn viewable_window(&self, title: &str) -> Result<Option<u32>> {
+        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, MapState};
+        let xerr = |e: &dyn std::fmt::Display| fail(format!("X: {e}"));
+        let tree = self
+            .conn
+            .query_tree(self.root)
+            .map_err(|e| xerr(&e))?
+            .reply()
+            .map_err(|e| xerr(&e))?;
+        for &child in tree.children.iter().rev() {
+            let Ok(attributes) = self
+                .conn
+                .get_window_attributes(child)
+                .map_err(|e| xerr(&e))?
+                .reply()
+            else {
+                continue;
+            };
+            if attributes.map_state != MapState::VIEWABLE {
+                continue;
+            }
+            let Ok(name) = self
+                .conn
+                .get_property(false, child, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 64)
+                .map_err(|e| xerr(&e))?
+                .reply()
+            else {
+                continue;
+            };
+            if name.value == title.as_bytes() {
+                return Ok(Some(child));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The colour of pixel (`x`, `y`) of `window`, None while it cannot be read (the window
+    /// is being mapped or has gone).
+    fn pixel(&self, window: u32, x: i16, y: i16) -> Result<Option<(u8, u8, u8)>> {
+        use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder};
+        let Ok(image) = self
+            .conn
+            .get_image(ImageFormat::Z_PIXMAP, window, x, y, 1, 1, !0)
+            .map_err(|e| fail(format!("X: {e}")))?
+            .reply()
+        else {
+            return Ok(None);
+        };
+        // Depth 24/32 in 32-bit pixels, as Xvfb's default screen has.
+        let Some(px) = image.data.get(..4) else {
+            return Ok(None);
+        };
+        Ok(Some(match self.conn.setup().image_byte_order {
+            ImageOrder::LSB_FIRST => (px[2], px[1], px[0]),
+            _ => (px[1], px[2], px[3]),
+        }))
+    }
 }
 
 /// Waits until no WebKit process is left under the app (callpop ends them once no window
@@ -415,7 +579,7 @@ async fn footprint(label: &str, pid: u32, secs: u64) -> Result<serde_json::Value
 /// app and its own WebKit processes). Windows are opened from the tray menu and closed as a
 /// window manager's close button would.
 async fn footprints(session: &Session, o: &Options) -> Result<Vec<serde_json::Value>> {
-    let Rig { app, desktop, .. } = &Rig::start(session, "bench-footprint", o.poll_ms).await?;
+    let Rig { app, desktop, .. } = &Rig::start(session, "bench-footprint", o).await?;
     let pid = app.pid();
     let web_process = || {
         descendants(pid)
