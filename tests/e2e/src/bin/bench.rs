@@ -94,8 +94,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-/// The app started directly, as a login session would start it: settings on disk, passcode
-/// in the keyring, so it comes up in the tray only (no WebDriver, no window).
+/// The app started directly, as a login session would start it (`callpop --tray`): settings
+/// on disk, passcode in the keyring, so it comes up in the tray only (no WebDriver, no
+/// window).
 struct DirectApp {
     child: Child,
 }
@@ -136,7 +137,9 @@ impl DirectApp {
         std::fs::write(&path, &settings)?;
         let before = phone.last_seq();
         let listen = push.then(|| settings_listen(&settings)).flatten();
+        // `--tray`: as the login entry starts it (without it the main window opens).
         let child = Command::new(&sc.session.app_bin)
+            .arg("--tray")
             .envs(sc.app_env())
             .env_remove("CALLPOP_PASSCODE")
             .env_remove("TAURI_WEBVIEW_AUTOMATION")
@@ -303,7 +306,9 @@ async fn call_window(session: &Session, o: &Options) -> Result<serde_json::Value
     let mut warm = Pops::default();
     for i in 0..o.pops {
         if i > 0 {
-            webkit_ended(pid).await?;
+            if let Err(e) = webkit_ended(pid).await {
+                return Err(fail(format!("{e}; windows: {:?}", screen.windows())));
+            }
             // The memory is handed back right after the network process is ended.
             sleep_ms(1000).await;
         }
@@ -427,6 +432,44 @@ impl Screen {
 
     /// The top-level window titled exactly `title` that is on screen, if any (the session
     /// has no window manager, so the app's windows are the root's children).
+    /// Every top-level window: id, title and whether it is on screen (for error reports).
+    fn windows(&self) -> Vec<(u32, String, bool)> {
+        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, MapState};
+        let Some(tree) = self
+            .conn
+            .query_tree(self.root)
+            .ok()
+            .and_then(|c| c.reply().ok())
+        else {
+            return Vec::new();
+        };
+        tree.children
+            .iter()
+            .filter_map(|&w| {
+                let viewable = self
+                    .conn
+                    .get_window_attributes(w)
+                    .ok()?
+                    .reply()
+                    .ok()?
+                    .map_state
+                    == MapState::VIEWABLE;
+                let name = self
+                    .conn
+                    .get_property(false, w, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 64)
+                    .ok()?
+                    .reply()
+                    .ok()?;
+                Some((
+                    w,
+                    String::from_utf8_lossy(&name.value).into_owned(),
+                    viewable,
+                ))
+            })
+            .filter(|(_, name, _)| !name.is_empty())
+            .collect()
+    }
+
     fn viewable_window(&self, title: &str) -> Result<Option<u32>> {
         use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, MapState};
         let xerr = |e: &dyn std::fmt::Display| fail(format!("X: {e}"));
