@@ -7,8 +7,6 @@
 // the URL the pages run against js/mock.js (for screenshots and manual checks); without it they
 // show a clear "open this from callpop" message instead of failing.
 
-import { createMock } from "./mock.js";
-
 const params = new URLSearchParams(location.search);
 
 // `?theme=dark|light` forces a theme (the pages otherwise follow the system).
@@ -17,7 +15,9 @@ if (theme === "dark" || theme === "light") {
   document.documentElement.dataset.theme = theme;
 }
 
-function pickBackend() {
+// The mock is loaded only for a preview that asks for it: inside the app it would be parsed
+// on every page load (a call window's too) for nothing.
+async function pickBackend() {
   const tauri = window.__TAURI__;
   if (tauri && tauri.core && typeof tauri.core.invoke === "function") {
     return {
@@ -28,11 +28,14 @@ function pickBackend() {
     };
   }
   const scenario = params.get("mock");
-  if (scenario) return createMock(scenario, params);
+  if (scenario) {
+    const { createMock } = await import("./mock.js");
+    return createMock(scenario, params);
+  }
   return null;
 }
 
-const backend = pickBackend();
+const backend = await pickBackend();
 if (!backend) {
   console.info("callpop: no app here. For a preview with fake data add ?mock=<scenario> (see ui/README.md) and &theme=dark.");
 }

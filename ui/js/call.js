@@ -11,6 +11,7 @@ import { callerLabels, formatDuration, startTicker } from "./format.js";
 import { createActionBar, SHORTCUTS } from "./actions.js";
 import { crmLink, infoList } from "./callinfo.js";
 import { createCallRows } from "./callrows.js";
+import { bootView } from "./boot.js";
 
 api.useWords(t);
 translatePage();
@@ -302,7 +303,10 @@ async function start() {
     setText(el.number, t("call-no-app-text"));
     return;
   }
-  setText(el.state, t("call-loading"));
+  // Drawn at once from what the app handed the window (js/boot.js), then kept up to date.
+  const handed = bootView(callId);
+  if (handed) onState(handed);
+  else setText(el.state, t("call-loading"));
   let gotEvent = false;
   await api.listen(
     "phone-state",

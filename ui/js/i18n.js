@@ -7,8 +7,11 @@
 
 import { FluentBundle, FluentResource } from "../vendor/fluent-bundle/index.js";
 import * as api from "./api.js";
+import { bootCatalog } from "./boot.js";
 
 async function loadCatalog() {
+  const handed = bootCatalog();
+  if (handed) return handed;
   if (api.available && !api.isMock) {
     try {
       return await api.invoke("catalog");

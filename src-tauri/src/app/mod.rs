@@ -16,6 +16,7 @@ pub mod state;
 mod tray;
 pub mod view;
 mod webkit_memory;
+mod window_boot;
 pub mod windows;
 
 pub use state::{AppState, Launch};

@@ -113,6 +113,27 @@ pub async fn find_secret(state: &AppState, id: &PhoneId, first: bool) -> Option<
 /// Builds the current view and sends it to the windows and the tray when it changed.
 pub fn publish(app: &AppHandle) {
     let state = app.state::<AppState>();
+    let view = current_view(app);
+    let changed = match state.view.lock() {
+        Ok(mut last) => {
+            let changed = *last != view;
+            *last = view.clone();
+            changed
+        }
+        Err(_) => true,
+    };
+    if changed {
+        tray::update(app, &view);
+        if let Err(e) = app.emit("phone-state", &view) {
+            tracing::warn!("cannot send state to windows: {e}");
+        }
+    }
+}
+
+/// The view as of now, from the sessions (what [`publish`] sends; a window made in the
+/// middle of handling a call event needs it before it is published).
+pub fn current_view(app: &AppHandle) -> AppView {
+    let state = app.state::<AppState>();
     let settings = state.settings();
     let watched = state.sessions.watched();
     let not_watched = state.sessions.not_watched();
@@ -178,18 +199,5 @@ pub fn publish(app: &AppHandle) {
     view.missed = history
         .and_then(|h| h.unresolved_missed_count().ok())
         .unwrap_or(0);
-    let changed = match state.view.lock() {
-        Ok(mut last) => {
-            let changed = *last != view;
-            *last = view.clone();
-            changed
-        }
-        Err(_) => true,
-    };
-    if changed {
-        tray::update(app, &view);
-        if let Err(e) = app.emit("phone-state", &view) {
-            tracing::warn!("cannot send state to windows: {e}");
-        }
-    }
+    view
 }

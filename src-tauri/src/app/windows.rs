@@ -2,6 +2,7 @@
 //! a hidden webview still costs ~200 MiB, and callpop spends most of its life in the tray.
 
 use super::state::AppState;
+use super::{phones, window_boot};
 use crate::i18n::tr;
 use callpop_phone::tracker::{ActiveCall, CallPhase};
 use tauri::{
@@ -89,6 +90,11 @@ pub fn show_call(app: &AppHandle, call: &str) {
         .skip_taskbar(true)
         .focused(false)
         .visible_on_all_workspaces(true);
+    // The page draws the call from what it is handed here, without asking the app first.
+    let view = phones::current_view(app);
+    if let Some(script) = window_boot::call_window_script(&app.state::<AppState>(), view, call) {
+        builder = builder.initialization_script(script);
+    }
     if let Some((x, y)) = bottom_right(app, CALL_SIZE.0, CALL_SIZE.1) {
         builder = builder.position(x, y);
     }
