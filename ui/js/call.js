@@ -236,6 +236,21 @@ function onState(view) {
   el.root.classList.toggle("several", shown > 0);
   tick();
   fitWindow();
+  sayDrawn();
+}
+
+let saidDrawn = false;
+/**
+ * Tells the app, once, that this page is on screen (two frames after the first drawing), so
+ * it takes away the card it drew in the page's place while the page loaded
+ * (src-tauri/src/app/call_card.rs).
+ */
+function sayDrawn() {
+  if (saidDrawn || !api.available || api.isMock) return;
+  saidDrawn = true;
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => api.invoke("call_window_ready").catch((err) => console.warn("callpop: call window card:", err))),
+  );
 }
 
 /**
@@ -330,6 +345,7 @@ async function start() {
   } catch (err) {
     setText(el.state, t("call-cannot-read"));
     showError(err.message);
+    sayDrawn();
   }
 }
 

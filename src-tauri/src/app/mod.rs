@@ -1,5 +1,6 @@
 //! The tray app: builds Tauri, wires plugins, tray, hotkey and the phone session.
 
+pub mod call_card;
 pub mod calls;
 mod clipboard;
 mod demo;

@@ -421,13 +421,13 @@ impl AppView {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use callpop_phone::settings::{GrandstreamSettings, PhoneId, PhoneSystem};
     use callpop_phone::tracker::{CallEventKind, CallTracker};
     use callpop_phone::LineState;
 
-    fn profile(id: &str) -> PhoneProfile {
+    pub(crate) fn profile(id: &str) -> PhoneProfile {
         PhoneProfile {
             id: PhoneId::new(id),
             name: id.to_owned(),
@@ -438,7 +438,7 @@ mod tests {
         }
     }
 
-    fn state_of(lines: Vec<Line>, connection: Connection) -> PhoneState {
+    pub(crate) fn state_of(lines: Vec<Line>, connection: Connection) -> PhoneState {
         let mut tracker = CallTracker::with_id_prefix("v");
         let events = tracker.observe(&lines);
         assert!(events.iter().all(|e| e.event != CallEventKind::Missed));
@@ -464,7 +464,7 @@ mod tests {
         }
     }
 
-    fn view_of(states: &[(PhoneProfile, PhoneState)]) -> AppView {
+    pub(crate) fn view_of(states: &[(PhoneProfile, PhoneState)]) -> AppView {
         // The English words (no test makes callpop speak another language globally).
         crate::i18n::use_language("en");
         let inputs: Vec<PhoneInput<'_>> = states
@@ -484,7 +484,7 @@ mod tests {
         )
     }
 
-    fn line(index: u32, state: &str, number: &str, name: &str) -> Line {
+    pub(crate) fn line(index: u32, state: &str, number: &str, name: &str) -> Line {
         Line {
             state: LineState::from_phone(state),
             remote_number: number.into(),

@@ -2,7 +2,7 @@
 //! a hidden webview still costs ~200 MiB, and callpop spends most of its life in the tray.
 
 use super::state::AppState;
-use super::{phones, window_boot};
+use super::{call_card, phones, window_boot};
 use crate::i18n::tr;
 use callpop_phone::tracker::{ActiveCall, CallPhase};
 use tauri::{
@@ -78,7 +78,7 @@ fn show_or_create(app: &AppHandle, label: &str, page: &str, title: &str, size: (
 pub fn show_call(app: &AppHandle, call: &str) {
     let page = format!("call.html?call={}", urlencode(call));
     if let Some(window) = app.get_webview_window(CALL) {
-        navigate(&window, &page);
+        navigate_to_call(app, &window, call);
         let _ = window.show();
         return;
     }
@@ -92,14 +92,21 @@ pub fn show_call(app: &AppHandle, call: &str) {
         .visible_on_all_workspaces(true);
     // The page draws the call from what it is handed here, without asking the app first.
     let view = phones::current_view(app);
+    let card = call_card::card_text(&view, call);
     if let Some(script) = window_boot::call_window_script(&app.state::<AppState>(), view, call) {
         builder = builder.initialization_script(script);
     }
     if let Some((x, y)) = bottom_right(app, CALL_SIZE.0, CALL_SIZE.1) {
         builder = builder.position(x, y);
     }
-    if let Err(e) = builder.build() {
-        tracing::error!("cannot open the call window: {e}");
+    match builder.build() {
+        // The caller is drawn at once, the page takes over when it has drawn.
+        Ok(window) => {
+            if let Some(card) = card {
+                call_card::cover(&window, card);
+            }
+        }
+        Err(e) => tracing::error!("cannot open the call window: {e}"),
     }
 }
 
@@ -172,9 +179,7 @@ pub fn call_over(app: &AppHandle) {
             Next::Close => None,
         };
         match (next, window) {
-            (Some(call), Some(window)) => {
-                navigate(&window, &format!("call.html?call={}", urlencode(&call)))
-            }
+            (Some(call), Some(window)) => navigate_to_call(&app, &window, &call),
             (None, Some(window)) => {
                 if let Err(e) = window.destroy() {
                     tracing::warn!("cannot close the call window: {e}");
@@ -212,6 +217,15 @@ fn next_call(calls: &[ActiveCall], shown: Option<&str>) -> Next {
         .enumerate()
         .min_by_key(|(i, c)| (rank(c.phase), *i))
         .map_or(Next::Close, |(_, c)| Next::Show(c.call.as_str().to_owned()))
+}
+
+/// Shows `call` in the call window that is already open: its page loads again (in the same
+/// web process, so sooner than a new window's), covered by the caller's card meanwhile.
+fn navigate_to_call(app: &AppHandle, window: &WebviewWindow, call: &str) {
+    navigate(window, &format!("call.html?call={}", urlencode(call)));
+    if let Some(card) = call_card::card_text(&phones::current_view(app), call) {
+        call_card::cover(window, card);
+    }
 }
 
 /// Tells the user about a failed action outside any window (tray, hotkey, notification).

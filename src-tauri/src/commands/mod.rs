@@ -32,5 +32,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         windows::open_window,
         windows::fit_call_window,
         windows::catalog,
+        windows::call_window_ready,
     ]
 }

@@ -33,3 +33,12 @@ pub fn fit_call_window(app: AppHandle, height: f64) -> CommandResult<()> {
 pub fn catalog(state: State<'_, AppState>) -> crate::i18n::Catalog {
     crate::i18n::catalog(crate::i18n::locale_for(&state.settings().language))
 }
+
+/// The call window's page has drawn its call: the card the app drew in its place meanwhile
+/// goes (`app/call_card.rs`).
+#[tauri::command]
+pub fn call_window_ready(window: tauri::WebviewWindow) {
+    if window.label() == crate::app::windows::CALL {
+        crate::app::call_card::uncover(&window);
+    }
+}

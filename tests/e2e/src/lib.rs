@@ -19,6 +19,7 @@ pub mod configured;
 mod desktop;
 mod phone;
 mod procs;
+mod screen;
 mod wait;
 
 pub use app::{fill_first_run, SOON};
@@ -26,6 +27,7 @@ pub use app::{App, Window};
 pub use desktop::{Desktop, Notification, NotificationServer, ServerKind};
 pub use phone::Phone;
 pub use procs::{alive, callpop_pids, comm, cpu_ticks, descendants, pss_kib, signal};
+pub use screen::Screen;
 pub use wait::{eventually, sleep_ms};
 
 use std::path::{Path, PathBuf};

@@ -21,14 +21,14 @@
 
 use callpop_e2e::{
     alive, comm, configured, cpu_ticks, descendants, ensure, eventually, fail, pss_kib, sleep_ms,
-    unique_passcode, Desktop, NotificationServer, Phone, Result, Scenario, ServerKind, Session,
+    unique_passcode, Desktop, NotificationServer, Phone, Result, Scenario, Screen, ServerKind,
+    Session,
 };
 use callpop_phone_sim::PushEvent;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
-use x11rb::connection::Connection as _;
 
 struct Options {
     rings: usize,
@@ -302,6 +302,10 @@ async fn call_window(session: &Session, o: &Options) -> Result<serde_json::Value
     } = &Rig::start(session, "bench-call-window", o).await?;
     let pid = app.pid();
     let screen = Screen::connect()?;
+    let screenshots = std::path::PathBuf::from(
+        std::env::var_os("CALLPOP_E2E_SCREENSHOTS").unwrap_or_else(|| "/tmp".into()),
+    );
+    std::fs::create_dir_all(&screenshots)?;
     let mut cold = Pops::default();
     let mut warm = Pops::default();
     for i in 0..o.pops {
@@ -312,20 +316,22 @@ async fn call_window(session: &Session, o: &Options) -> Result<serde_json::Value
             // The memory is handed back right after the network process is ended.
             sleep_ms(1000).await;
         }
-        let pop = pop_call_window(&screen, desktop, phone, 2 * i).await?;
+        let snapshot = (i == 1).then(|| screenshots.join("bench-call-window-first-frame-cold.png"));
+        let pop = pop_call_window(&screen, desktop, phone, 2 * i, snapshot).await?;
         eprintln!(
-            "call window {i:>2}: cold {:.0} ms after the notification, {:.0} ms after the ring",
-            pop.after_notification, pop.after_ring
+            "call window {i:>2}: cold: caller {:.0} ms after the notification, {:.0} ms after the ring; page {:.0} ms after the ring",
+            pop.after_notification, pop.after_ring, pop.page_after_ring
         );
         // The very first window of a fresh app is neither: it is what `tray only from start`
         // pays once. Cold is measured from the second round on.
         if i > 0 {
             cold.add(&pop);
         }
-        let pop = pop_call_window(&screen, desktop, phone, 2 * i + 1).await?;
+        let snapshot = (i == 1).then(|| screenshots.join("bench-call-window-first-frame-warm.png"));
+        let pop = pop_call_window(&screen, desktop, phone, 2 * i + 1, snapshot).await?;
         eprintln!(
-            "call window {i:>2}: warm {:.0} ms after the notification, {:.0} ms after the ring",
-            pop.after_notification, pop.after_ring
+            "call window {i:>2}: warm: caller {:.0} ms after the notification, {:.0} ms after the ring; page {:.0} ms after the ring",
+            pop.after_notification, pop.after_ring, pop.page_after_ring
         );
         warm.add(&pop);
     }
@@ -333,39 +339,47 @@ async fn call_window(session: &Session, o: &Options) -> Result<serde_json::Value
     Ok(json!({ "push": o.push, "cold": cold.summary(), "warm": warm.summary() }))
 }
 
-/// One call window's times, in milliseconds.
+/// One call window's times, in milliseconds: until the caller is on screen (the ringing
+/// band, drawn by the app's card or the page, whichever is first), from the notification and
+/// from the ring; and until the page itself is on screen with its buttons.
 struct Pop {
     after_notification: f64,
     after_ring: f64,
+    page_after_ring: f64,
 }
 
 #[derive(Default)]
 struct Pops {
     after_notification: Vec<f64>,
     after_ring: Vec<f64>,
+    page_after_ring: Vec<f64>,
 }
 
 impl Pops {
     fn add(&mut self, pop: &Pop) {
         self.after_notification.push(pop.after_notification);
         self.after_ring.push(pop.after_ring);
+        self.page_after_ring.push(pop.page_after_ring);
     }
 
     fn summary(&self) -> serde_json::Value {
         json!({
-            "after_notification": summary(&self.after_notification),
-            "after_ring": summary(&self.after_ring),
+            "caller_after_notification": summary(&self.after_notification),
+            "caller_after_ring": summary(&self.after_ring),
+            "page_after_ring": summary(&self.page_after_ring),
         })
     }
 }
 
-/// Rings line 1, measures ring → painted and notification → painted call window, then lets
-/// the caller hang up and waits for the window to close.
+/// Rings line 1, measures ring → caller on screen, notification → caller on screen and
+/// ring → page with its buttons on screen, then lets the caller hang up and waits for the
+/// window to close. With `snapshot`, saves the window's first frame with the caller there.
 async fn pop_call_window(
     screen: &Screen,
     desktop: &Desktop,
     phone: &Phone,
     i: usize,
+    mut snapshot: Option<std::path::PathBuf>,
 ) -> Result<Pop> {
     let name = format!("Window Caller {i}");
     let mark = desktop.notification_mark();
@@ -375,21 +389,29 @@ async fn pop_call_window(
         .ring(Some(1), &format!("+1416555{:04}", 2000 + i), &name)?;
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut window = None;
-    let painted = loop {
+    let mut caller = None;
+    let page = loop {
         if window.is_none() {
             window = screen.viewable_window("Call")?;
         }
         if let Some(id) = window {
-            if screen.pixel(id, 8, 8)? == Some(RINGING) {
+            if caller.is_none() && screen.pixel(id, 8, 8)? == Some(RINGING) {
+                caller = Some(unix_now());
+                if let Some(path) = snapshot.take() {
+                    screen.save_png(id, &path)?;
+                }
+            }
+            if screen.pixel(id, ANSWER.0, ANSWER.1)? == Some(ANSWER_GREEN) {
                 break unix_now();
             }
         }
         ensure!(
             Instant::now() < deadline,
-            "the call window never showed the ringing call"
+            "the call window never showed the ringing call with its buttons"
         );
         sleep_ms(1).await;
     };
+    let painted = caller.unwrap_or(page);
     let shown = desktop
         .wait_notification(
             mark,
@@ -408,126 +430,16 @@ async fn pop_call_window(
     Ok(Pop {
         after_notification: (painted - shown.t) * 1000.0,
         after_ring: (painted - rang) * 1000.0,
+        page_after_ring: (page - rang) * 1000.0,
     })
 }
 
 /// The ringing colour of the call window's band (`--ringing` in ui/css/app.css).
 const RINGING: (u8, u8, u8) = (0xE6, 0x51, 0x00);
-
-/// One connection to the X server, kept for the whole benchmark: finding the call window
-/// and reading one pixel of it takes well under a millisecond this way (a tool started per
-/// look, as `xdotool` or `import`, costs tens of milliseconds and would blur the figures).
-struct Screen {
-    conn: x11rb::rust_connection::RustConnection,
-    root: u32,
-}
-
-impl Screen {
-    fn connect() -> Result<Screen> {
-        let (conn, screen) =
-            x11rb::connect(None).map_err(|e| fail(format!("cannot reach the X server: {e}")))?;
-        let root = conn.setup().roots[screen].root;
-        Ok(Screen { conn, root })
-    }
-
-    /// The top-level window titled exactly `title` that is on screen, if any (the session
-    /// has no window manager, so the app's windows are the root's children).
-    /// Every top-level window: id, title and whether it is on screen (for error reports).
-    fn windows(&self) -> Vec<(u32, String, bool)> {
-        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, MapState};
-        let Some(tree) = self
-            .conn
-            .query_tree(self.root)
-            .ok()
-            .and_then(|c| c.reply().ok())
-        else {
-            return Vec::new();
-        };
-        tree.children
-            .iter()
-            .filter_map(|&w| {
-                let viewable = self
-                    .conn
-                    .get_window_attributes(w)
-                    .ok()?
-                    .reply()
-                    .ok()?
-                    .map_state
-                    == MapState::VIEWABLE;
-                let name = self
-                    .conn
-                    .get_property(false, w, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 64)
-                    .ok()?
-                    .reply()
-                    .ok()?;
-                Some((
-                    w,
-                    String::from_utf8_lossy(&name.value).into_owned(),
-                    viewable,
-                ))
-            })
-            .filter(|(_, name, _)| !name.is_empty())
-            .collect()
-    }
-
-    fn viewable_window(&self, title: &str) -> Result<Option<u32>> {
-        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, MapState};
-        let xerr = |e: &dyn std::fmt::Display| fail(format!("X: {e}"));
-        let tree = self
-            .conn
-            .query_tree(self.root)
-            .map_err(|e| xerr(&e))?
-            .reply()
-            .map_err(|e| xerr(&e))?;
-        for &child in tree.children.iter().rev() {
-            let Ok(attributes) = self
-                .conn
-                .get_window_attributes(child)
-                .map_err(|e| xerr(&e))?
-                .reply()
-            else {
-                continue;
-            };
-            if attributes.map_state != MapState::VIEWABLE {
-                continue;
-            }
-            let Ok(name) = self
-                .conn
-                .get_property(false, child, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 64)
-                .map_err(|e| xerr(&e))?
-                .reply()
-            else {
-                continue;
-            };
-            if name.value == title.as_bytes() {
-                return Ok(Some(child));
-            }
-        }
-        Ok(None)
-    }
-
-    /// The colour of pixel (`x`, `y`) of `window`, None while it cannot be read (the window
-    /// is being mapped or has gone).
-    fn pixel(&self, window: u32, x: i16, y: i16) -> Result<Option<(u8, u8, u8)>> {
-        use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder};
-        let Ok(image) = self
-            .conn
-            .get_image(ImageFormat::Z_PIXMAP, window, x, y, 1, 1, !0)
-            .map_err(|e| fail(format!("X: {e}")))?
-            .reply()
-        else {
-            return Ok(None);
-        };
-        // Depth 24/32 in 32-bit pixels, as Xvfb's default screen has.
-        let Some(px) = image.data.get(..4) else {
-            return Ok(None);
-        };
-        Ok(Some(match self.conn.setup().image_byte_order {
-            ImageOrder::LSB_FIRST => (px[2], px[1], px[0]),
-            _ => (px[1], px[2], px[3]),
-        }))
-    }
-}
+/// A point inside the page's Answer button (340 × 260 window, see the e2e screenshot
+/// `s2-incoming-call-window-call-ringing.png`), and its colour (`--incall`).
+const ANSWER: (i16, i16) = (30, 232);
+const ANSWER_GREEN: (u8, u8, u8) = (0x2E, 0x7D, 0x32);
 
 /// Waits until no WebKit process is left under the app (callpop ends them once no window
 /// has been open for its grace time).

@@ -1,0 +1,100 @@
+//! The call window's first frame: the caller is on screen before its page has loaded.
+//!
+//! A call window needs a fresh web process, and its page takes a few hundred milliseconds to
+//! draw; meanwhile the app draws the band, name and number itself
+//! (`src-tauri/src/app/call_card.rs`) and takes that card away once the page has drawn. This
+//! test watches the window over one X connection from the ring on, and checks what a person
+//! would see: first the ringing band with the caller's name and no buttons yet, then the page
+//! with its buttons, which work.
+
+use callpop_e2e::{
+    ensure, fail, session_or_skip, sleep_ms, unique_passcode, App, Phone, Result, Scenario, Screen,
+    ServerKind, Window, SOON,
+};
+use callpop_phone_sim::LineState;
+use std::time::{Duration, Instant};
+
+/// The ringing colour (`--ringing` in ui/css/app.css), in the band at the window's top.
+const RINGING: (u8, u8, u8) = (0xE6, 0x51, 0x00);
+/// A point inside the page's Answer button in the 340 × 260 window, and its colour.
+const ANSWER: (i16, i16) = (30, 232);
+const ANSWER_GREEN: (u8, u8, u8) = (0x2E, 0x7D, 0x32);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cw_caller_on_screen_before_the_page_then_the_page() -> Result<()> {
+    let session = session_or_skip!();
+    let sc = Scenario::new(&session, "cw-first-frame")?;
+    let desktop = session.desktop();
+    let _server = desktop
+        .notification_server(ServerKind::Stub, &sc.dir)
+        .await?;
+    let passcode = unique_passcode("cw");
+    let phone = Phone::start(&passcode).await?;
+    let app = App::first_run_configured(&sc, phone.url(), &passcode, "1").await?;
+    let screen = Screen::connect()?;
+
+    phone.sim().ring(Some(1), "+14165550123", "Ann Lee")?;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut window = None;
+    let first = loop {
+        if window.is_none() {
+            window = screen.viewable_window("Call")?;
+        }
+        if let Some(id) = window {
+            if screen.pixel(id, 8, 8)? == Some(RINGING) {
+                break id;
+            }
+        }
+        ensure!(Instant::now() < deadline, "no call window rang");
+        sleep_ms(1).await;
+    };
+    // The first frame with the ringing band: the caller's name is there (dark text on the
+    // light surface, where the page puts the name), the page's buttons are not yet.
+    let name_text = screen.dark_pixels(first, 12, 80, 300, 60)?;
+    let buttons_drawn = screen.pixel(first, ANSWER.0, ANSWER.1)? == Some(ANSWER_GREEN);
+    let shot = session.screenshots.join("cw-first-frame-card.png");
+    screen.save_png(first, &shot)?;
+    ensure!(
+        !buttons_drawn,
+        "the first frame already had the page's buttons: no card was drawn while it loaded"
+    );
+    ensure!(
+        name_text > 100,
+        "no caller's name in the first frame ({name_text} dark pixels; see {})",
+        shot.display()
+    );
+
+    // Then the page takes over: its buttons are on screen, not hidden by the card.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while screen.pixel(first, ANSWER.0, ANSWER.1)? != Some(ANSWER_GREEN) {
+        ensure!(
+            Instant::now() < deadline,
+            "the page's buttons never came on screen (the card stayed?)"
+        );
+        sleep_ms(5).await;
+    }
+    screen.save_png(first, &session.screenshots.join("cw-first-frame-page.png"))?;
+
+    app.switch_to(Window::Call).await?;
+    app.wait_text("#caller-name", "the caller's name on the page", |t| {
+        t == "Ann Lee"
+    })
+    .await?;
+    app.click_button("#call-actions", "Answer").await?;
+    phone.wait_line(1, LineState::Connected, SOON).await?;
+    // Answered: the page, uncovered, follows the call (the band turns to the in-call green).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while screen.pixel(first, 8, 8)? != Some(ANSWER_GREEN) {
+        ensure!(
+            Instant::now() < deadline,
+            "the call window does not show the call in progress: {:?}",
+            screen.pixel(first, 8, 8)?
+        );
+        sleep_ms(20).await;
+    }
+    phone
+        .sim()
+        .remote_hangup(1)
+        .map_err(|e| fail(format!("hang up: {e}")))?;
+    Ok(())
+}
