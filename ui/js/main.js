@@ -176,7 +176,11 @@ function renderMissed(v) {
 // ---------- Footer ----------
 
 function renderFooter(v) {
-  setText(el.hotkeyHint, v.hotkey ? t("main-hotkey-hint", { hotkey: v.hotkey }) : "");
+  // A hotkey that does not work (or whose keys the desktop chose, said above) is not
+  // advertised here: the main window's notice tells what is true.
+  const hotkeyLine = (v.problems || []).some((p) => p.kind === "hotkey" || p.kind === "hotkey-info");
+  const hint = v.hotkey && !hotkeyLine ? t("main-hotkey-hint", { hotkey: v.hotkey }) : "";
+  setText(el.hotkeyHint, hint);
 }
 
 // ---------- Announcements ----------

@@ -15,6 +15,7 @@ use super::{trigger, NOTICE, PROBLEM};
 use crate::i18n::tr;
 use ashpd::desktop::global_shortcuts::{GlobalShortcuts, NewShortcut};
 use ashpd::desktop::{ResponseError, Session};
+use ashpd::PortalError;
 use futures_util::{FutureExt, StreamExt};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -212,8 +213,11 @@ fn timed_out() -> String {
 fn outcome(e: ashpd::Error) -> Outcome {
     match &e {
         ashpd::Error::PortalNotFound(_) => Outcome::NoPortal,
-        ashpd::Error::Response(ResponseError::Cancelled) => Outcome::Declined,
-        ashpd::Error::Zbus(z) if is_missing(z) => Outcome::NoPortal,
+        ashpd::Error::Response(ResponseError::Cancelled)
+        | ashpd::Error::Portal(PortalError::Cancelled(_)) => Outcome::Declined,
+        ashpd::Error::Zbus(z) | ashpd::Error::Portal(PortalError::ZBus(z)) if is_missing(z) => {
+            Outcome::NoPortal
+        }
         _ => Outcome::Failed(e.to_string()),
     }
 }
