@@ -245,3 +245,201 @@ esac"#;
         );
     }
 }
+
+/// Reads from a real compositor: headless sway (wlroots, with data-control), its selections
+/// set by `wl-copy`. Skipped, saying so, where sway or wl-copy is not installed
+/// (`scripts/deps.sh test` installs both).
+#[cfg(test)]
+mod real_compositor {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::Child;
+
+    const PRIMARY: &str = "Ann: call me at 416-555-0123";
+    const CLIPBOARD: &str = "+1 (416) 555-0199";
+
+    /// Headless sway on its own runtime folder, and the `wl-copy` processes serving its
+    /// selections; all stopped when dropped.
+    struct Sway {
+        child: Child,
+        copies: Vec<Child>,
+        runtime: tempfile::TempDir,
+        display: String,
+    }
+
+    impl Drop for Sway {
+        fn drop(&mut self) {
+            for child in self.copies.iter_mut().chain([&mut self.child]) {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+
+    fn on_path(name: &str) -> bool {
+        std::env::var_os("PATH").is_some_and(|p| find_program(name, &p).is_some())
+    }
+
+    fn start_sway() -> Sway {
+        let runtime = tempfile::tempdir().expect("runtime dir");
+        let config = runtime.path().join("sway.cfg");
+        std::fs::write(&config, "output HEADLESS-1 resolution 640x480\n").expect("config");
+        std::fs::set_permissions(runtime.path(), std::fs::Permissions::from_mode(0o700))
+            .expect("chmod");
+        // sway refuses to run as root: as root, it runs as `nobody` (setpriv execs it, so
+        // the child killed at the end is sway itself), in a folder of its own.
+        let as_root = unsafe { libc::geteuid() } == 0;
+        let mut cmd = if as_root {
+            let status = Command::new("chown")
+                .args(["-R", "nobody"])
+                .arg(runtime.path())
+                .status()
+                .expect("chown");
+            assert!(status.success(), "chown failed");
+            let mut c = Command::new("setpriv");
+            c.args([
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "sway",
+            ]);
+            c
+        } else {
+            Command::new("sway")
+        };
+        let child = cmd
+            .arg("-c")
+            .arg(&config)
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .env("HOME", runtime.path())
+            .env("WLR_BACKENDS", "headless")
+            .env("WLR_LIBINPUT_NO_DEVICES", "1")
+            .env("WLR_RENDERER", "pixman")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("DISPLAY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start sway");
+        let mut sway = Sway {
+            child,
+            copies: Vec::new(),
+            runtime,
+            display: String::new(),
+        };
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            let found = std::fs::read_dir(sway.runtime.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .find(|n| n.starts_with("wayland-") && !n.ends_with(".lock"));
+            if let Some(name) = found {
+                sway.display = name;
+                return sway;
+            }
+            if let Ok(Some(status)) = sway.child.try_wait() {
+                panic!("sway ended at start: {status}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("sway made no Wayland socket within 10 s");
+    }
+
+    fn wayland_env(cmd: &mut Command, sway: &Sway) {
+        cmd.env("XDG_RUNTIME_DIR", sway.runtime.path())
+            .env("WAYLAND_DISPLAY", &sway.display)
+            .env_remove("DISPLAY");
+    }
+
+    /// Sets a selection with `wl-copy --foreground` (kept as a child, to be stopped at the
+    /// end) and waits until `wl-paste` sees it.
+    fn wl_copy(sway: &mut Sway, primary: bool, text: &str) {
+        let flags: &[&str] = if primary { &["--primary"] } else { &[] };
+        let mut cmd = Command::new("wl-copy");
+        cmd.arg("--foreground").args(flags);
+        wayland_env(&mut cmd, sway);
+        let child = cmd
+            .arg(text)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("wl-copy");
+        sway.copies.push(child);
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            let mut paste = Command::new("wl-paste");
+            paste.arg("--no-newline").args(flags);
+            wayland_env(&mut paste, sway);
+            if paste.output().is_ok_and(|o| o.stdout == text.as_bytes()) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("wl-copy {flags:?} did not set the selection within 5 s");
+    }
+
+    /// The reading is done in a child run of this test binary with the compositor in its
+    /// environment (the data-control client finds the compositor through it, and this
+    /// process's environment is shared by every test running at once).
+    #[test]
+    fn selections_are_read_from_a_real_compositor() {
+        if !on_path("sway") || !on_path("wl-copy") {
+            eprintln!("skipped: no sway or wl-copy here (scripts/deps.sh test installs them)");
+            return;
+        }
+        let mut sway = start_sway();
+        wl_copy(&mut sway, true, PRIMARY);
+        wl_copy(&mut sway, false, CLIPBOARD);
+        let exe = std::env::current_exe().expect("test binary");
+        let mut cmd = Command::new(exe);
+        cmd.args([
+            "--exact",
+            "app::clipboard::wayland::real_compositor::inside_the_compositor",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ]);
+        wayland_env(&mut cmd, &sway);
+        let out = cmd
+            .env("CALLPOP_TEST_IN_COMPOSITOR", "1")
+            .output()
+            .expect("child run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && text.contains("1 passed"),
+            "the read inside the compositor failed:\n{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Run only by the test above, in the compositor's environment.
+    #[test]
+    #[ignore = "run by selections_are_read_from_a_real_compositor"]
+    fn inside_the_compositor() {
+        assert!(
+            std::env::var_os("CALLPOP_TEST_IN_COMPOSITOR").is_some(),
+            "run by selections_are_read_from_a_real_compositor, not by hand"
+        );
+        // The data-control protocol itself, as the app reads first.
+        assert_eq!(data_control(Kind::Primary).as_deref(), Some(PRIMARY));
+        assert_eq!(data_control(Kind::Clipboard).as_deref(), Some(CLIPBOARD));
+        // The real wl-paste, the second way.
+        let path = std::env::var_os("PATH").expect("PATH");
+        let wl_paste = find_program("wl-paste", &path).expect("wl-paste installed");
+        assert_eq!(
+            run_wl_paste(&wl_paste, Kind::Primary).as_deref(),
+            Some(PRIMARY)
+        );
+        assert_eq!(
+            run_wl_paste(&wl_paste, Kind::Clipboard).as_deref(),
+            Some(CLIPBOARD)
+        );
+        // And the whole: XWayland is never asked when Wayland answers.
+        let texts = texts(&mut |_| panic!("XWayland asked although Wayland answered"));
+        assert_eq!(texts, [PRIMARY, CLIPBOARD]);
+    }
+}
