@@ -16,10 +16,13 @@ BindShortcuts accepts each shortcut with its preferred trigger ("CTRL+ALT+d" is 
 A test makes the desktop report a key press of a bound shortcut with
   dbus-send --session --print-reply --dest=org.freedesktop.portal.Desktop \
     /org/freedesktop/portal/desktop org.callpop.E2E.Activate string:SHORTCUT_ID
-which emits Activated (then Deactivated) for it to the session that bound it.
+which emits Activated (then Deactivated) for it to the session that bound it, and the user
+changing its keys in the desktop's settings with
+  ... org.callpop.E2E.SetTrigger string:SHORTCUT_ID string:CTRL+SHIFT+F9
+which emits ShortcutsChanged.
 
 Each call is one JSON line in LOG: {"kind": "CreateSession" | "BindShortcuts" |
-"ListShortcuts" | "Close" | "Activate", "t": <unix seconds>, "sender", ...}; BindShortcuts has
+"ListShortcuts" | "Close" | "Activate" | "SetTrigger", "t": <unix seconds>, "sender", ...}; BindShortcuts has
 "session", "shortcuts": [{"id", "description", "preferred_trigger"}], "parent_window".
 {"kind": "ready"} is written once the name is owned.
 """
@@ -71,6 +74,9 @@ XML = """
   </interface>
   <interface name="org.callpop.E2E">
     <method name="Activate"><arg type="s" name="shortcut_id" direction="in"/></method>
+    <method name="SetTrigger">
+      <arg type="s" name="shortcut_id" direction="in"/><arg type="s" name="trigger" direction="in"/>
+    </method>
   </interface>
 </node>
 """
@@ -217,6 +223,20 @@ def serve(log_path, decline):
                         s["sender"], PATH, IFACE, signal,
                         GLib.Variant("(osta{sv})", (session_path, shortcut_id, now, {})),
                     )
+        elif member == "SetTrigger":
+            shortcut_id, trigger = args
+            write({"kind": "SetTrigger", "sender": sender, "shortcut_id": shortcut_id,
+                   "trigger": trigger})
+            invocation.return_value(None)
+            for session_path, s in sessions.items():
+                for sid, info in s["shortcuts"]:
+                    if sid == shortcut_id:
+                        info["preferred_trigger"] = trigger
+                        conn.emit_signal(
+                            s["sender"], PATH, IFACE, "ShortcutsChanged",
+                            GLib.Variant.new_tuple(GLib.Variant("o", session_path),
+                                                   shortcuts_variant(s["shortcuts"])),
+                        )
         else:
             invocation.return_dbus_error("org.freedesktop.DBus.Error.UnknownMethod", member)
 

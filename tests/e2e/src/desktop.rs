@@ -114,6 +114,24 @@ impl FakePortal {
     }
 }
 
+impl FakePortal {
+    /// The user gives shortcut `id` other keys in the desktop's settings (`ShortcutsChanged`),
+    /// `trigger` in the XDG form, e.g. "CTRL+SHIFT+F9".
+    pub fn set_trigger(&self, id: &str, trigger: &str) -> Result<()> {
+        run(Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.portal.Desktop",
+                "/org/freedesktop/portal/desktop",
+                "org.callpop.E2E.SetTrigger",
+            ])
+            .arg(format!("string:{id}"))
+            .arg(format!("string:{trigger}")))?;
+        Ok(())
+    }
+}
+
 impl Drop for FakePortal {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -2,7 +2,8 @@
 //!
 //! a. With the desktop's GlobalShortcuts portal, the hotkey from Settings is bound through
 //!    it, the main window says which keys the desktop set, a press the desktop reports dials
-//!    the number in the clipboard, and no X11 key grab is made behind the desktop's back.
+//!    the number in the clipboard, no X11 key grab is made behind the desktop's back, and keys
+//!    changed later in the desktop's settings are shown.
 //! b. Without such a portal (Debian 12, GNOME before 48) the main window says plainly that
 //!    no keyboard shortcut can work there and names the tray's "Dial clipboard", which dials.
 //! c. When the user declines the shortcut in the desktop's dialog, the main window says so.
@@ -144,6 +145,13 @@ async fn wl_a_hotkey_through_the_portal() -> Result<()> {
     phone.wait_line(1, LineState::Calling, SOON).await?;
     app.click("#btn-hangup").await?;
     phone.wait_line(1, LineState::Idle, SOON).await?;
+
+    // Other keys chosen in the desktop's settings: the main window follows.
+    portal.set_trigger("dial-selection", "CTRL+SHIFT+F9")?;
+    app.wait_text("#app-notices", "the desktop's new keys", |t| {
+        t.contains("Ctrl+Shift+F9")
+    })
+    .await?;
     app.quit().await;
     Ok(())
 }

@@ -13,14 +13,14 @@
 use super::super::state::AppState;
 use super::{trigger, NOTICE, PROBLEM};
 use crate::i18n::tr;
-use ashpd::desktop::global_shortcuts::{GlobalShortcuts, NewShortcut};
+use ashpd::desktop::global_shortcuts::{GlobalShortcuts, NewShortcut, Shortcut};
 use ashpd::desktop::{ResponseError, Session};
 use ashpd::PortalError;
 use futures_util::{FutureExt, StreamExt};
 use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
-use tauri_plugin_global_shortcut::Shortcut;
+use tauri_plugin_global_shortcut::Shortcut as KeyCombination;
 use tokio::sync::oneshot;
 
 /// The one shortcut callpop binds.
@@ -59,7 +59,7 @@ pub fn register(app: &AppHandle) {
         say(app, None, None);
         return;
     }
-    if let Err(e) = wanted.parse::<Shortcut>() {
+    if let Err(e) = wanted.parse::<KeyCombination>() {
         stop(previous);
         say(app, Some(super::invalid(&wanted, &e.to_string())), None);
         return;
@@ -167,13 +167,39 @@ async fn bind_and_listen(
         .await
         .map_err(outcome)?;
     let bound = request.response().map_err(outcome)?;
-    let keys = bound
-        .shortcuts()
+    tracing::info!("hotkey bound through the desktop portal (asked for {preferred:?})");
+    say_bound(app, bound.shortcuts());
+    // Keys changed in the desktop's settings, or the session ended by the desktop: said too.
+    let mut changed = portal.receive_shortcuts_changed().await.map_err(outcome)?;
+    let mut closed = session.receive_closed().await.map_err(outcome)?;
+    // The portal sends Activated to this connection only, and earlier sessions are closed.
+    loop {
+        tokio::select! {
+            signal = activated.next() => match signal {
+                Some(signal) if signal.shortcut_id() == SHORTCUT_ID => {
+                    super::super::dialing::dial_selection(app);
+                }
+                Some(_) => {}
+                None => break,
+            },
+            signal = changed.next() => match signal {
+                Some(signal) => say_bound(app, signal.shortcuts()),
+                None => break,
+            },
+            _ = closed.next() => break,
+        }
+    }
+    Ok(())
+}
+
+/// Says in the main window which keys the desktop gave the hotkey.
+fn say_bound(app: &AppHandle, shortcuts: &[Shortcut]) {
+    let keys = shortcuts
         .iter()
         .find(|s| s.id() == SHORTCUT_ID)
         .map(|s| s.trigger_description().trim().to_owned())
         .unwrap_or_default();
-    tracing::info!("hotkey bound through the desktop portal: {keys:?} (asked for {preferred:?})");
+    tracing::info!("the desktop's keys for the dial hotkey: {keys:?}");
     say(
         app,
         None,
@@ -183,13 +209,6 @@ async fn bind_and_listen(
             tr("hotkey-desktop-bound", &[("trigger", keys.into())])
         }),
     );
-    // The portal sends Activated to this connection only, and earlier sessions are closed.
-    while let Some(signal) = activated.next().await {
-        if signal.shortcut_id() == SHORTCUT_ID {
-            super::super::dialing::dial_selection(app);
-        }
-    }
-    Ok(())
 }
 
 /// Says in the main window why the hotkey does not work.
