@@ -3,7 +3,8 @@
 //! a. With the desktop's GlobalShortcuts portal, the hotkey from Settings is bound through
 //!    it, the main window says which keys the desktop set, a press the desktop reports dials
 //!    the number in the clipboard, no X11 key grab is made behind the desktop's back, and keys
-//!    changed later in the desktop's settings are shown.
+//!    changed later in the desktop's settings are shown; another hotkey saved in Settings is
+//!    bound anew in a new session.
 //! b. Without such a portal (Debian 12, GNOME before 48) the main window says plainly that
 //!    no keyboard shortcut can work there and names the tray's "Dial clipboard", which dials.
 //! c. When the user declines the shortcut in the desktop's dialog, the main window says so.
@@ -23,6 +24,7 @@ use callpop_e2e::{
 };
 use callpop_phone::number::DialingRules;
 use callpop_phone_sim::LineState;
+use serde_json::json;
 use std::time::Duration;
 
 const WAYLAND: (&str, &str) = ("XDG_SESSION_TYPE", "wayland");
@@ -152,6 +154,37 @@ async fn wl_a_hotkey_through_the_portal() -> Result<()> {
         t.contains("Ctrl+Shift+F9")
     })
     .await?;
+
+    // Another hotkey saved in Settings: the old session is closed, the new keys are asked for.
+    let view = app.invoke("get_settings", json!({})).await?;
+    let mut settings = view["settings"].clone();
+    ensure!(
+        settings.is_object(),
+        "get_settings gave no settings: {view}"
+    );
+    settings["hotkey"] = json!("Ctrl+Alt+J");
+    app.invoke("save_settings", json!({ "settings": settings }))
+        .await?;
+    let rebound = eventually("the app to bind the new hotkey", SOON, || async {
+        Ok(portal.calls_named("BindShortcuts").get(1).cloned())
+    })
+    .await?;
+    ensure!(
+        rebound["shortcuts"][0]["preferred_trigger"] == "CTRL+ALT+j",
+        "the new hotkey must be suggested as CTRL+ALT+j: {rebound}"
+    );
+    let closed = portal.calls_named("Close");
+    ensure!(
+        closed.len() == 1 && closed[0]["session"] == bound["session"],
+        "the first session must be closed before the new binding: {:?}",
+        portal.calls()
+    );
+    ensure!(
+        rebound["session"] != bound["session"],
+        "the new binding needs a session of its own: {rebound}"
+    );
+    app.wait_text("#app-notices", "the new keys", |t| t.contains("Ctrl+Alt+J"))
+        .await?;
     app.quit().await;
     Ok(())
 }
