@@ -130,6 +130,7 @@ problem-hotkey-declined = The dial hotkey { $hotkey } was declined in your deskt
 problem-hotkey-portal-failed = The desktop could not set up the dial hotkey { $hotkey } ({ $reason }). Choose "Dial clipboard" in the tray menu to dial what you selected or copied.
 hotkey-desktop-ended = the desktop ended the shortcut
 hotkey-desktop-no-answer = the desktop's shortcut service did not answer
+hotkey-desktop-bad-answer = the desktop's shortcut service gave an answer callpop does not understand
 hotkey-desktop-description = Dial the phone number you selected or copied
 hotkey-desktop-waiting = Your desktop asks you to confirm the dial hotkey { $hotkey }: answer in its dialog.
 hotkey-desktop-bound = Dial hotkey: { $trigger } (set through your desktop)

@@ -115,7 +115,7 @@ async fn serve(app: AppHandle, hotkey: String, stop: oneshot::Receiver<()>) {
         result = bound => match result {
             Ok(Ok(())) => report(&app, &hotkey, Outcome::Failed(tr("hotkey-desktop-ended", &[]))),
             Ok(Err(outcome)) => report(&app, &hotkey, outcome),
-            Err(_) => report(&app, &hotkey, Outcome::Failed("unexpected answer".into())),
+            Err(_) => report(&app, &hotkey, Outcome::Failed(tr("hotkey-desktop-bad-answer", &[]))),
         },
     }
     if let Some(session) = session {
