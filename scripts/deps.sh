@@ -11,6 +11,8 @@ if [[ "${1:-build}" == "test" ]]; then
   want+=(xvfb xauth dbus dbus-x11 webkit2gtk-driver gnome-keyring dunst libnotify-bin xdotool xclip
          imagemagick x11-apps python3 python3-dbus python3-gi libsecret-tools procps radicale slapd ldap-utils
          xdg-utils libglib2.0-bin desktop-file-utils binutils)
+  # A real Wayland compositor (headless sway) and wl-copy/wl-paste for the clipboard tests.
+  want+=(sway wl-clipboard)
 fi
 
 missing=()

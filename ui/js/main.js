@@ -27,6 +27,7 @@ const el = {
   settings: $("#conn-settings"),
   problems: $("#problems"),
   problemList: $("#problem-list"),
+  notices: $("#app-notices"),
   callsSection: $("#calls-section"),
   calls: $("#calls"),
   hints: $("#shortcut-hints"),
@@ -118,12 +119,19 @@ window.addEventListener("hashchange", () => {
 
 // ---------- Problems ----------
 
+/** The app's own lines of kind "…-info" are news, not problems: e.g. which keys the desktop
+ *  gave the dial hotkey. They are shown apart, without the "Problems" heading. */
+const isNotice = (p) => p.kind.endsWith("-info");
+
 function renderProblems(v) {
-  const items = (v.problems || []).map((p) =>
-    h("li", { class: "msg", dataset: { tone: "warn", kind: p.kind } }, p.message),
-  );
+  const all = v.problems || [];
+  const line = (p, tone) => h("li", { class: "msg", dataset: { tone, kind: p.kind } }, p.message);
+  const items = all.filter((p) => !isNotice(p)).map((p) => line(p, "warn"));
   replace(el.problemList, items);
   el.problems.hidden = items.length === 0;
+  const notices = all.filter(isNotice).map((p) => line(p, "info"));
+  replace(el.notices, notices);
+  el.notices.hidden = notices.length === 0;
 }
 
 // ---------- Calls ----------
@@ -168,7 +176,11 @@ function renderMissed(v) {
 // ---------- Footer ----------
 
 function renderFooter(v) {
-  setText(el.hotkeyHint, v.hotkey ? t("main-hotkey-hint", { hotkey: v.hotkey }) : "");
+  // A hotkey that does not work (or whose keys the desktop chose, said above) is not
+  // advertised here: the main window's notice tells what is true.
+  const hotkeyLine = (v.problems || []).some((p) => p.kind === "hotkey" || p.kind === "hotkey-info");
+  const hint = v.hotkey && !hotkeyLine ? t("main-hotkey-hint", { hotkey: v.hotkey }) : "";
+  setText(el.hotkeyHint, hint);
 }
 
 // ---------- Announcements ----------

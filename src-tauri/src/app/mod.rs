@@ -13,6 +13,7 @@ pub mod lookup;
 mod notify;
 pub mod phones;
 pub mod screenpop;
+mod session;
 pub mod state;
 mod tray;
 pub mod view;

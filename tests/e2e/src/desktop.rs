@@ -1,6 +1,7 @@
 //! What the desktop around the app sees and does: notifications (recorded off the bus by
 //! `desktop/notifyd.py monitor`), the tray item and its menu (`desktop/tray.py`), the
-//! keyring (`secret-tool`), the clipboard (`xclip`) and the keyboard (`xdotool`).
+//! keyring (`secret-tool`), the clipboard (`xclip`), the keyboard (`xdotool`) and the
+//! desktop's GlobalShortcuts portal (`desktop/fake_portal.py`).
 
 use crate::{ensure, eventually, fail, Result, Session};
 use serde::Deserialize;
@@ -65,6 +66,78 @@ impl Drop for NotificationServer {
         // Let the bus see the name go before another server takes it.
         for _ in 0..50 {
             if !bus_has_owner("org.freedesktop.Notifications") {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// The stand-in GlobalShortcuts portal (`desktop/fake_portal.py`), owning
+/// `org.freedesktop.portal.Desktop` until dropped.
+pub struct FakePortal {
+    child: Child,
+    log: PathBuf,
+}
+
+impl FakePortal {
+    /// The calls the portal received so far (JSON records, see `fake_portal.py`).
+    pub fn calls(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|r| r["kind"] != "ready")
+            .collect()
+    }
+
+    /// The calls named `kind` (e.g. "BindShortcuts").
+    pub fn calls_named(&self, kind: &str) -> Vec<Value> {
+        self.calls()
+            .into_iter()
+            .filter(|r| r["kind"] == kind)
+            .collect()
+    }
+
+    /// Reports a press of the bound shortcut `id`, as the desktop would (`Activated`).
+    pub fn activate(&self, id: &str) -> Result<()> {
+        run(Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.portal.Desktop",
+                "/org/freedesktop/portal/desktop",
+                "org.callpop.E2E.Activate",
+            ])
+            .arg(format!("string:{id}")))?;
+        Ok(())
+    }
+}
+
+impl FakePortal {
+    /// The user gives shortcut `id` other keys in the desktop's settings (`ShortcutsChanged`),
+    /// `trigger` in the XDG form, e.g. "CTRL+SHIFT+F9".
+    pub fn set_trigger(&self, id: &str, trigger: &str) -> Result<()> {
+        run(Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.portal.Desktop",
+                "/org/freedesktop/portal/desktop",
+                "org.callpop.E2E.SetTrigger",
+            ])
+            .arg(format!("string:{id}"))
+            .arg(format!("string:{trigger}")))?;
+        Ok(())
+    }
+}
+
+impl Drop for FakePortal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        for _ in 0..50 {
+            if !bus_has_owner("org.freedesktop.portal.Desktop") {
                 break;
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -230,6 +303,42 @@ impl Desktop {
             .arg(format!("uint32:{id}"))
             .arg(format!("string:{action}")))?;
         Ok(())
+    }
+
+    // ---- portal -------------------------------------------------------------------------
+
+    /// Starts the stand-in GlobalShortcuts portal, recording into `log`; with `decline` the
+    /// "user" declines every shortcut in its dialog. Start it before the app.
+    pub async fn fake_portal(&self, log: &std::path::Path, decline: bool) -> Result<FakePortal> {
+        ensure!(
+            !bus_has_owner("org.freedesktop.portal.Desktop"),
+            "another portal is still running"
+        );
+        let stderr = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.session.run_dir.join("logs").join("fake-portal.log"))?;
+        let mut cmd = Command::new(PYTHON);
+        cmd.arg(self.script("fake_portal.py")).arg("serve").arg(log);
+        if decline {
+            cmd.arg("--decline");
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()?;
+        let portal = FakePortal {
+            child,
+            log: log.to_owned(),
+        };
+        eventually(
+            "the fake portal to own org.freedesktop.portal.Desktop",
+            Duration::from_secs(10),
+            || async { Ok(bus_has_owner("org.freedesktop.portal.Desktop").then_some(())) },
+        )
+        .await?;
+        Ok(portal)
     }
 
     // ---- tray -------------------------------------------------------------------------

@@ -24,7 +24,9 @@ mod wait;
 
 pub use app::{fill_first_run, SOON};
 pub use app::{App, Window};
-pub use desktop::{Desktop, Notification, NotificationServer, ServerKind};
+pub use desktop::{
+    bus_has_owner, Desktop, FakePortal, Notification, NotificationServer, ServerKind,
+};
 pub use phone::Phone;
 pub use procs::{alive, callpop_pids, comm, cpu_ticks, descendants, pss_kib, signal};
 pub use screen::Screen;
@@ -177,6 +179,9 @@ impl Scenario {
             ("XDG_DATA_HOME".into(), s(&self.data_home)),
             ("XDG_CACHE_HOME".into(), s(&self.cache_home)),
             ("XDG_STATE_HOME".into(), s(&self.state_home)),
+            // The session is X11 (Xvfb), whatever the machine running the tests logged into;
+            // a test of the Wayland paths says XDG_SESSION_TYPE=wayland itself.
+            ("XDG_SESSION_TYPE".into(), "x11".into()),
         ]
     }
 
