@@ -4,8 +4,11 @@
 # ringing call (WebKit warm and cold), and idle CPU / PSS of the app and its WebKit
 # processes, in the same kind of headless session as the e2e tests. One command:
 #
-#   tests/e2e/bench.sh [--release] [--rings N] [--poll-ms MS] [--idle-secs S] [--pops N]
-#                        [--only latency|footprint|window]
+#   tests/e2e/bench.sh [--release] [--push] [--rings N] [--poll-ms MS] [--idle-secs S]
+#                        [--pops N] [--only latency|footprint|window]
+#
+# --push sets the app up as the setup checklist leaves it: the phone (simulator) sends its
+# Action URL pushes to the app at once, so the wait for the next poll drops out.
 #
 # --release measures a production build of the app (cargo build --release --features
 # custom-protocol; minutes the first time) instead of the debug build the tests use.

@@ -2,7 +2,8 @@
 //!
 //! - ring-to-notification latency: the phone (simulator) starts ringing → the app's `Notify`
 //!   call crosses the session bus (as recorded by the bus monitor), over many rings started
-//!   at random moments of the poll cycle;
+//!   at random moments of the poll cycle; and ring → the call window shows the caller on
+//!   screen, for the same rings;
 //! - idle footprint: CPU time and PSS of the app and every process under it (WebKit's web
 //!   and network processes) over a quiet minute: main window open; after closing every
 //!   window; and tray-only from start;
@@ -232,8 +233,10 @@ async fn latency(session: &Session, o: &Options) -> Result<serde_json::Value> {
         ..
     } = &Rig::start(session, "bench-latency", o).await?;
     sleep_ms(2000).await;
+    let screen = Screen::connect()?;
     let mut rng = Lcg(0x5eed);
     let mut samples = Vec::with_capacity(o.rings);
+    let mut on_screen = Vec::with_capacity(o.rings);
     for i in 0..o.rings {
         // Start at a random point of the poll cycle.
         sleep_ms(rng.below(o.poll_ms)).await;
@@ -251,9 +254,23 @@ async fn latency(session: &Session, o: &Options) -> Result<serde_json::Value> {
                 |n| n.is_notify() && n.summary == name,
             )
             .await?;
+        // The call window, made by the same call event: the caller on screen (the ringing
+        // band is drawn with the name, see `pop_call_window`).
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let caller = loop {
+            if let Some(id) = screen.viewable_window("Call")? {
+                if screen.pixel(id, 8, 8)? == Some(RINGING) {
+                    break unix_now();
+                }
+            }
+            ensure!(Instant::now() < deadline, "no call window for ring {i}");
+            sleep_ms(1).await;
+        };
         let ms = (shown.t - t0) * 1000.0;
         samples.push(ms);
-        eprintln!("ring {i:>2}: {ms:.0} ms");
+        let caller_ms = (caller - t0) * 1000.0;
+        on_screen.push(caller_ms);
+        eprintln!("ring {i:>2}: notification {ms:.0} ms, caller on screen {caller_ms:.0} ms");
         phone.sim().remote_hangup(1)?;
         let missed = format!("Missed call from {name}");
         desktop
@@ -270,7 +287,9 @@ async fn latency(session: &Session, o: &Options) -> Result<serde_json::Value> {
     ensure!(alive(app.pid()), "the app died during the benchmark");
     let mut report = summary(&samples);
     report["poll_ms"] = json!(o.poll_ms);
+    report["push"] = json!(o.push);
     report["rings"] = json!(samples.len());
+    report["caller_on_screen"] = summary(&on_screen);
     Ok(report)
 }
 
