@@ -233,7 +233,6 @@ async fn latency(session: &Session, o: &Options) -> Result<serde_json::Value> {
         ..
     } = &Rig::start(session, "bench-latency", o).await?;
     sleep_ms(2000).await;
-    let screen = Screen::connect()?;
     let mut rng = Lcg(0x5eed);
     let mut samples = Vec::with_capacity(o.rings);
     let mut on_screen = Vec::with_capacity(o.rings);
@@ -242,6 +241,22 @@ async fn latency(session: &Session, o: &Options) -> Result<serde_json::Value> {
         sleep_ms(rng.below(o.poll_ms)).await;
         let name = format!("Bench Caller {i}");
         let mark = desktop.notification_mark();
+        // The call window, made by the same call event: the caller on screen (the ringing
+        // band is drawn with the name, see `pop_call_window`), watched from its own thread
+        // and X connection while the notification is waited for.
+        let watcher = std::thread::spawn(|| -> Result<f64> {
+            let screen = Screen::connect()?;
+            let deadline = Instant::now() + Duration::from_secs(15);
+            loop {
+                if let Some(id) = screen.viewable_window("Call")? {
+                    if screen.pixel(id, 8, 8)? == Some(RINGING) {
+                        return Ok(unix_now());
+                    }
+                }
+                ensure!(Instant::now() < deadline, "no call window showed the ring");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
         let t0 = unix_now();
         phone
             .sim()
@@ -254,18 +269,9 @@ async fn latency(session: &Session, o: &Options) -> Result<serde_json::Value> {
                 |n| n.is_notify() && n.summary == name,
             )
             .await?;
-        // The call window, made by the same call event: the caller on screen (the ringing
-        // band is drawn with the name, see `pop_call_window`).
-        let deadline = Instant::now() + Duration::from_secs(15);
-        let caller = loop {
-            if let Some(id) = screen.viewable_window("Call")? {
-                if screen.pixel(id, 8, 8)? == Some(RINGING) {
-                    break unix_now();
-                }
-            }
-            ensure!(Instant::now() < deadline, "no call window for ring {i}");
-            sleep_ms(1).await;
-        };
+        let caller = watcher
+            .join()
+            .map_err(|_| fail("the screen watcher panicked"))??;
         let ms = (shown.t - t0) * 1000.0;
         samples.push(ms);
         let caller_ms = (caller - t0) * 1000.0;
