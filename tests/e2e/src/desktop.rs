@@ -61,15 +61,20 @@ pub struct NotificationServer {
 
 impl Drop for NotificationServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        // Let the bus see the name go before another server takes it.
-        for _ in 0..50 {
-            if !bus_has_owner("org.freedesktop.Notifications") {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        end_bus_service(&mut self.child, "org.freedesktop.Notifications");
+    }
+}
+
+/// Ends a service started by the tests and lets the bus see its `name` go (up to 2.5 s)
+/// before another one takes it.
+fn end_bus_service(child: &mut Child, name: &str) {
+    let _ = child.kill();
+    let _ = child.wait();
+    for _ in 0..50 {
+        if !bus_has_owner(name) {
+            break;
         }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -134,14 +139,7 @@ impl FakePortal {
 
 impl Drop for FakePortal {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        for _ in 0..50 {
-            if !bus_has_owner("org.freedesktop.portal.Desktop") {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        end_bus_service(&mut self.child, "org.freedesktop.portal.Desktop");
     }
 }
 

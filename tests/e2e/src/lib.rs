@@ -19,7 +19,7 @@ pub mod configured;
 mod desktop;
 mod phone;
 mod procs;
-mod screen;
+pub mod screen;
 mod wait;
 
 pub use app::{fill_first_run, SOON};

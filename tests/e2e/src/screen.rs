@@ -5,6 +5,19 @@ use crate::{ensure, fail, Result};
 use std::process::Command;
 use x11rb::connection::Connection as _;
 
+/// What the call window shows where, in its 340 × 260 logical pixels (see the e2e screenshot
+/// `s2-incoming-call-window-call-ringing.png`), for tests that watch it from outside.
+pub mod call_window {
+    /// The ringing colour (`--ringing` in ui/css/app.css), in the band at the top, at
+    /// [`BAND`].
+    pub const RINGING: (u8, u8, u8) = (0xE6, 0x51, 0x00);
+    pub const BAND: (i16, i16) = (8, 8);
+    /// A point inside the page's Answer button (only the page draws it), and its colour
+    /// (`--incall`, also the band's colour during a call).
+    pub const ANSWER: (i16, i16) = (30, 232);
+    pub const GREEN: (u8, u8, u8) = (0x2E, 0x7D, 0x32);
+}
+
 /// One connection to the X server, kept while a test or benchmark watches a window appear:
 /// finding the window and reading a pixel of it takes well under a millisecond this way (a
 /// tool started per look, as `xdotool` or `import`, costs tens of milliseconds and would

@@ -7,18 +7,13 @@
 //! would see: first the ringing band with the caller's name and no buttons yet, then the page
 //! with its buttons, which work.
 
+use callpop_e2e::screen::call_window::{ANSWER, BAND, GREEN, RINGING};
 use callpop_e2e::{
     ensure, fail, session_or_skip, sleep_ms, unique_passcode, App, Phone, Result, Scenario, Screen,
     ServerKind, Window, SOON,
 };
 use callpop_phone_sim::LineState;
 use std::time::{Duration, Instant};
-
-/// The ringing colour (`--ringing` in ui/css/app.css), in the band at the window's top.
-const RINGING: (u8, u8, u8) = (0xE6, 0x51, 0x00);
-/// A point inside the page's Answer button in the 340 × 260 window, and its colour.
-const ANSWER: (i16, i16) = (30, 232);
-const ANSWER_GREEN: (u8, u8, u8) = (0x2E, 0x7D, 0x32);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cw_caller_on_screen_before_the_page_then_the_page() -> Result<()> {
@@ -41,7 +36,7 @@ async fn cw_caller_on_screen_before_the_page_then_the_page() -> Result<()> {
             window = screen.viewable_window("Call")?;
         }
         if let Some(id) = window {
-            if screen.pixel(id, 8, 8)? == Some(RINGING) {
+            if screen.pixel(id, BAND.0, BAND.1)? == Some(RINGING) {
                 break id;
             }
         }
@@ -51,7 +46,7 @@ async fn cw_caller_on_screen_before_the_page_then_the_page() -> Result<()> {
     // The first frame with the ringing band: the caller's name is there (dark text on the
     // light surface, where the page puts the name), the page's buttons are not yet.
     let name_text = screen.dark_pixels(first, 12, 80, 300, 60)?;
-    let buttons_drawn = screen.pixel(first, ANSWER.0, ANSWER.1)? == Some(ANSWER_GREEN);
+    let buttons_drawn = screen.pixel(first, ANSWER.0, ANSWER.1)? == Some(GREEN);
     let shot = session.screenshots.join("cw-first-frame-card.png");
     screen.save_png(first, &shot)?;
     ensure!(
@@ -66,7 +61,7 @@ async fn cw_caller_on_screen_before_the_page_then_the_page() -> Result<()> {
 
     // Then the page takes over: its buttons are on screen, not hidden by the card.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while screen.pixel(first, ANSWER.0, ANSWER.1)? != Some(ANSWER_GREEN) {
+    while screen.pixel(first, ANSWER.0, ANSWER.1)? != Some(GREEN) {
         ensure!(
             Instant::now() < deadline,
             "the page's buttons never came on screen (the card stayed?)"
@@ -84,11 +79,11 @@ async fn cw_caller_on_screen_before_the_page_then_the_page() -> Result<()> {
     phone.wait_line(1, LineState::Connected, SOON).await?;
     // Answered: the page, uncovered, follows the call (the band turns to the in-call green).
     let deadline = Instant::now() + Duration::from_secs(5);
-    while screen.pixel(first, 8, 8)? != Some(ANSWER_GREEN) {
+    while screen.pixel(first, BAND.0, BAND.1)? != Some(GREEN) {
         ensure!(
             Instant::now() < deadline,
             "the call window does not show the call in progress: {:?}",
-            screen.pixel(first, 8, 8)?
+            screen.pixel(first, BAND.0, BAND.1)?
         );
         sleep_ms(20).await;
     }

@@ -20,6 +20,7 @@
 //! cold and a warm call window; the first cold one is left out), `--push`, `--only
 //! latency|footprint|window`.
 
+use callpop_e2e::screen::call_window::{ANSWER, BAND, GREEN, RINGING};
 use callpop_e2e::{
     alive, comm, configured, cpu_ticks, descendants, ensure, eventually, fail, pss_kib, sleep_ms,
     unique_passcode, Desktop, NotificationServer, Phone, Result, Scenario, Screen, ServerKind,
@@ -249,7 +250,7 @@ async fn latency(session: &Session, o: &Options) -> Result<serde_json::Value> {
             let deadline = Instant::now() + Duration::from_secs(15);
             loop {
                 if let Some(id) = screen.viewable_window("Call")? {
-                    if screen.pixel(id, 8, 8)? == Some(RINGING) {
+                    if screen.pixel(id, BAND.0, BAND.1)? == Some(RINGING) {
                         return Ok(unix_now());
                     }
                 }
@@ -420,13 +421,13 @@ async fn pop_call_window(
             window = screen.viewable_window("Call")?;
         }
         if let Some(id) = window {
-            if caller.is_none() && screen.pixel(id, 8, 8)? == Some(RINGING) {
+            if caller.is_none() && screen.pixel(id, BAND.0, BAND.1)? == Some(RINGING) {
                 caller = Some(unix_now());
                 if let Some(path) = snapshot.take() {
                     screen.save_png(id, &path)?;
                 }
             }
-            if screen.pixel(id, ANSWER.0, ANSWER.1)? == Some(ANSWER_GREEN) {
+            if screen.pixel(id, ANSWER.0, ANSWER.1)? == Some(GREEN) {
                 break unix_now();
             }
         }
@@ -458,13 +459,6 @@ async fn pop_call_window(
         page_after_ring: (page - rang) * 1000.0,
     })
 }
-
-/// The ringing colour of the call window's band (`--ringing` in ui/css/app.css).
-const RINGING: (u8, u8, u8) = (0xE6, 0x51, 0x00);
-/// A point inside the page's Answer button (340 × 260 window, see the e2e screenshot
-/// `s2-incoming-call-window-call-ringing.png`), and its colour (`--incall`).
-const ANSWER: (i16, i16) = (30, 232);
-const ANSWER_GREEN: (u8, u8, u8) = (0x2E, 0x7D, 0x32);
 
 /// Waits until no WebKit process is left under the app (callpop ends them once no window
 /// has been open for its grace time).
