@@ -123,9 +123,16 @@ window.addEventListener("hashchange", () => {
  *  gave the dial hotkey. They are shown apart, without the "Problems" heading. */
 const isNotice = (p) => p.kind.endsWith("-info");
 
+/** Next to a hotkey that cannot work: the same dial, one click away (the tray has it too). */
+function hotkeyWay(p) {
+  if (p.kind !== "hotkey") return null;
+  const dial = () => api.invoke("dial_clipboard").catch((err) => showMessage(el.footerError, err.message));
+  return [" ", h("button", { type: "button", class: "btn btn-small", dataset: { action: "dial-clipboard" }, onclick: dial }, t("main-dial-clipboard"))];
+}
+
 function renderProblems(v) {
   const all = v.problems || [];
-  const line = (p, tone) => h("li", { class: "msg", dataset: { tone, kind: p.kind } }, p.message);
+  const line = (p, tone) => h("li", { class: "msg", dataset: { tone, kind: p.kind } }, p.message, hotkeyWay(p));
   const items = all.filter((p) => !isNotice(p)).map((p) => line(p, "warn"));
   replace(el.problemList, items);
   el.problems.hidden = items.length === 0;

@@ -13,6 +13,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         phone::get_state,
         phone::act,
         phone::dial,
+        phone::dial_clipboard,
         phone::set_dnd,
         phone::preview_number,
         phone::copy_text,

@@ -154,3 +154,11 @@ pub fn copy_text(text: String) -> CommandResult<()> {
 pub fn cancel_dial(app: AppHandle) {
     dialing::cancel(&app);
 }
+
+/// Dials the number in the selection or the clipboard, as the hotkey and the tray's "Dial
+/// clipboard" do: the main window offers it next to a hotkey that cannot work (Wayland
+/// without a shortcuts portal, keys taken by another program).
+#[tauri::command]
+pub fn dial_clipboard(app: AppHandle) {
+    crate::app::dialing::dial_selection(&app);
+}

@@ -239,6 +239,15 @@ async fn wl_b_no_portal_points_to_the_tray() -> Result<()> {
     phone.wait_line(1, LineState::Calling, SOON).await?;
     app.click("#btn-hangup").await?;
     phone.wait_line(1, LineState::Idle, SOON).await?;
+
+    // The same from the notice itself, one click away.
+    let before = phone.last_seq();
+    app.click("#problem-list [data-kind='hotkey'] [data-action='dial-clipboard']")
+        .await?;
+    phone.expect_dialed(before, &wanted, secs(10)).await?;
+    phone.wait_line(1, LineState::Calling, SOON).await?;
+    app.click("#btn-hangup").await?;
+    phone.wait_line(1, LineState::Idle, SOON).await?;
     app.quit().await;
     Ok(())
 }

@@ -165,3 +165,5 @@ main-outcome-busy = Busy
 main-outcome-failed = Failed
 main-outcome-cancelled = Not answered
 main-outcome-answered-elsewhere = Answered elsewhere
+# Next to a hotkey that cannot work: dials the selected or copied number.
+main-dial-clipboard = Dial clipboard

@@ -175,3 +175,5 @@ main-outcome-busy = Занято
 main-outcome-failed = Не удался
 main-outcome-cancelled = Без ответа
 main-outcome-answered-elsewhere = Отвечен на другом телефоне
+# Next to a hotkey that cannot work: dials the selected or copied number.
+main-dial-clipboard = Набрать из буфера обмена
