@@ -200,8 +200,8 @@ function render() {
 let endedGuessed = false;
 
 /**
- * The call is over. The app sends the new state (without the call) before the final
- * `call-event`, so a guess made from the state gives way to the event's outcome.
+ * The call is over. The new state (without the call) and the final `call-event` come in
+ * either order: a guess made from the state gives way to the event's outcome.
  */
 function markEnded(outcome) {
   if (ended && !(endedGuessed && outcome)) return;

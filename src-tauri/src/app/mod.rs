@@ -12,6 +12,7 @@ pub use hotkey::register as hotkey_register;
 pub mod lookup;
 mod notify;
 pub mod phones;
+mod publisher;
 pub mod screenpop;
 mod session;
 pub mod state;
@@ -79,6 +80,7 @@ pub fn run(launch: Launch) -> ExitCode {
             .invoke_handler(crate::commands::handler())
             .setup(move |app| {
                 let handle = app.handle().clone();
+                phones::start_publishing(&handle);
                 // Only the running instance gets here (a second one hands its arguments over
                 // and exits first), so only it writes: a freshly generated push token must be
                 // kept, or the Action URLs pasted into the phone would stop working.

@@ -110,23 +110,32 @@ pub async fn find_secret(state: &AppState, id: &PhoneId, first: bool) -> Option<
         .and_then(|s| s.get(id).cloned())
 }
 
-/// Builds the current view and sends it to the windows and the tray when it changed.
+/// Has the view rebuilt and sent to the windows and the tray (when it changed); returns at
+/// once. One thread does the sending, in order, so a change made anywhere is never
+/// overwritten by an older view built elsewhere at the same moment.
 pub fn publish(app: &AppHandle) {
-    let state = app.state::<AppState>();
-    let view = current_view(app);
-    let changed = match state.view.lock() {
-        Ok(mut last) => {
-            let changed = *last != view;
-            *last = view.clone();
-            changed
-        }
-        Err(_) => true,
-    };
-    if changed {
-        tray::update(app, &view);
-        if let Err(e) = app.emit("phone-state", &view) {
-            tracing::warn!("cannot send state to windows: {e}");
-        }
+    app.state::<AppState>().publisher.ask();
+}
+
+/// Starts the thread behind [`publish`].
+pub fn start_publishing(app: &AppHandle) {
+    let app = app.clone();
+    let started = std::thread::Builder::new()
+        .name("callpop-publish".into())
+        .spawn(move || {
+            let state = app.state::<AppState>();
+            state.publisher.serve(
+                || current_view(&app),
+                |view| {
+                    tray::update(&app, view);
+                    if let Err(e) = app.emit("phone-state", view) {
+                        tracing::warn!("cannot send state to windows: {e}");
+                    }
+                },
+            )
+        });
+    if let Err(e) = started {
+        tracing::error!("cannot start the thread that updates the windows: {e}");
     }
 }
 

@@ -3,7 +3,8 @@
 //! Locks are std mutexes held for a few statements, never across an `.await`.
 
 use super::calls::CallExtras;
-use super::view::{AppView, Problem};
+use super::publisher::Publisher;
+use super::view::Problem;
 use callpop_phone::settings::{PhoneId, Settings, SettingsError};
 use callpop_phone::{BackendKind, RejectedLogins, Secret, Sessions};
 use std::collections::HashMap;
@@ -45,8 +46,8 @@ pub struct AppState {
     pub history: RwLock<Option<Arc<callpop_history::History>>>,
     /// Caller lookup, when contacts are set up.
     pub directory: RwLock<Option<callpop_contacts::Directory>>,
-    /// The view last sent to the windows, to send only changes.
-    pub view: Mutex<AppView>,
+    /// Wakes the one sender of views (see [`super::phones::publish`]).
+    pub publisher: Publisher,
     /// A hotkey or link dial waiting out its cancel delay.
     pub pending_dial: Mutex<Option<super::dialing::PendingDial>>,
     /// The phone the user last chose to dial from: the hotkey and links dial there too.
@@ -68,7 +69,7 @@ impl AppState {
             extras: Mutex::new(CallExtras::default()),
             history: RwLock::new(None),
             directory: RwLock::new(None),
-            view: Mutex::new(AppView::default()),
+            publisher: Publisher::default(),
             pending_dial: Mutex::new(None),
             dial_phone: Mutex::new(None),
         }
@@ -106,13 +107,6 @@ impl AppState {
 
     pub fn problems(&self) -> Vec<Problem> {
         self.problems.lock().map(|p| p.clone()).unwrap_or_default()
-    }
-
-    pub fn view(&self) -> AppView {
-        match self.view.lock() {
-            Ok(v) => v.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
     }
 
     pub fn history(&self) -> Option<Arc<callpop_history::History>> {

@@ -36,7 +36,7 @@ fn icon(mood: TrayMood) -> Option<Image<'static>> {
 pub fn create(app: &AppHandle) -> Result<(), String> {
     // The first words callpop shows: in the settings' language from the start.
     crate::i18n::use_language(&app.state::<AppState>().settings().language);
-    let view = app.state::<AppState>().view();
+    let view = super::phones::current_view(app);
     let menu = build_menu(app, &view).map_err(|e| e.to_string())?;
     let app2 = app.clone();
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {

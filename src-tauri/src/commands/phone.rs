@@ -12,9 +12,11 @@ use serde::Serialize;
 use std::sync::Arc;
 use tauri::{AppHandle, State};
 
+/// The view as of now (not the last one sent: a window asking right after a change must
+/// not wait for the next one).
 #[tauri::command]
-pub fn get_state(state: State<'_, AppState>) -> AppView {
-    state.view()
+pub fn get_state(app: AppHandle) -> AppView {
+    phones::current_view(&app)
 }
 
 /// Does `action` to the call `call` (its id as the windows got it): `answer`, `reject`,
