@@ -220,9 +220,14 @@ fn next_call(calls: &[ActiveCall], shown: Option<&str>) -> Next {
 }
 
 /// Shows `call` in the call window that is already open: its page loads again (in the same
-/// web process, so sooner than a new window's), covered by the caller's card meanwhile.
+/// web process, so sooner than a new window's), covered by the caller's card meanwhile. A
+/// window that already shows `call` is left as it is: its page is live, and a card put over
+/// it would hide the buttons until the card's time ran out (the page, not reloading, would
+/// never say it has drawn).
 fn navigate_to_call(app: &AppHandle, window: &WebviewWindow, call: &str) {
-    navigate(window, &format!("call.html?call={}", urlencode(call)));
+    if !navigate(window, &format!("call.html?call={}", urlencode(call))) {
+        return;
+    }
     if let Some(card) = call_card::card_text(&phones::current_view(app), call) {
         call_card::cover(window, card);
     }
@@ -234,16 +239,23 @@ pub fn report(app: &AppHandle, message: &str) {
     super::notify::info("callpop", message);
 }
 
-fn navigate(window: &WebviewWindow, page: &str) {
-    let target = window
-        .url()
-        .ok()
-        .and_then(|current| current.join(&format!("/{page}")).ok());
-    if let Some(url) = target {
-        if window.url().ok().as_ref() != Some(&url) {
-            if let Err(e) = window.navigate(url) {
-                tracing::warn!("cannot switch the call window: {e}");
-            }
+/// Loads `page` in `window` unless it shows it already; whether it loads.
+fn navigate(window: &WebviewWindow, page: &str) -> bool {
+    let current = window.url().ok();
+    let Some(url) = current
+        .as_ref()
+        .and_then(|current| current.join(&format!("/{page}")).ok())
+    else {
+        return false;
+    };
+    if current.as_ref() == Some(&url) {
+        return false;
+    }
+    match window.navigate(url) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!("cannot switch the call window: {e}");
+            false
         }
     }
 }

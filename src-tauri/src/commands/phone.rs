@@ -61,6 +61,7 @@ pub async fn act(
             ));
         }
     };
+    tracing::debug!(call = %call.as_str(), ?action, "a window asks for a call action");
     watched.session.act(Some(&call), action).await?;
     phones::publish(&app);
     Ok(())

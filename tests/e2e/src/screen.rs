@@ -16,6 +16,10 @@ pub mod call_window {
     /// (`--incall`, also the band's colour during a call).
     pub const ANSWER: (i16, i16) = (30, 232);
     pub const GREEN: (u8, u8, u8) = (0x2E, 0x7D, 0x32);
+    /// A point inside the page's right-hand button, Reject while the call rings and Hang up
+    /// once it is answered (only the page draws them), and their colour (`--danger`).
+    pub const HANG_UP: (i16, i16) = (310, 232);
+    pub const RED: (u8, u8, u8) = (0xC6, 0x28, 0x28);
 }
 
 /// One connection to the X server, kept while a test or benchmark watches a window appear:

@@ -5,9 +5,9 @@
 //! (`src-tauri/src/app/call_card.rs`) and takes that card away once the page has drawn. This
 //! test watches the window over one X connection from the ring on, and checks what a person
 //! would see: first the ringing band with the caller's name and no buttons yet, then the page
-//! with its buttons, which work.
+//! with its buttons, which work; answered, the live page stays in sight (no card over it).
 
-use callpop_e2e::screen::call_window::{ANSWER, BAND, GREEN, RINGING};
+use callpop_e2e::screen::call_window::{ANSWER, BAND, GREEN, HANG_UP, RED, RINGING};
 use callpop_e2e::{
     ensure, fail, session_or_skip, sleep_ms, unique_passcode, App, Phone, Result, Scenario, Screen,
     ServerKind, Window, SOON,
@@ -69,6 +69,11 @@ async fn cw_caller_on_screen_before_the_page_then_the_page() -> Result<()> {
         sleep_ms(5).await;
     }
     screen.save_png(first, &session.screenshots.join("cw-first-frame-page.png"))?;
+    ensure!(
+        screen.pixel(first, HANG_UP.0, HANG_UP.1)? == Some(RED),
+        "no red Reject button where the page draws it: {:?}",
+        screen.pixel(first, HANG_UP.0, HANG_UP.1)?
+    );
 
     app.switch_to(Window::Call).await?;
     app.wait_text("#caller-name", "the caller's name on the page", |t| {
@@ -77,7 +82,9 @@ async fn cw_caller_on_screen_before_the_page_then_the_page() -> Result<()> {
     .await?;
     app.click_button("#call-actions", "Answer").await?;
     phone.wait_line(1, LineState::Connected, SOON).await?;
-    // Answered: the page, uncovered, follows the call (the band turns to the in-call green).
+    // Answered: the page, uncovered, follows the call (the band turns to the in-call green)
+    // and its Hang up button stays in sight. The card is for a page that loads: put over
+    // this live page it would hide every button for its 4 s.
     let deadline = Instant::now() + Duration::from_secs(5);
     while screen.pixel(first, BAND.0, BAND.1)? != Some(GREEN) {
         ensure!(
@@ -87,6 +94,26 @@ async fn cw_caller_on_screen_before_the_page_then_the_page() -> Result<()> {
         );
         sleep_ms(20).await;
     }
+    let answered = Instant::now();
+    let mut hidden_since = None;
+    while answered.elapsed() < Duration::from_millis(1500) {
+        let hang_up = screen.pixel(first, HANG_UP.0, HANG_UP.1)?;
+        match (hang_up == Some(RED), hidden_since) {
+            (false, None) => hidden_since = Some(Instant::now()),
+            (true, _) => hidden_since = None,
+            (false, Some(since)) => {
+                let shot = session.screenshots.join("cw-answered-covered.png");
+                screen.save_png(first, &shot)?;
+                ensure!(
+                    since.elapsed() < Duration::from_millis(500),
+                    "the Hang up button is out of sight after answering (see {})",
+                    shot.display()
+                );
+            }
+        }
+        sleep_ms(20).await;
+    }
+    screen.save_png(first, &session.screenshots.join("cw-answered.png"))?;
     phone
         .sim()
         .remote_hangup(1)

@@ -201,6 +201,7 @@ impl CtiClient {
     /// per second on real phones).
     pub async fn send_keys(&self, keys: &[Key]) -> Result<(), PhoneError> {
         let joined = keys.iter().map(Key::as_str).collect::<Vec<_>>().join(":");
+        tracing::debug!(keys = %joined, "pressing keys on the phone");
         match self.call("api-send_key", &[("keys", &joined)]).await? {
             Answer::Success(_) => Ok(()),
             Answer::Failure(body) => Err(PhoneError::CommandRefused {
@@ -216,6 +217,7 @@ impl CtiClient {
 
     /// Answer, reject, hang up, hold/resume (a toggle) or cancel the call on the active line.
     pub async fn operation(&self, op: PhoneOperation) -> Result<(), PhoneError> {
+        tracing::debug!(cmd = op.as_cmd(), "phone operation");
         let answer = self
             .call("api-phone_operation", &[("cmd", op.as_cmd())])
             .await?;
