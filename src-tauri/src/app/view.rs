@@ -514,7 +514,7 @@ pub(crate) mod tests {
         // Account 2 in the settings is index 1, as the accounts list them.
         assert_eq!(v.phones[0].dial_account, Some(1));
         state.connection = Connection::Offline {
-            error: PhoneError::Refused("gone".into()),
+            error: PhoneError::Refused(callpop_phone::Refusal::TooManyWaiting),
             retry_in_ms: 1000,
         };
         let v = view_of(&[(desk, state)]);
