@@ -33,7 +33,8 @@ pub struct ConnectionView {
 }
 
 /// An error as the windows get it: a stable kind to act on, the message in the user's
-/// language, the values it is made of (the catalog's `error-<kind>` says it with them), and
+/// language, the values it is made of (the catalog's `error-<kind>`, or for a refusal
+/// `refusal-<params.refusal>`, says it with them), and
 /// the certificate fingerprint to offer for acceptance.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ErrorView {
