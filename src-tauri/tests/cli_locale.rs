@@ -113,6 +113,31 @@ async fn errors_are_one_line_in_the_users_language() {
         "{}",
         stderr(&out)
     );
+
+    // A refusal of the phone core (no call to hold) is said in the language too.
+    let out = run(
+        &config,
+        RU,
+        Some(PASSCODE),
+        &["--phone", &sim.url(), "hold"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "callpop: На удержание можно поставить только вызов, в котором идёт разговор."
+    );
+    let out = run(
+        &config,
+        EN,
+        Some(PASSCODE),
+        &["--phone", &sim.url(), "hold"],
+    )
+    .await;
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "callpop: Hold works during a connected call."
+    );
 }
 
 #[tokio::test]

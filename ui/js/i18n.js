@@ -84,12 +84,15 @@ function said(id, args) {
 
 /**
  * The words for an error from the app (`{kind, message, params}`): the catalog's
- * `error-<kind>` with its values where the catalog has it, else the message as sent (the app
- * already says it in this page's language).
+ * `error-<kind>` with its values where the catalog has it (a refusal: `refusal-<refusal>`,
+ * its own sentence), else the message as sent (the app already says it in this page's
+ * language).
  */
 export function errorText(err) {
   if (!err) return "";
-  const own = err.kind && err.params && typeof err.params === "object" ? said(`error-${err.kind}`, err.params) : null;
+  const params = err.params && typeof err.params === "object" ? err.params : null;
+  const id = err.kind === "refused" && params && params.refusal ? `refusal-${params.refusal}` : `error-${err.kind}`;
+  const own = err.kind && params ? said(id, params) : null;
   return own || err.message || "";
 }
 

@@ -1,9 +1,10 @@
 //! Everything that can go wrong talking to a phone, in words a desk worker can act on.
 //!
 //! Each variant says what failed and what to do about it. None of them ever holds the passcode:
-//! the only text that comes from outside is `UnexpectedAnswer::excerpt`, which is cut short,
-//! stripped of control characters and scrubbed of the secret before it is stored.
+//! text that comes from outside (`UnexpectedAnswer::excerpt`, a [`Refusal`]'s `reason`) is cut
+//! short, stripped of control characters and scrubbed of the secret before it is stored.
 
+use crate::refusal::Refusal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -119,12 +120,20 @@ pub enum PhoneError {
     #[error("Account {account} “{name}” is not registered, so it cannot call now. Choose another account, or check the account on the phone.")]
     AccountUnregistered { account: u32, name: String },
 
+    /// callpop (or the phone system) declined, for the reason the [`Refusal`] names.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
+}
+
+impl From<Refusal> for PhoneError {
+    fn from(r: Refusal) -> Self {
+        Self::Refused(r)
+    }
 }
 
 impl PhoneError {
-    /// A stable machine-readable name for the UI and `--json` output.
+    /// A stable machine-readable name for the UI and `--json` output. Every refusal is
+    /// `refused`; which one it is, is the `refusal` value of [`PhoneError::params`].
     pub fn kind(&self) -> &'static str {
         match self {
             Self::PasscodeRejected { .. } => "passcode_rejected",
@@ -145,10 +154,20 @@ impl PhoneError {
         }
     }
 
-    /// The values the message is made of, by name; with [`PhoneError::kind`] they say
+    /// The catalog message that says this error: `error-<kind>`, or `refusal-<kind>` of the
+    /// refusal (one message per sentence: the refusals have no sentence in common).
+    pub fn message_id(&self) -> String {
+        match self {
+            Self::Refused(r) => format!("refusal-{}", r.kind()),
+            other => format!("error-{}", other.kind()),
+        }
+    }
+
+    /// The values the message is made of, by name; with [`PhoneError::message_id`] they say
     /// everything the English [`Display`](std::fmt::Display) text says, so the app can say it
-    /// in the user's language (its catalog message `error-<kind>` uses these names). An
-    /// unknown number of tries or minutes is `unknown`, a missing reason `none`.
+    /// in the user's language (its catalog message uses these names). An unknown number of
+    /// tries or minutes is `unknown`, a missing reason `none`. A refusal adds its kind as
+    /// `refusal`.
     pub fn params(&self) -> Params {
         let mut p = Params::new();
         let text = |s: &str| Param::Text(s.to_owned());
@@ -215,8 +234,9 @@ impl PhoneError {
                 p.insert("account", Param::from(*account));
                 p.insert("name", text(name));
             }
-            Self::Refused(message) => {
-                p.insert("message", text(message));
+            Self::Refused(r) => {
+                p = r.params();
+                p.insert("refusal", text(r.kind()));
             }
         }
         p
@@ -401,6 +421,28 @@ mod tests {
                 assert!(e.to_string().contains(&text), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn a_refusal_is_refused_and_names_its_sentence() {
+        let e = PhoneError::from(Refusal::OtherCallFirst {
+            action: crate::ActionKind::Hold,
+            line: 2,
+        });
+        let json = serde_json::to_value(&e).expect("json");
+        // The kind stays `refused` for every refusal: the UI and `--json` rely on it.
+        assert_eq!(json["kind"], "refused");
+        assert_eq!(json["params"]["refusal"], "other_call_first");
+        assert_eq!(json["params"]["action"], "hold");
+        assert_eq!(json["params"]["line"], 2.0);
+        assert_eq!(e.message_id(), "refusal-other_call_first");
+        assert!(json["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("put on hold another call than the one on line 2")));
+        assert_eq!(
+            PhoneError::SessionExpired.message_id(),
+            "error-session_expired"
+        );
     }
 
     #[test]

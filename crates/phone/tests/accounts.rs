@@ -6,7 +6,7 @@
 mod support;
 
 use callpop_phone::backend::grandstream::{ClientConfig, CtiClient, Grandstream};
-use callpop_phone::{Credentials, PhoneError, Secret, Session};
+use callpop_phone::{Credentials, PhoneError, Refusal, Secret, Session};
 use callpop_phone_sim::{PhoneSim, SimAuth, SimConfig};
 use std::sync::Arc;
 use std::time::Duration;
@@ -177,7 +177,11 @@ async fn without_click_to_dial_a_chosen_account_is_never_dialled_by_keys() {
     online_with_accounts(&session, 2).await;
     let refused = session.dial_from("203", Some(1)).await;
     assert!(
-        matches!(&refused, Err(PhoneError::Refused(m)) if m.contains("default account")),
+        matches!(
+            &refused,
+            Err(PhoneError::Refused(Refusal::ClickToDialAccount { number, account: 2 }))
+                if number == "203"
+        ),
         "{refused:?}"
     );
     assert!(

@@ -4,7 +4,7 @@
 
 use callpop_phone::backend::grandstream::{ClientConfig, CtiClient, Grandstream};
 use callpop_phone::tracker::{CallEvent, CallEventKind};
-use callpop_phone::{Action, Connection, Credentials, PhoneError, Secret, Session};
+use callpop_phone::{Action, Connection, Credentials, PhoneError, Refusal, Secret, Session};
 use callpop_phone_sim::{Fault, PhoneSim, RequestKind, SimAuth, SimConfig};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -127,7 +127,7 @@ async fn mute_is_refused_at_idle_and_toggles_in_a_call() {
     sim.clear_requests();
     assert!(matches!(
         phone.toggle_mute(None).await,
-        Err(PhoneError::Refused(_))
+        Err(PhoneError::Refused(Refusal::MuteNeedsConnected))
     ));
     assert!(sim
         .requests()

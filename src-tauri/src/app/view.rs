@@ -33,7 +33,8 @@ pub struct ConnectionView {
 }
 
 /// An error as the windows get it: a stable kind to act on, the message in the user's
-/// language, the values it is made of (the catalog's `error-<kind>` says it with them), and
+/// language, the values it is made of (the catalog's `error-<kind>`, or for a refusal
+/// `refusal-<params.refusal>`, says it with them), and
 /// the certificate fingerprint to offer for acceptance.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ErrorView {
@@ -514,7 +515,7 @@ pub(crate) mod tests {
         // Account 2 in the settings is index 1, as the accounts list them.
         assert_eq!(v.phones[0].dial_account, Some(1));
         state.connection = Connection::Offline {
-            error: PhoneError::Refused("gone".into()),
+            error: PhoneError::Refused(callpop_phone::Refusal::TooManyWaiting),
             retry_in_ms: 1000,
         };
         let v = view_of(&[(desk, state)]);

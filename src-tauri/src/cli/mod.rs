@@ -14,7 +14,7 @@ use callpop_phone::connect::{self, Overrides};
 use callpop_phone::settings::PhoneSystem;
 use callpop_phone::tracker::CallPhase;
 use callpop_phone::{
-    account, number, push, Action, CallEvent, Connection, PhoneError, PushState, Session,
+    account, number, push, Action, CallEvent, Connection, PhoneError, PushState, Refusal, Session,
 };
 use std::io::Write;
 use std::process::ExitCode;
@@ -62,6 +62,11 @@ fn no_passcode(phone: String) -> String {
 /// A phone error in the user's language.
 fn said(e: &PhoneError) -> String {
     crate::i18n::phone_error(e)
+}
+
+/// A refusal the command line says itself, already in the user's language.
+fn refused(message: String) -> PhoneError {
+    PhoneError::Refused(Refusal::Said { message })
 }
 
 /// Text that is no number to dial, in the user's language.
@@ -300,7 +305,7 @@ async fn dial(setup: &PhoneSetup, text: &str, account: Option<&str>) -> Result<(
 /// that lists no accounts (older firmware) gets the number as it is, and decides.
 async fn dial_account(session: &Session, phone: &str, wanted: &str) -> Result<u32, PhoneError> {
     if !session.current().capabilities.choose_account {
-        return Err(PhoneError::Refused(tr(
+        return Err(refused(tr(
             "cli-account-no-choice",
             &[("phone", phone.into())],
         )));
@@ -315,7 +320,7 @@ async fn dial_account(session: &Session, phone: &str, wanted: &str) -> Result<u3
             account: n,
             count: u32::try_from(accounts.len()).unwrap_or(u32::MAX),
         }),
-        _ => Err(PhoneError::Refused(tr(
+        _ => Err(refused(tr(
             "cli-account-unknown",
             &[
                 ("account", one_line(wanted).into()),
@@ -380,7 +385,7 @@ async fn first_answer(session: &Session) -> Result<(), PhoneError> {
             Connection::Connecting | Connection::Stopped => {}
         }
         if state.changed().await.is_err() {
-            return Err(PhoneError::Refused(tr("cli-watcher-stopped", &[])));
+            return Err(refused(tr("cli-watcher-stopped", &[])));
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Errors as the windows receive them: `{kind, message, params}`, plus the certificate
 //! fingerprint when there is one to accept. `message` is in the user's language; where the
-//! catalog has `error-<kind>`, that message with `params` says the same (the pages may use it).
+//! catalog has `error-<kind>` (for kind `refused`: `refusal-<params.refusal>`), that message
+//! with `params` says the same (the pages may use it).
 
 use crate::i18n;
 use callpop_phone::backend::checklist::SetupChecklist;

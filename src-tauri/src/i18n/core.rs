@@ -1,6 +1,7 @@
 //! The phone core's messages in the user's language. The core says what happened as a kind
 //! and the values of its sentence (its English `Display` is for logs); the catalog has one
-//! message per kind: `error-<kind>` (PhoneError), `number-<kind>` (NumberError),
+//! message per kind: `error-<kind>` (PhoneError; `refusal-<kind>` for the sentence of a
+//! refusal, see [`PhoneError::message_id`]), `number-<kind>` (NumberError),
 //! `settings-invalid-<kind>` (SettingsError), `push-<code>` (push health).
 
 use super::{tr, tr_params};
@@ -8,9 +9,9 @@ use callpop_phone::number::NumberError;
 use callpop_phone::settings::{SettingsError, SettingsProblem};
 use callpop_phone::{PhoneError, PushHealth};
 
-/// What went wrong with a phone, as `error-<kind>` says it.
+/// What went wrong with a phone, as `error-<kind>` (or `refusal-<kind>`) says it.
 pub fn phone_error(e: &PhoneError) -> String {
-    tr_params(&format!("error-{}", e.kind()), &e.params())
+    tr_params(&e.message_id(), &e.params())
 }
 
 /// Why a text cannot be dialled, as `number-<kind>` says it.

@@ -2,9 +2,10 @@
 //! exists, parses and uses the same values in every language.
 
 use super::*;
+use callpop_phone::error::Param;
 use callpop_phone::number::NumberError;
 use callpop_phone::settings::SettingsError;
-use callpop_phone::PhoneError;
+use callpop_phone::{ActionKind, BackendKind, PhoneError, Refusal};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -214,10 +215,14 @@ fn english_messages_match_the_core_word_for_word() {
             account: 2,
             name: "Desk (1002)".into(),
         },
-        PhoneError::Refused("Mute works during a connected call.".into()),
+        PhoneError::Refused(Refusal::MuteNeedsConnected),
+        PhoneError::Refused(Refusal::OtherCallFirst {
+            action: ActionKind::Hold,
+            line: 2,
+        }),
     ];
     for e in &phone_errors {
-        let id = format!("error-{}", e.kind());
+        let id = e.message_id();
         assert_eq!(tr_params_in("en", &id, &e.params()), e.to_string(), "{id}");
         assert!(has("ru", &id), "{id}");
     }
@@ -395,4 +400,131 @@ fn every_message_exists_in_both_languages_parses_and_uses_the_same_values() {
             assert!(has(locale, id), "{locale}: {id} has no value");
         }
     }
+}
+
+/// Every refusal has its own sentence in both languages: the English one word for word as
+/// the core says it, the Russian one in Russian (Latin letters only in the values it quotes
+/// and in the names of the phone's own settings), for every action and phone system.
+#[test]
+fn every_refusal_is_said_in_both_languages() {
+    for refusal in Refusal::examples() {
+        let e = PhoneError::from(refusal.clone());
+        assert_eq!(e.kind(), "refused");
+        let (id, params) = (e.message_id(), e.params());
+        assert_eq!(params["refusal"], Param::Text(refusal.kind().into()));
+        let en = tr_params_in("en", &id, &params);
+        assert_eq!(en, e.to_string(), "{id}");
+        assert!(has("ru", &id), "{id}");
+        let ru = tr_params_in("ru", &id, &params);
+        if let Refusal::Said { message } = &refusal {
+            // Already in the user's language: said as it is, in any language.
+            assert_eq!(&ru, message);
+            continue;
+        }
+        assert_ne!(ru, en, "{id}");
+        let mut own_words = ru.clone();
+        for value in params.values() {
+            if let Param::Text(text) = value {
+                own_words = own_words.replace(text.as_str(), " ");
+            }
+        }
+        let cyrillic = own_words
+            .chars()
+            .filter(|c| ('\u{400}'..='\u{4ff}').contains(c))
+            .count();
+        let latin = own_words.chars().filter(char::is_ascii_alphabetic).count();
+        assert!(cyrillic > latin, "{id}: {ru}");
+        let lower = format!(" {} ", own_words.to_lowercase());
+        for english in [
+            " the ", " is ", " to ", " and ", " a ", " cannot ", " phone ",
+        ] {
+            assert!(!lower.contains(english), "{id}: {ru}");
+        }
+    }
+}
+
+/// Each action and phone system has its own words in Russian (a missing or misspelled one
+/// would fall back to the default words without an error).
+#[test]
+fn every_action_and_system_has_its_own_russian_words() {
+    let ru = |r: Refusal| {
+        let e = PhoneError::from(r);
+        tr_params_in("ru", &e.message_id(), &e.params())
+    };
+    for system in BackendKind::ALL {
+        let said: BTreeSet<String> = ActionKind::ALL
+            .into_iter()
+            .map(|action| ru(Refusal::NotOffered { action, system }))
+            .collect();
+        assert_eq!(said.len(), ActionKind::ALL.len(), "{system}: {said:?}");
+    }
+    let systems: BTreeSet<String> = BackendKind::ALL
+        .into_iter()
+        .map(|system| ru(Refusal::NoAccountChoice { system }))
+        .collect();
+    assert_eq!(systems.len(), BackendKind::ALL.len());
+    let on_screen: BTreeSet<String> = [
+        ActionKind::Reject,
+        ActionKind::HangUp,
+        ActionKind::Hold,
+        ActionKind::Mute,
+    ]
+    .into_iter()
+    .map(|action| ru(Refusal::OtherCallFirst { action, line: 2 }))
+    .collect();
+    assert_eq!(on_screen.len(), 4);
+    assert_eq!(
+        ru(Refusal::NotOffered {
+            action: ActionKind::Hold,
+            system: BackendKind::Asterisk
+        }),
+        "callpop не может поставить вызов на удержание через эту АТС Asterisk."
+    );
+    let transfer = ru(Refusal::AsteriskBadNumber {
+        number: "12 34".into(),
+        action: ActionKind::Transfer,
+        max: 64,
+    });
+    assert!(
+        transfer.starts_with("На «12 34» нельзя перевести вызов через Asterisk"),
+        "{transfer}"
+    );
+}
+
+#[test]
+fn refusals_count_in_russian_plurals() {
+    let at_most = |max| {
+        let e = PhoneError::from(Refusal::AsteriskBadNumber {
+            number: "1 2".into(),
+            action: ActionKind::Dial,
+            max,
+        });
+        tr_params_in("ru", &e.message_id(), &e.params())
+    };
+    assert!(
+        at_most(1).ends_with("не больше 1 символа."),
+        "{}",
+        at_most(1)
+    );
+    assert!(
+        at_most(21).ends_with("не больше 21 символа."),
+        "{}",
+        at_most(21)
+    );
+    assert!(
+        at_most(3).ends_with("не больше 3 символов."),
+        "{}",
+        at_most(3)
+    );
+    assert!(
+        at_most(64).ends_with("не больше 64 символов."),
+        "{}",
+        at_most(64)
+    );
+    let waited = PhoneError::from(Refusal::YealinkNoAnswer {
+        host: "10.0.0.7".into(),
+        after: Duration::from_millis(2500),
+    });
+    let ru = tr_params_in("ru", &waited.message_id(), &waited.params());
+    assert!(ru.contains("не ответил за 2,5 с."), "{ru}");
 }

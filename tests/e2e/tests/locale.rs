@@ -1,7 +1,8 @@
 //! callpop speaks the system's language: the same first run, tray, main window and ringing
 //! call under `LANG=ru_RU.UTF-8` and `LANG=en_US.UTF-8`, against the simulated phone, with
 //! the words checked where a person reads them (the pages, the tray menu over D-Bus, the
-//! notification on the bus, the window title), plural forms included.
+//! notification on the bus, the window title), plural forms included, and a refusal of the
+//! phone core said in the language on the call's card.
 //!
 //! Run with `tests/e2e/run.sh`'s session: `tests/e2e/session.sh cargo test -p callpop-e2e
 //! --test locale -- --test-threads=1`. Outside that session each test passes at once.
@@ -33,6 +34,9 @@ struct Words {
     answer: &'static str,
     reject: &'static str,
     headline_ringing: &'static str,
+    /// How Reject on a second ringing call is refused (a Grandstream rejects the call it
+    /// shows first, which is the other one).
+    other_call_first: &'static str,
 }
 
 const RUSSIAN: Words = Words {
@@ -53,6 +57,7 @@ const RUSSIAN: Words = Words {
     answer: "Ответить",
     reject: "Отклонить",
     headline_ringing: "Входящий вызов: Ann Lee",
+    other_call_first: "Телефон отклонил бы другой вызов, а не тот, что на линии 2",
 };
 
 const ENGLISH: Words = Words {
@@ -73,6 +78,7 @@ const ENGLISH: Words = Words {
     answer: "Answer",
     reject: "Reject",
     headline_ringing: "Ringing: Ann Lee",
+    other_call_first: "The phone would reject another call than the one on line 2",
 };
 
 /// The titles of callpop's visible windows.
@@ -88,6 +94,24 @@ fn window_names() -> Vec<String> {
         .lines()
         .map(|id| run(&["getwindowname", id]).trim().to_owned())
         .collect()
+}
+
+/// The `data-call` of the main window's call card that names `who`.
+async fn card_of(app: &App, who: &str) -> Result<String> {
+    eventually(&format!("the call card of {who}"), SOON, || async {
+        let found = app
+            .eval(
+                r##"
+                const card = Array.from(document.querySelectorAll("#calls li.call-card"))
+                  .find((li) => li.querySelector(".call-card-name").textContent === arguments[0]);
+                return card ? card.dataset.call : null;
+                "##,
+                vec![serde_json::json!(who)],
+            )
+            .await?;
+        Ok(found.as_str().map(str::to_owned))
+    })
+    .await
 }
 
 /// `lang` of the page WebDriver is on.
@@ -225,6 +249,32 @@ async fn speaks(name: &str, w: &Words) -> Result<()> {
         "the tray offers {:?}: {labels:?}",
         w.answer
     );
+
+    // A refusal of the phone core, on the card of the call it is about: Reject on a second
+    // ringing call, which this phone would not reach.
+    phone.sim().ring(Some(2), "+14165550199", "Bob Stone")?;
+    let bob = card_of(&app, "Bob Stone").await?;
+    let bob_card = format!("#calls li.call-card[data-call='{bob}']");
+    app.wait_for(
+        &format!("{bob_card}[data-phase='ringing'] [data-action='reject']"),
+        "Bob's Reject",
+    )
+    .await?;
+    app.click(&format!("{bob_card} [data-action='reject']"))
+        .await?;
+    let said = app
+        .wait_text(
+            &format!("{bob_card} .action-error"),
+            "the refusal on Bob's card",
+            |t| !t.is_empty(),
+        )
+        .await?;
+    ensure!(
+        said.starts_with(w.other_call_first),
+        "the refusal on Bob's card: {said:?}"
+    );
+    sc.screenshot_screen(Some("refusal"))?;
+    phone.sim().remote_hangup(2)?;
     phone.sim().remote_hangup(1)?;
     app.quit().await;
     Ok(())

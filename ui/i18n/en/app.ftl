@@ -32,13 +32,103 @@ error-certificate_unknown = The phone at { $host } presents a certificate callpo
 error-certificate_changed = The phone at { $host } presents a different certificate than the one you accepted (accepted { $expected }, now { $actual }). If the phone was replaced or re-keyed, accept the new one in Settings; otherwise something may be impersonating the phone.
 error-unexpected_answer = The phone gave an answer callpop does not understand to { $function } ({ $excerpt }). Is { $host } really the phone's address?
 error-bad_address = The phone address "{ $address }" is not usable: { $reason }
-# A refusal the phone system explained in its own words (English).
 error-account_unknown = The phone has no account { $account } (it has { $count ->
     [one] 1 account
    *[other] { $count } accounts
 }). Choose another account to call from.
 error-account_unregistered = Account { $account } “{ $name }” is not registered, so it cannot call now. Choose another account, or check the account on the phone.
-error-refused = { $message }
+
+## Why callpop declined, or the phone system would not let it (PhoneError kind "refused":
+## one message per Refusal kind, params.refusal names it)
+# $action: what was asked, as an id (hang_up, set_forward...); $system: grandstream,
+# asterisk, xivo or yealink. $reason: what the server said (as it said it), or "none".
+
+refusal-no_call = There is no call to do that to.
+refusal-call_over = That call is already over.
+refusal-call_over_on_pbx = That call is already over on the PBX.
+refusal-caller_hung_up = The caller hung up before the call could be answered.
+refusal-not_ringing = No call is ringing.
+refusal-no_call_to_hang_up = There is no call to hang up.
+refusal-hold_needs_connected = Hold works during a connected call.
+refusal-not_on_hold = No call is on hold.
+refusal-mute_needs_connected = Mute works during a connected call (at idle the phone's mute key turns on Do Not Disturb).
+refusal-transfer_needs_call = Transfer works during a call.
+refusal-transfer_needs_answer = Transfer works once the call is answered.
+refusal-no_transfer_number = There is no number to transfer to.
+refusal-no_transfer_in_progress = No transfer is in progress: start one with a consultation first.
+refusal-xivo_transfer_held = XiVO transfers the call you are talking on: resume this call first, then transfer it.
+refusal-no_number = There is no number to dial.
+refusal-not_offered = callpop cannot { $action ->
+    [dial] dial
+    [answer] answer
+    [reject] reject the call
+    [hang_up] hang up
+    [hold] put the call on hold
+    [resume] resume the call
+    [mute] mute the microphone
+    [unmute] unmute the microphone
+    [transfer] transfer the call
+    [consult_transfer] start a consultation transfer
+    [complete_transfer] complete the transfer
+    [cancel_transfer] cancel the transfer
+    [set_dnd] change Do Not Disturb
+   *[set_forward] change call forwarding
+} with this { $system ->
+    [asterisk] Asterisk PBX
+    [xivo] XiVO PBX
+    [yealink] Yealink phone
+   *[grandstream] Grandstream phone
+}.
+refusal-no_account_choice = { $system ->
+    [asterisk] An Asterisk PBX
+    [xivo] A XiVO PBX
+    [yealink] A Yealink phone
+   *[grandstream] A Grandstream phone
+} cannot choose the account to dial from: it dials from its own line.
+refusal-asterisk_bad_number = "{ $number }" cannot be { $action ->
+    [transfer] transferred to
+   *[dial] dialled
+} through Asterisk: use digits, + * and #, at most { $max } { $max ->
+    [one] character
+   *[other] characters
+}.
+refusal-other_call_first = The phone would { $action ->
+    [reject] reject
+    [hang_up] hang up
+    [hold] put on hold
+   *[mute] mute
+} another call than the one on line { $line }: it only acts on the call it shows first. { $action ->
+    [reject] Reject it on the phone, or answer it.
+    [hang_up] Resume it first (the call you are in goes on hold), then hang up.
+    [hold] Use the phone's Hold key.
+   *[mute] Use the phone's Mute key.
+}
+refusal-line_not_forward = The phone did not bring the call on line { $line } forward in time, so callpop did not hang it up. Hang it up on the phone.
+refusal-click_to_dial_account = The phone did not take { $number } by click-to-dial from account { $account }, and pressing the digits would dial from its default account instead. Turn on "Click-To-Dial Feature" on the phone, or dial from the phone's default account.
+refusal-click_to_dial_in_call = The phone did not take { $number } by click-to-dial, and pressing the digits now would send them into the call in progress as tones. Dial it after this call, or turn on "Click-To-Dial Feature" on the phone.
+refusal-click_to_dial_not_typable = The phone's click-to-dial is off, and { $number } cannot be typed on a keypad. Turn on "Click-To-Dial Feature" on the phone, or set an international prefix in callpop's dialing rules.
+refusal-which_ringing = Another call rings too, and the phone did not say which is which. Use the phone's keys.
+refusal-which_to_hang_up = Another call is on the phone, and the phone did not say which is which. Hang up on the phone.
+refusal-which_to_hold = Another call is on the phone, and the phone did not say which is which. Use the phone's Hold key.
+refusal-yealink_not_allowed = The phone at { $host } refused remote control from this computer. On the phone's web page open Features > Remote Control and add this computer's address to "Action URI Allow IP List" (features.action_uri_limit_ip), or set it to any.
+refusal-yealink_no_answer = The phone at { $host } took the request but did not answer within { $seconds } s. If it shows "Allow remote control?", press OK on the phone (or set features.show_action_uri_option = 0 so it stops asking); otherwise it may be busy, and callpop keeps trying.
+refusal-other_party_unknown = callpop cannot tell which channel on the PBX is the other party of this call, so it cannot transfer it. Transfer it with the desk phone's keys.
+refusal-too_many_waiting = Too many requests to the PBX are waiting for an answer; try again in a moment.
+refusal-ami_login_in_use = The Asterisk manager account "{ $username }" is already logged in elsewhere, and the PBX allows one login per account. Set allowmultiplelogin = yes for it in manager.conf, or give callpop an account of its own. callpop keeps trying.
+refusal-xivo_login_failed = The XiVO server at { $host } could not log { $username } in right now (HTTP { $status }{ $reason ->
+    [none] {""}
+   *[other] , { $reason }
+}). This is a problem on the server; callpop tries again by itself.
+refusal-xivo_session_refused = The XiVO server at { $host } refused to open a CTI session for { $username }{ $reason ->
+    [none] {""}
+   *[other] {" "}({ $reason })
+}. Check on the XiVO that this user has a line and may use the CTI; callpop tries again by itself.
+refusal-xivo_session_ended = The XiVO server ended callpop's CTI session{ $reason ->
+    [none] {""}
+   *[other] {" "}({ $reason })
+}; callpop reconnects by itself.
+# Already in the user's language (the command line's own refusals).
+refusal-said = { $message }
 
 ## The app's own errors (commands and actions)
 

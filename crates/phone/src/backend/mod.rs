@@ -271,6 +271,45 @@ impl ActionKind {
         }
     }
 
+    /// The stable snake_case name, as in JSON (`hang_up`, `set_forward`): what a message
+    /// sends to the catalog, which picks the words for the action in the user's language.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Dial => "dial",
+            Self::Answer => "answer",
+            Self::Reject => "reject",
+            Self::HangUp => "hang_up",
+            Self::Hold => "hold",
+            Self::Resume => "resume",
+            Self::Mute => "mute",
+            Self::Unmute => "unmute",
+            Self::Transfer => "transfer",
+            Self::ConsultTransfer => "consult_transfer",
+            Self::CompleteTransfer => "complete_transfer",
+            Self::CancelTransfer => "cancel_transfer",
+            Self::SetDnd => "set_dnd",
+            Self::SetForward => "set_forward",
+        }
+    }
+
+    /// Every action, for lists and tests.
+    pub const ALL: [ActionKind; 14] = [
+        Self::Dial,
+        Self::Answer,
+        Self::Reject,
+        Self::HangUp,
+        Self::Hold,
+        Self::Resume,
+        Self::Mute,
+        Self::Unmute,
+        Self::Transfer,
+        Self::ConsultTransfer,
+        Self::CompleteTransfer,
+        Self::CancelTransfer,
+        Self::SetDnd,
+        Self::SetForward,
+    ];
+
     /// Words for messages: "answer", "put on hold"...
     pub fn words(self) -> &'static str {
         match self {

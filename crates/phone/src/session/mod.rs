@@ -16,6 +16,7 @@ pub use worker::LOSE_CALLS_AFTER;
 use crate::backend::{Action, ActionKind, Backend, DialMethod, Performed, Target};
 use crate::error::PhoneError;
 use crate::push::PushListener;
+use crate::refusal::Refusal;
 use crate::tracker::{ActiveCall, CallEvent, CallId, CallPhase, CallTracker};
 use crate::Secret;
 use state::millis;
@@ -268,11 +269,11 @@ impl Session {
         let kind = action.kind();
         let caps = self.backend.capabilities();
         if !kind.allowed_by(&caps) {
-            return Err(PhoneError::Refused(format!(
-                "callpop cannot {} with this {}.",
-                kind.words(),
-                self.backend.kind().display_name()
-            )));
+            return Err(Refusal::NotOffered {
+                action: kind,
+                system: self.backend.kind(),
+            }
+            .into());
         }
         if matches!(
             action,
@@ -282,10 +283,10 @@ impl Session {
             }
         ) && !caps.choose_account
         {
-            return Err(PhoneError::Refused(format!(
-                "A {} cannot choose the account to dial from: it dials from its own line.",
-                self.backend.kind().display_name()
-            )));
+            return Err(Refusal::NoAccountChoice {
+                system: self.backend.kind(),
+            }
+            .into());
         }
         let state = self.current();
         let target_call = if needs_call(kind) {
@@ -351,9 +352,7 @@ impl Session {
         account: Option<u32>,
     ) -> Result<DialMethod, PhoneError> {
         if dial_string.is_empty() {
-            return Err(PhoneError::Refused(
-                "There is no number to dial.".to_owned(),
-            ));
+            return Err(Refusal::NoNumber.into());
         }
         match self
             .act(
@@ -444,9 +443,9 @@ fn pick_call(
         let call = calls
             .iter()
             .find(|c| &c.call == id)
-            .ok_or_else(|| PhoneError::Refused("That call is already over.".to_owned()))?;
+            .ok_or(Refusal::CallOver)?;
         if !fits(kind, call.phase) {
-            return Err(PhoneError::Refused(phase_message(kind)));
+            return Err(wrong_phase(kind).into());
         }
         return Ok(call.clone());
     }
@@ -469,19 +468,18 @@ fn pick_call(
         .iter()
         .find_map(|phase| calls.iter().find(|c| c.phase == *phase))
         .cloned()
-        .ok_or_else(|| PhoneError::Refused(phase_message(kind)))
+        .ok_or_else(|| wrong_phase(kind).into())
 }
 
-fn phase_message(kind: ActionKind) -> String {
+/// No call is in a phase `kind` fits.
+fn wrong_phase(kind: ActionKind) -> Refusal {
     match kind {
-        ActionKind::Answer | ActionKind::Reject => "No call is ringing.".to_owned(),
-        ActionKind::HangUp => "There is no call to hang up.".to_owned(),
-        ActionKind::Hold => "Hold works during a connected call.".to_owned(),
-        ActionKind::Resume => "No call is on hold.".to_owned(),
-        ActionKind::Mute | ActionKind::Unmute => {
-            "Mute works during a connected call (at idle the phone's mute key turns on Do Not Disturb).".to_owned()
-        }
-        _ => "Transfer works during a call.".to_owned(),
+        ActionKind::Answer | ActionKind::Reject => Refusal::NotRinging,
+        ActionKind::HangUp => Refusal::NoCallToHangUp,
+        ActionKind::Hold => Refusal::HoldNeedsConnected,
+        ActionKind::Resume => Refusal::NotOnHold,
+        ActionKind::Mute | ActionKind::Unmute => Refusal::MuteNeedsConnected,
+        _ => Refusal::TransferNeedsCall,
     }
 }
 

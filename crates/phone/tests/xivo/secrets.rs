@@ -119,7 +119,10 @@ async fn the_password_stays_out_of_errors_debug_output_and_the_log() {
         matches!(
             &s.connection,
             callpop_phone::Connection::Offline {
-                error: PhoneError::Refused(_),
+                error: PhoneError::Refused(
+                    callpop_phone::Refusal::XivoSessionRefused { .. }
+                        | callpop_phone::Refusal::XivoSessionEnded { .. }
+                ),
                 ..
             }
         )

@@ -10,8 +10,9 @@ use super::errors;
 use super::link::{lock, Link};
 use super::state::{Book, MyChannel, DIAL_LABEL};
 use super::wire::{Action, Message};
-use crate::backend::{DialMethod, Performed};
+use crate::backend::{ActionKind, DialMethod, Performed};
 use crate::error::PhoneError;
+use crate::refusal::Refusal;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -37,7 +38,8 @@ pub(crate) struct Dial<'a> {
 /// A dial string fit for an `Exten:` header: digits, `+*#`, and the letters and marks some
 /// dialplans use for names (`voicemail`, `100@office`). Anything else (spaces, commas, line
 /// breaks) is refused rather than cleaned: a cleaned number is a different number.
-pub(crate) fn check_dial_string(number: &str, what: &str) -> Result<(), PhoneError> {
+/// `action` is what the number is for: [`ActionKind::Dial`] or [`ActionKind::Transfer`].
+pub(crate) fn check_dial_string(number: &str, action: ActionKind) -> Result<(), PhoneError> {
     let ok = !number.is_empty()
         && number.len() <= MAX_DIAL
         && number
@@ -51,10 +53,12 @@ pub(crate) fn check_dial_string(number: &str, what: &str) -> Result<(), PhoneErr
         .filter(|c| !c.is_control())
         .take(MAX_DIAL)
         .collect();
-    Err(PhoneError::Refused(format!(
-        "\"{shown}\" cannot be {what} through Asterisk: use digits, + * and #, at most \
-         {MAX_DIAL} characters."
-    )))
+    Err(Refusal::AsteriskBadNumber {
+        number: shown,
+        action,
+        max: MAX_DIAL as u32,
+    }
+    .into())
 }
 
 /// Click-to-dial: the PBX rings the desk phone, and once it is picked up (by the person, or
@@ -69,7 +73,7 @@ pub(crate) async fn dial(
     dial: Dial<'_>,
     number: &str,
 ) -> Result<Performed, PhoneError> {
-    check_dial_string(number, "dialled")?;
+    check_dial_string(number, ActionKind::Dial)?;
     let config = dial.config;
     let action_words = format!("dial {number}");
     let id = link.next_id();
@@ -221,7 +225,7 @@ pub(crate) async fn transfer(
     to: &str,
     secret: &str,
 ) -> Result<(), PhoneError> {
-    check_dial_string(to, "transferred to")?;
+    check_dial_string(to, ActionKind::Transfer)?;
     let peer = find_peer(link, config, channel, secret).await?;
     let id = link.next_id();
     let action = Action::new("Redirect", &id)
@@ -258,9 +262,7 @@ async fn find_peer(
         .iter()
         .find(|i| i.value("Uniqueid") == channel.uniqueid || i.value("Channel") == channel.name);
     let Some(mine) = mine else {
-        return Err(PhoneError::Refused(
-            "That call is already over on the PBX.".to_owned(),
-        ));
+        return Err(Refusal::CallOverOnPbx.into());
     };
     let others = |keep: &dyn Fn(&Message) -> bool| -> Vec<String> {
         items
@@ -283,11 +285,7 @@ async fn find_peer(
     if let [only] = others(&|i: &Message| i.value("Linkedid") == channel.linkedid).as_slice() {
         return Ok(only.clone());
     }
-    Err(PhoneError::Refused(
-        "callpop cannot tell which channel on the PBX is the other party of this call, so it \
-         cannot transfer it. Transfer it with the desk phone's keys."
-            .to_owned(),
-    ))
+    Err(Refusal::OtherPartyUnknown.into())
 }
 
 /// Every channel of the PBX, now.
@@ -342,7 +340,7 @@ mod tests {
             "100@office",
             "voicemail",
         ] {
-            assert!(check_dial_string(good, "dialled").is_ok(), "{good}");
+            assert!(check_dial_string(good, ActionKind::Dial).is_ok(), "{good}");
         }
         for bad in [
             "",
@@ -351,8 +349,19 @@ mod tests {
             "1,2",
             &"1".repeat(65),
         ] {
-            let error = check_dial_string(bad, "dialled").expect_err("refused");
+            let error = check_dial_string(bad, ActionKind::Dial).expect_err("refused");
             assert!(!error.to_string().contains('\n'), "{error}");
+            assert!(
+                matches!(
+                    &error,
+                    PhoneError::Refused(Refusal::AsteriskBadNumber {
+                        action: ActionKind::Dial,
+                        max: 64,
+                        ..
+                    })
+                ),
+                "{error:?}"
+            );
         }
     }
 }

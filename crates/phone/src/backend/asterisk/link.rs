@@ -127,10 +127,7 @@ impl Link {
         let (tx, rx) = mpsc::channel(WAITER_QUEUE);
         let mut waiters = lock(&self.waiters);
         if waiters.len() >= MAX_WAITERS {
-            return Err(PhoneError::Refused(
-                "Too many requests to the PBX are waiting for an answer; try again in a moment."
-                    .to_owned(),
-            ));
+            return Err(crate::Refusal::TooManyWaiting.into());
         }
         waiters.insert(id.to_owned(), tx);
         Ok(Waiter {

@@ -152,12 +152,10 @@ impl Conversation {
         if lower.contains("authentication failed") {
             Err(PhoneError::PasscodeRejected { tries_left: None })
         } else if lower.contains("already in use") {
-            Err(PhoneError::Refused(format!(
-                "The Asterisk manager account \"{}\" is already logged in elsewhere, and the PBX \
-                 allows one login per account. Set allowmultiplelogin = yes for it in \
-                 manager.conf, or give callpop an account of its own. callpop keeps trying.",
-                config.username.chars().take(40).collect::<String>()
-            )))
+            Err(crate::Refusal::AmiLoginInUse {
+                username: config.username.chars().take(40).collect(),
+            }
+            .into())
         } else {
             Err(errors::refused(
                 "log in to the Asterisk manager interface",

@@ -37,6 +37,7 @@ use crate::credentials::Secret;
 use crate::error::PhoneError;
 use crate::login_latch::LoginLatch;
 use crate::model::Line;
+use crate::refusal::Refusal;
 use crate::rejections::{LoginTarget, RejectedLogins};
 use crate::settings::AsteriskSettings;
 use async_trait::async_trait;
@@ -298,12 +299,10 @@ impl Backend for Asterisk {
             };
             return actions::dial(&link, dial, number).await;
         }
-        let call = target
-            .call
-            .ok_or_else(|| PhoneError::Refused("There is no call to do that to.".to_owned()))?;
+        let call = target.call.ok_or(Refusal::NoCall)?;
         let channel = lock(&self.book)
             .channel_for(call.line, &call.source_call_id)
-            .ok_or_else(|| PhoneError::Refused("That call is already over.".to_owned()))?;
+            .ok_or(Refusal::CallOver)?;
         let link = self.live_link()?;
         match action {
             Action::Reject => actions::hang_up(&link, &channel, true, secret.expose()).await?,
@@ -312,10 +311,11 @@ impl Backend for Asterisk {
                 actions::transfer(&link, &self.config, &channel, to, secret.expose()).await?
             }
             other => {
-                return Err(PhoneError::Refused(format!(
-                    "An Asterisk PBX cannot {} for a desk phone; use the phone's keys.",
-                    other.kind().words()
-                )))
+                return Err(Refusal::NotOffered {
+                    action: other.kind(),
+                    system: BackendKind::Asterisk,
+                }
+                .into())
             }
         }
         Ok(Performed::Done)

@@ -13,10 +13,11 @@
 //! gets its line key back. Otherwise callpop refuses and says what to do, rather than act on
 //! the wrong call.
 
-use super::models::{Key, PhoneOperation, KEY_MUTE};
-use crate::backend::Action;
+use super::models::{Key, PhoneOperation};
+use crate::backend::{Action, ActionKind, BackendKind};
 use crate::error::PhoneError;
 use crate::model::{Line, LineState};
+use crate::refusal::Refusal;
 use crate::tracker::{ActiveCall, CallPhase};
 
 /// What to send to the phone.
@@ -61,11 +62,7 @@ pub(crate) fn plan(action: &Action, call: &ActiveCall, lines: &[Line]) -> Result
             if picks(&[Ringing]) {
                 Ok(Plan::Operation(PhoneOperation::RejectCall))
             } else {
-                Err(not_reachable(
-                    line,
-                    "reject",
-                    "Reject it on the phone, or answer it.",
-                ))
+                Err(not_reachable(line, ActionKind::Reject))
             }
         }
         Action::HangUp => match call.phase {
@@ -87,21 +84,13 @@ pub(crate) fn plan(action: &Action, call: &ActiveCall, lines: &[Line]) -> Result
                     give_back: talking,
                 })
             }
-            _ => Err(not_reachable(
-                line,
-                "hang up",
-                "Resume it first (the call you are in goes on hold), then hang up.",
-            )),
+            _ => Err(not_reachable(line, ActionKind::HangUp)),
         },
         Action::Hold => {
             if picks(&[Connected, OnHold]) {
                 Ok(Plan::Operation(PhoneOperation::HoldCall))
             } else {
-                Err(not_reachable(
-                    line,
-                    "put on hold",
-                    "Use the phone's Hold key.",
-                ))
+                Err(not_reachable(line, ActionKind::Hold))
             }
         }
         Action::Resume => {
@@ -116,10 +105,9 @@ pub(crate) fn plan(action: &Action, call: &ActiveCall, lines: &[Line]) -> Result
         }
         Action::Mute | Action::Unmute => {
             if picks(&[Connected, OnHold, Calling]) {
-                let key = Key::new(KEY_MUTE).ok_or_else(|| PhoneError::Refused("mute".into()))?;
-                Ok(Plan::Keys(vec![key]))
+                Ok(Plan::Keys(vec![Key::mute()]))
             } else {
-                Err(not_reachable(line, "mute", "Use the phone's Mute key."))
+                Err(not_reachable(line, ActionKind::Mute))
             }
         }
         Action::Dial { .. }
@@ -128,10 +116,11 @@ pub(crate) fn plan(action: &Action, call: &ActiveCall, lines: &[Line]) -> Result
         | Action::CompleteTransfer
         | Action::CancelTransfer
         | Action::SetDnd { .. }
-        | Action::SetForward { .. } => Err(PhoneError::Refused(format!(
-            "A Grandstream phone cannot {} from callpop.",
-            action.kind().words()
-        ))),
+        | Action::SetForward { .. } => Err(Refusal::NotOffered {
+            action: action.kind(),
+            system: BackendKind::Grandstream,
+        }
+        .into()),
     }
 }
 
@@ -160,10 +149,10 @@ pub(crate) fn end_call_reaches(lines: &[Line], line: u32) -> bool {
     line_is(lines, line, &LineState::Connected) && phone_pick(lines, END_CALL_PICKS) == Some(line)
 }
 
-fn not_reachable(line: u32, verb: &str, instead: &str) -> PhoneError {
-    PhoneError::Refused(format!(
-        "The phone would {verb} another call than the one on line {line}: it only acts on the call it shows first. {instead}"
-    ))
+/// The phone would do `action` (Reject, HangUp, Hold or Mute) to the call it shows first,
+/// which is not the one on `line`.
+fn not_reachable(line: u32, action: ActionKind) -> PhoneError {
+    Refusal::OtherCallFirst { action, line }.into()
 }
 
 #[cfg(test)]
@@ -207,7 +196,13 @@ mod tests {
             Ok(Plan::Operation(PhoneOperation::RejectCall))
         );
         let refused = plan(&Action::Reject, &call(2, CallPhase::Ringing), &lines);
-        assert!(matches!(refused, Err(PhoneError::Refused(ref m)) if m.contains("line 2")));
+        assert_eq!(
+            refused,
+            Err(PhoneError::Refused(Refusal::OtherCallFirst {
+                action: ActionKind::Reject,
+                line: 2
+            }))
+        );
         // Answering the second one presses its line key, which answers exactly it.
         assert_eq!(
             plan(&Action::Answer, &call(2, CallPhase::Ringing), &lines),

@@ -78,11 +78,7 @@ impl Grandstream {
         self.client.send_keys(&[Key::line(line)]).await?;
         self.wait_lines(|lines| actions::end_call_reaches(lines, line))
             .await
-            .ok_or_else(|| {
-                PhoneError::Refused(format!(
-                    "The phone did not bring the call on line {line} forward in time, so callpop did not hang it up. Hang it up on the phone."
-                ))
-            })?;
+            .ok_or_else(|| PhoneError::from(crate::Refusal::LineNotForward { line }))?;
         self.client.operation(then).await?;
         if let Some(other) = give_back {
             // Resumed only when the phone shows the ended call gone and the other one held:
@@ -170,9 +166,7 @@ impl Backend for Grandstream {
             let method = self.client.dial(number, account, busy).await?;
             return Ok(Performed::Dialed { method });
         }
-        let call = target
-            .call
-            .ok_or_else(|| PhoneError::Refused("There is no call to do that to.".to_owned()))?;
+        let call = target.call.ok_or(crate::Refusal::NoCall)?;
         match actions::plan(action, call, target.lines)? {
             Plan::Operation(op) => self.client.operation(op).await?,
             Plan::Keys(keys) => self.client.send_keys(&keys).await?,

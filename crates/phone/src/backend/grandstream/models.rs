@@ -226,6 +226,11 @@ impl Key {
         Self(format!("LINE{index}"))
     }
 
+    /// The phone's Mute key (a toggle of the microphone during a call).
+    pub fn mute() -> Self {
+        Self(KEY_MUTE.to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

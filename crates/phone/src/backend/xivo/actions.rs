@@ -27,9 +27,10 @@
 
 use super::board::Board;
 use super::messages::Command;
-use crate::backend::{Action, ActionKind, Target};
+use crate::backend::{Action, ActionKind, BackendKind, Target};
 use crate::error::PhoneError;
 use crate::model::LineState;
+use crate::refusal::Refusal;
 
 /// What an action comes to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,7 +124,7 @@ pub(crate) fn plan(
         _ => {}
     }
     let key = call_key(target, board)?;
-    let over = || PhoneError::Refused("That call is already over.".to_owned());
+    let over = || PhoneError::from(Refusal::CallOver);
     let state = board.state_of(&key);
     let id = Some(key.clone());
     match action {
@@ -133,7 +134,7 @@ pub(crate) fn plan(
                 Expect::Leaves(key, LineState::Ringing),
             ),
             Some(LineState::Connected | LineState::OnHold) => Ok(Plan::Nothing),
-            Some(_) => Err(PhoneError::Refused("No call is ringing.".to_owned())),
+            Some(_) => Err(Refusal::NotRinging.into()),
             None => Err(over()),
         },
         Action::Reject | Action::HangUp => match state {
@@ -150,9 +151,7 @@ pub(crate) fn plan(
                 Expect::State(key, LineState::OnHold),
             ),
             Some(LineState::OnHold) => Ok(Plan::Nothing),
-            Some(_) => Err(PhoneError::Refused(
-                "Hold works during a connected call.".to_owned(),
-            )),
+            Some(_) => Err(Refusal::HoldNeedsConnected.into()),
             None => Err(over()),
         },
         Action::Resume => match state {
@@ -161,29 +160,18 @@ pub(crate) fn plan(
                 Expect::State(key, LineState::Connected),
             ),
             Some(LineState::Connected) => Ok(Plan::Nothing),
-            Some(_) => Err(PhoneError::Refused("No call is on hold.".to_owned())),
+            Some(_) => Err(Refusal::NotOnHold.into()),
             None => Err(over()),
         },
         Action::Transfer { to } | Action::ConsultTransfer { to } => {
             match state {
                 Some(LineState::Connected) => {}
-                Some(LineState::OnHold) => {
-                    return Err(PhoneError::Refused(
-                        "XiVO transfers the call you are talking on: resume this call first, then transfer it."
-                            .to_owned(),
-                    ))
-                }
-                Some(_) => {
-                    return Err(PhoneError::Refused(
-                        "Transfer works once the call is answered.".to_owned(),
-                    ))
-                }
+                Some(LineState::OnHold) => return Err(Refusal::XivoTransferHeld.into()),
+                Some(_) => return Err(Refusal::TransferNeedsAnswer.into()),
                 None => return Err(over()),
             }
             if to.trim().is_empty() {
-                return Err(PhoneError::Refused(
-                    "There is no number to transfer to.".to_owned(),
-                ));
+                return Err(Refusal::NoTransferNumber.into());
             }
             let destination = to.trim().to_owned();
             if matches!(action, Action::Transfer { .. }) {
@@ -210,9 +198,7 @@ pub(crate) fn plan(
                 .map(|s| board.calls_in(s).len())
                 .sum::<usize>();
             if held.is_empty() || others == 0 {
-                return Err(PhoneError::Refused(
-                    "No transfer is in progress: start one with a consultation first.".to_owned(),
-                ));
+                return Err(Refusal::NoTransferInProgress.into());
             }
             if matches!(action, Action::CompleteTransfer) {
                 // Both legs leave the phone: the two other parties talk to each other.
@@ -226,25 +212,24 @@ pub(crate) fn plan(
         | Action::SetDnd { .. }
         | Action::SetForward { .. }
         | Action::Mute
-        | Action::Unmute => Err(PhoneError::Refused(format!(
-            "callpop cannot {} here.",
-            action.kind().words()
-        ))),
+        | Action::Unmute => Err(Refusal::NotOffered {
+            action: action.kind(),
+            system: BackendKind::Xivo,
+        }
+        .into()),
     }
 }
 
 /// The `uniqueId` of the call the action is about.
 fn call_key(target: &Target<'_>, board: &Board) -> Result<String, PhoneError> {
-    let call = target
-        .call
-        .ok_or_else(|| PhoneError::Refused("There is no call to do that to.".to_owned()))?;
+    let call = target.call.ok_or(Refusal::NoCall)?;
     if !call.source_call_id.is_empty() {
         return Ok(call.source_call_id.clone());
     }
     board
         .key_on(call.line)
         .map(str::to_owned)
-        .ok_or_else(|| PhoneError::Refused("That call is already over.".to_owned()))
+        .ok_or_else(|| Refusal::CallOver.into())
 }
 
 /// Why a command did not show its effect in time, in the person's words.
@@ -340,7 +325,7 @@ mod tests {
         let to = || Action::Transfer { to: "1001".into() };
         assert!(matches!(
             plan_for(to(), &board, "1.1"),
-            Err(PhoneError::Refused(m)) if m.contains("resume this call first")
+            Err(PhoneError::Refused(Refusal::XivoTransferHeld))
         ));
         assert_eq!(
             plan_for(to(), &board, "1.2"),
@@ -389,7 +374,7 @@ mod tests {
         board.apply(&event(EventType::Established, "1.1"));
         assert!(matches!(
             plan_for(Action::CompleteTransfer, &board, "1.1"),
-            Err(PhoneError::Refused(m)) if m.contains("No transfer is in progress")
+            Err(PhoneError::Refused(Refusal::NoTransferInProgress))
         ));
     }
 

@@ -17,6 +17,7 @@ use super::messages::{parse, Command, Incoming};
 use super::socket::{close, closed, lost, Socket};
 use crate::backend::{EventStream, Report};
 use crate::error::{excerpt, PhoneError};
+use crate::refusal::Refusal;
 use async_trait::async_trait;
 use futures_util::{SinkExt, StreamExt};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -298,10 +299,12 @@ impl Task {
                     return Ok(());
                 }
                 Incoming::LoggedOnError(code) => {
-                    return Err(End::Broken(PhoneError::Refused(format!(
-                        "The XiVO server ended callpop's CTI session ({}); callpop reconnects by itself.",
-                        excerpt(&code, None)
-                    ))));
+                    return Err(End::Broken(
+                        Refusal::XivoSessionEnded {
+                            reason: super::socket::said(&code),
+                        }
+                        .into(),
+                    ));
                 }
                 Incoming::LoggedOn | Incoming::Other(_) => false,
             };

@@ -13,6 +13,7 @@
 use super::tls::Trust;
 use crate::error::{excerpt, PhoneError};
 use crate::http_client::{innermost_cause, read_limited};
+use crate::refusal::Refusal;
 use serde_json::Value;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -123,11 +124,13 @@ pub(crate) async fn log_in(
              give the address of the XiVO's xuc server"
                 .to_owned(),
         )),
-        500..=599 => Err(PhoneError::Refused(format!(
-            "The XiVO server at {host} could not log {username} in right now (HTTP {status}{}). \
-             This is a problem on the server; callpop tries again by itself.",
-            server_reason(code, &answer, password)
-        ))),
+        500..=599 => Err(Refusal::XivoLoginFailed {
+            host,
+            username: username.to_owned(),
+            status,
+            reason: server_reason(code, &answer, password),
+        }
+        .into()),
         _ => Err(PhoneError::UnexpectedAnswer {
             host,
             function: "the xuc login".to_owned(),
@@ -136,8 +139,9 @@ pub(crate) async fn log_in(
     }
 }
 
-/// `": UnhandledError, the server could not..."`, from the error body, cleaned.
-fn server_reason(code: &str, answer: &Option<Value>, password: &str) -> String {
+/// `"UnhandledError: the server could not..."`, from the error body, cleaned; `None` when the
+/// body says nothing.
+fn server_reason(code: &str, answer: &Option<Value>, password: &str) -> Option<String> {
     let message = answer
         .as_ref()
         .and_then(|a| a.get("message"))
@@ -148,12 +152,8 @@ fn server_reason(code: &str, answer: &Option<Value>, password: &str) -> String {
         .filter(|s| !s.trim().is_empty())
         .collect::<Vec<_>>()
         .join(": ");
-    if said.is_empty() {
-        String::new()
-    } else {
-        // `excerpt` quotes and shortens; the quotes read well after a colon.
-        format!(", {}", excerpt(&said, Some(password)))
-    }
+    // `excerpt` quotes and shortens.
+    (!said.is_empty()).then(|| excerpt(&said, Some(password)))
 }
 
 /// The answer's text with any token replaced, for an error excerpt.

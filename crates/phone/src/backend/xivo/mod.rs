@@ -473,9 +473,7 @@ impl Backend for Xivo {
         }
         if let (Action::Answer, Expect::Leaves(key, _)) = (action, &expect) {
             if self.shared.board().state_of(key).is_none() {
-                return Err(PhoneError::Refused(
-                    "The caller hung up before the call could be answered.".to_owned(),
-                ));
+                return Err(crate::Refusal::CallerHungUp.into());
             }
         }
         Ok(done)

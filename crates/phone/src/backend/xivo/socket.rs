@@ -14,6 +14,7 @@ use super::login::Token;
 use super::messages::{parse, Command, Incoming, PhoneEvent, UserConfig};
 use super::tls::Trust;
 use crate::error::{excerpt, PhoneError};
+use crate::refusal::Refusal;
 use futures_util::{SinkExt, StreamExt};
 use rustls::pki_types::ServerName;
 use std::time::Duration;
@@ -184,6 +185,12 @@ fn server_name(url: &Url) -> Option<ServerName<'static>> {
     }
 }
 
+/// What the server said along with a refusal (its error code), as an excerpt; `None` when it
+/// said nothing.
+pub(crate) fn said(code: &str) -> Option<String> {
+    (!code.trim().is_empty()).then(|| excerpt(code, None))
+}
+
 /// Waits for `LoggedOn`, asks for the calls in progress and waits for them.
 pub(crate) async fn greet(
     socket: &mut Socket,
@@ -219,16 +226,12 @@ pub(crate) async fn greet(
                     .map_err(|e| lost(host, &e))?;
             }
             Incoming::LoggedOnError(code) => {
-                return Err(PhoneError::Refused(format!(
-                    "The XiVO server at {host} refused to open a CTI session for {username}{}. \
-                     Check on the XiVO that this user has a line and may use the CTI; callpop \
-                     tries again by itself.",
-                    if code.trim().is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", excerpt(&code, None))
-                    }
-                )))
+                return Err(Refusal::XivoSessionRefused {
+                    host: host.to_owned(),
+                    username: username.to_owned(),
+                    reason: said(&code),
+                }
+                .into())
             }
             Incoming::UserConfig(config) => greeting.user.push(config),
             Incoming::PhoneStatus(status) => greeting.phone_status = Some(status),

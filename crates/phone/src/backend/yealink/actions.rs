@@ -13,8 +13,9 @@
 //! Action URI for it is documented (field code uses `BTrans=`, unconfirmed).
 
 use super::client::Key;
-use crate::backend::Action;
+use crate::backend::{Action, BackendKind};
 use crate::error::PhoneError;
+use crate::refusal::Refusal;
 use crate::tracker::{ActiveCall, CallPhase};
 
 /// What to send to the phone.
@@ -40,8 +41,7 @@ pub(crate) fn plan(
             Key::DND_OFF
         })]),
         _ => {
-            let call = call
-                .ok_or_else(|| PhoneError::Refused("There is no call to do that to.".to_owned()))?;
+            let call = call.ok_or(Refusal::NoCall)?;
             plan_for_call(action, call, calls)
         }
     }
@@ -67,25 +67,19 @@ fn plan_for_call(
         Action::Answer if !others_in(CallPhase::Ringing) => keys(Key::named(Key::OK)),
         Action::Reject if has_id => keys(Key::cancel(id)),
         Action::Reject if !others_in(CallPhase::Ringing) => keys(Key::named(Key::CANCEL)),
-        Action::Answer | Action::Reject => Err(unnamed(
-            "Another call rings too, and the phone did not say which is which. Use the phone's keys.",
-        )),
+        Action::Answer | Action::Reject => Err(Refusal::WhichRinging.into()),
         Action::HangUp => match call.phase {
             CallPhase::Ringing => plan_for_call(&Action::Reject, call, calls),
             CallPhase::Dialing if has_id => keys(Key::cancel(id)),
             _ if others == 0 => keys(Key::named(Key::CALL_END)),
             _ if has_id => keys(Key::cancel(id)),
-            _ => Err(unnamed(
-                "Another call is on the phone, and the phone did not say which is which. Hang up on the phone.",
-            )),
+            _ => Err(Refusal::WhichToHangUp.into()),
         },
         Action::Hold if has_id => keys(Key::hold(id)),
         Action::Resume if has_id => keys(Key::unhold(id)),
         // F_HOLD toggles the call on screen: the right one when it is the only call.
         Action::Hold | Action::Resume if others == 0 => keys(Key::named(Key::HOLD)),
-        Action::Hold | Action::Resume => Err(unnamed(
-            "Another call is on the phone, and the phone did not say which is which. Use the phone's Hold key.",
-        )),
+        Action::Hold | Action::Resume => Err(Refusal::WhichToHold.into()),
         // The microphone is the phone's, not a call's: MUTE toggles it during the call.
         Action::Mute | Action::Unmute => keys(Key::named(Key::MUTE)),
         Action::Transfer { .. }
@@ -94,15 +88,12 @@ fn plan_for_call(
         | Action::CancelTransfer
         | Action::Dial { .. }
         | Action::SetDnd { .. }
-        | Action::SetForward { .. } => Err(PhoneError::Refused(format!(
-            "callpop cannot {} on a Yealink phone.",
-            action.kind().words()
-        ))),
+        | Action::SetForward { .. } => Err(Refusal::NotOffered {
+            action: action.kind(),
+            system: BackendKind::Yealink,
+        }
+        .into()),
     }
-}
-
-fn unnamed(what: &str) -> PhoneError {
-    PhoneError::Refused(what.to_owned())
 }
 
 #[cfg(test)]
@@ -224,7 +215,10 @@ mod tests {
         );
         let other = call(2, CallPhase::Ringing, "");
         let both = [ringing.clone(), other];
-        assert!(plan(&Action::Answer, Some(&ringing), &both).is_err());
+        assert_eq!(
+            plan(&Action::Answer, Some(&ringing), &both),
+            Err(Refusal::WhichRinging.into())
+        );
         let held = call(1, CallPhase::Held, "");
         assert_eq!(
             sent(plan(
@@ -236,9 +230,22 @@ mod tests {
         );
         let talking = call(2, CallPhase::Connected, "");
         let two = [held.clone(), talking.clone()];
-        assert!(plan(&Action::HangUp, Some(&held), &two).is_err());
-        assert!(plan(&Action::Hold, Some(&talking), &two).is_err());
-        assert!(plan(&Action::Transfer { to: "1".into() }, Some(&talking), &two).is_err());
+        assert_eq!(
+            plan(&Action::HangUp, Some(&held), &two),
+            Err(Refusal::WhichToHangUp.into())
+        );
+        assert_eq!(
+            plan(&Action::Hold, Some(&talking), &two),
+            Err(Refusal::WhichToHold.into())
+        );
+        assert_eq!(
+            plan(&Action::Transfer { to: "1".into() }, Some(&talking), &two),
+            Err(Refusal::NotOffered {
+                action: crate::ActionKind::Transfer,
+                system: BackendKind::Yealink
+            }
+            .into())
+        );
     }
 
     #[test]

@@ -318,10 +318,7 @@ impl ActionUriClient {
             200..=299 => Ok(body),
             401 | 403 if mentions_lock(&body) => Err(self.latch_lock(&body)),
             401 => Err(PhoneError::PasscodeRejected { tries_left: None }),
-            403 => Err(self.not_allowed(format!(
-                "The phone at {} refused remote control from this computer. On the phone's web page open Features > Remote Control and add this computer's address to \"Action URI Allow IP List\" (features.action_uri_limit_ip), or set it to any.",
-                self.host
-            ))),
+            403 => Err(self.not_allowed()),
             404 => Err(PhoneError::NotSupported {
                 function: "Action URI (/servlet)".to_owned(),
             }),
@@ -336,10 +333,13 @@ impl ActionUriClient {
         }
     }
 
-    /// This computer is not allowed: `message` says where to allow it.
-    fn not_allowed(&self, message: String) -> PhoneError {
+    /// This computer is not allowed: the error says where to allow it.
+    fn not_allowed(&self) -> PhoneError {
         self.note_refusal(Some(Refusal::NotAllowed));
-        PhoneError::Refused(message)
+        crate::Refusal::YealinkNotAllowed {
+            host: self.host.clone(),
+        }
+        .into()
     }
 
     /// A lock-out: latched until it ends (as the phone says, else five minutes).
@@ -368,10 +368,11 @@ impl ActionUriClient {
             // Connected, and the phone took the request, but no answer: it holds requests
             // while it asks on its screen whether to allow remote control.
             self.note_refusal(Some(Refusal::NoAnswer));
-            return PhoneError::Refused(format!(
-                "The phone at {host} took the request but did not answer within {:.1} s. If it shows \"Allow remote control?\", press OK on the phone (or set features.show_action_uri_option = 0 so it stops asking); otherwise it may be busy, and callpop keeps trying.",
-                self.request_timeout.as_secs_f64()
-            ));
+            return crate::Refusal::YealinkNoAnswer {
+                host,
+                after: self.request_timeout,
+            }
+            .into();
         }
         PhoneError::Unreachable {
             host,

@@ -218,9 +218,7 @@ impl Backend for Yealink {
         match actions::plan(action, target.call, target.calls)? {
             Plan::Dial(number) => {
                 if number.is_empty() {
-                    return Err(PhoneError::Refused(
-                        "There is no number to dial.".to_owned(),
-                    ));
+                    return Err(crate::Refusal::NoNumber.into());
                 }
                 self.client
                     .dial(&number, self.outgoing_uri.as_deref())

@@ -9,6 +9,7 @@ use crate::error::PhoneError;
 use crate::http_client::{pinned_client, read_limited, root_cause};
 use crate::login_latch::LoginLatch;
 use crate::model::Line;
+use crate::refusal::Refusal;
 use crate::rejections::{LoginTarget, RejectedLogins};
 use crate::tls::{CertFingerprint, PinningVerifier};
 use serde_json::Value;
@@ -297,9 +298,7 @@ impl CtiClient {
         call_in_progress: bool,
     ) -> Result<DialMethod, PhoneError> {
         if number.is_empty() {
-            return Err(PhoneError::Refused(
-                "There is no number to dial.".to_owned(),
-            ));
+            return Err(Refusal::NoNumber.into());
         }
         if !self.make_call_unavailable.load(Ordering::Relaxed) {
             let account = account.unwrap_or(0).to_string();
@@ -321,26 +320,20 @@ impl CtiClient {
             }
         }
         if let Some(account) = account {
-            return Err(PhoneError::Refused(format!(
-                "The phone did not take {number} by click-to-dial from account {}, and pressing \
-                 the digits would dial from its default account instead. Turn on \
-                 \"Click-To-Dial Feature\" on the phone, or dial from the phone's default account.",
-                account.saturating_add(1)
-            )));
+            return Err(Refusal::ClickToDialAccount {
+                number: number.to_owned(),
+                account: account.saturating_add(1),
+            }
+            .into());
         }
         if call_in_progress {
-            return Err(PhoneError::Refused(format!(
-                "The phone did not take {number} by click-to-dial, and pressing the digits now \
-                 would send them into the call in progress as tones. Dial it after this call, \
-                 or turn on \"Click-To-Dial Feature\" on the phone."
-            )));
+            return Err(Refusal::ClickToDialInCall {
+                number: number.to_owned(),
+            }
+            .into());
         }
-        let keys = Key::dial_sequence(number).ok_or_else(|| {
-            PhoneError::Refused(format!(
-                "The phone's click-to-dial is off, and {number} cannot be typed on a keypad. \
-                 Turn on \"Click-To-Dial Feature\" on the phone, or set an international \
-                 prefix in callpop's dialing rules."
-            ))
+        let keys = Key::dial_sequence(number).ok_or_else(|| Refusal::ClickToDialNotTypable {
+            number: number.to_owned(),
         })?;
         self.send_keys(&keys).await?;
         Ok(DialMethod::Keypad)
