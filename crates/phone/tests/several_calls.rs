@@ -250,6 +250,53 @@ async fn held_calls_only(lines: u32) {
     assert_eq!(sent, ["cmd=endcall"]);
 }
 
+/// A hang-up of a held call asked for twice at once (a double click, or a call window that
+/// loads another call while the request runs, whose web view then sends it again) ends that
+/// call only: a second "end call" would end the next call the phone shows.
+async fn the_same_hang_up_twice_at_once(lines: u32) {
+    let p = phone(lines).await;
+    let last = lines;
+    let a = p.ring(1, "201").await;
+    p.act(&a, Action::Answer, &[(1, Connected)]).await;
+    let b = p.ring(last, "209").await;
+    p.act(&b, Action::Answer, &[(1, OnHold), (last, Connected)])
+        .await;
+    let c = p.ring(2, "202").await;
+    p.act(
+        &c,
+        Action::Answer,
+        &[(1, OnHold), (2, Connected), (last, OnHold)],
+    )
+    .await;
+    let before = p.sim.requests().last().map(|r| r.seq).unwrap_or(0);
+    let again = async {
+        // While the first one's line key is on its way.
+        sleep(Duration::from_millis(30)).await;
+        p.session.act(Some(&a), Action::HangUp).await
+    };
+    let (first, second) = tokio::join!(p.session.act(Some(&a), Action::HangUp), again);
+    assert!(first.is_ok() && second.is_ok(), "{first:?} / {second:?}");
+    p.expect(&[(2, Connected), (last, OnHold)], "the same hang-up twice")
+        .await;
+    let sent: Vec<String> = p
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.seq > before)
+        .filter_map(|r| match r.function.as_deref() {
+            Some("api-send_key") => Some(format!("keys={}", r.param("keys").unwrap_or(""))),
+            Some("api-phone_operation") => Some(format!("cmd={}", r.param("cmd").unwrap_or(""))),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent, ["keys=LINE1", "cmd=endcall", "keys=LINE2"]);
+}
+
+#[tokio::test]
+async fn the_same_hang_up_twice_at_once_on_a_3_line_phone() {
+    the_same_hang_up_twice_at_once(3).await;
+}
+
 #[tokio::test]
 async fn two_calls_on_a_3_line_phone() {
     two_calls(3).await;

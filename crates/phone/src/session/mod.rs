@@ -7,6 +7,7 @@
 //! call is not a missed one, that the microphone state is remembered per call (most phones
 //! cannot report it). What differs between systems is the backend's business.
 
+mod once;
 mod state;
 mod worker;
 
@@ -48,6 +49,8 @@ pub struct Session {
     /// Calls callpop has muted. Most phones cannot report the mute state, so callpop remembers
     /// its own toggles per call; a new call starts unmuted.
     muted: Mutex<HashSet<CallId>>,
+    /// Actions under way or just done, so that a repeat is not carried out twice.
+    once: once::Once<Result<Performed, PhoneError>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -116,6 +119,7 @@ impl Session {
             forwarder: Mutex::new(None),
             task: Mutex::new(Some(task)),
             muted: Mutex::new(HashSet::new()),
+            once: once::Once::default(),
             first_events: Mutex::new(Some(first_events)),
         }
     }
@@ -260,8 +264,24 @@ impl Session {
     }
 
     /// Does `action` to `call`, or when `call` is `None`, to the call it naturally means (the
-    /// ringing one for Answer, the one in progress for Hang up...).
+    /// ringing one for Answer, the one in progress for Hang up...). The same call action (or
+    /// dial of the same number) asked for again while it runs, or within a second after, is
+    /// not carried out twice: the repeat gets the first one's outcome (see [`once`]). Settings
+    /// of the phone (Do Not Disturb, forwarding) say what should be, so they are always
+    /// carried out.
     pub async fn act(
+        &self,
+        call: Option<&CallId>,
+        action: Action,
+    ) -> Result<Performed, PhoneError> {
+        if matches!(action.kind(), ActionKind::SetDnd | ActionKind::SetForward) {
+            return self.act_now(call, action).await;
+        }
+        let key = format!("{call:?} {action:?}");
+        self.once.run(key, self.act_now(call, action)).await
+    }
+
+    async fn act_now(
         &self,
         call: Option<&CallId>,
         action: Action,
