@@ -68,13 +68,23 @@ impl Phone {
         action: Action,
         expected: &[(u32, SimState)],
     ) -> Vec<String> {
-        let before = self.sim.requests().last().map(|r| r.seq).unwrap_or(0);
+        let before = self.last_request();
         self.session
             .act(Some(call), action.clone())
             .await
             .unwrap_or_else(|e| panic!("{action:?} on {call:?}: {e}"));
         self.expect(expected, &format!("{action:?} on {call:?}"))
             .await;
+        self.sent_since(before)
+    }
+
+    /// The number of the last request the phone got (0 before any).
+    fn last_request(&self) -> u64 {
+        self.sim.requests().last().map(|r| r.seq).unwrap_or(0)
+    }
+
+    /// The keys and operations sent to the phone after request `before`.
+    fn sent_since(&self, before: u64) -> Vec<String> {
         self.sim
             .requests()
             .into_iter()
@@ -168,7 +178,9 @@ async fn two_calls(lines: u32) {
 
 /// Three calls: each answered while the others wait on hold, a particular held one resumed,
 /// then every call hung up, held ones first, each on its own line.
-async fn three_calls(lines: u32) {
+/// Three calls answered in turn: on line 1, the last line, then line 2, which talks while the
+/// other two are held. Returns them in that order.
+async fn three_answered(lines: u32) -> (Phone, CallId, CallId, CallId) {
     let p = phone(lines).await;
     let last = lines;
     let a = p.ring(1, "201").await;
@@ -185,6 +197,12 @@ async fn three_calls(lines: u32) {
         )
         .await;
     assert_eq!(sent, ["keys=LINE2"]);
+    (p, a, b, c)
+}
+
+async fn three_calls(lines: u32) {
+    let last = lines;
+    let (p, a, b, c) = three_answered(lines).await;
 
     // Resume line 1's call in particular: line 2's goes on hold, the last line's stays held.
     let sent = p
@@ -254,21 +272,9 @@ async fn held_calls_only(lines: u32) {
 /// loads another call while the request runs, whose web view then sends it again) ends that
 /// call only: a second "end call" would end the next call the phone shows.
 async fn the_same_hang_up_twice_at_once(lines: u32) {
-    let p = phone(lines).await;
     let last = lines;
-    let a = p.ring(1, "201").await;
-    p.act(&a, Action::Answer, &[(1, Connected)]).await;
-    let b = p.ring(last, "209").await;
-    p.act(&b, Action::Answer, &[(1, OnHold), (last, Connected)])
-        .await;
-    let c = p.ring(2, "202").await;
-    p.act(
-        &c,
-        Action::Answer,
-        &[(1, OnHold), (2, Connected), (last, OnHold)],
-    )
-    .await;
-    let before = p.sim.requests().last().map(|r| r.seq).unwrap_or(0);
+    let (p, a, _, _) = three_answered(lines).await;
+    let before = p.last_request();
     let again = async {
         // While the first one's line key is on its way.
         sleep(Duration::from_millis(30)).await;
@@ -278,18 +284,10 @@ async fn the_same_hang_up_twice_at_once(lines: u32) {
     assert!(first.is_ok() && second.is_ok(), "{first:?} / {second:?}");
     p.expect(&[(2, Connected), (last, OnHold)], "the same hang-up twice")
         .await;
-    let sent: Vec<String> = p
-        .sim
-        .requests()
-        .into_iter()
-        .filter(|r| r.seq > before)
-        .filter_map(|r| match r.function.as_deref() {
-            Some("api-send_key") => Some(format!("keys={}", r.param("keys").unwrap_or(""))),
-            Some("api-phone_operation") => Some(format!("cmd={}", r.param("cmd").unwrap_or(""))),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(sent, ["keys=LINE1", "cmd=endcall", "keys=LINE2"]);
+    assert_eq!(
+        p.sent_since(before),
+        ["keys=LINE1", "cmd=endcall", "keys=LINE2"]
+    );
 }
 
 #[tokio::test]

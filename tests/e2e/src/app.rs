@@ -416,6 +416,24 @@ impl App {
         Ok(())
     }
 
+    /// The `data-call` of the main window's call card that names `who`.
+    pub async fn call_card_of(&self, who: &str) -> Result<String> {
+        eventually(&format!("the call card of {who}"), SOON, || async {
+            let found = self
+                .eval(
+                    r##"
+                    const card = Array.from(document.querySelectorAll("#calls li.call-card"))
+                      .find((li) => li.querySelector(".call-card-name").textContent === arguments[0]);
+                    return card ? card.dataset.call : null;
+                    "##,
+                    vec![json!(who)],
+                )
+                .await?;
+            Ok(found.as_str().map(str::to_owned))
+        })
+        .await
+    }
+
     /// Clicks an element that closes its own window (a Close button): the window may be
     /// gone before WebDriver can answer the click, which is success here.
     pub async fn click_closing(&self, css: &str) -> Result<()> {

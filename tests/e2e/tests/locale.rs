@@ -96,24 +96,6 @@ fn window_names() -> Vec<String> {
         .collect()
 }
 
-/// The `data-call` of the main window's call card that names `who`.
-async fn card_of(app: &App, who: &str) -> Result<String> {
-    eventually(&format!("the call card of {who}"), SOON, || async {
-        let found = app
-            .eval(
-                r##"
-                const card = Array.from(document.querySelectorAll("#calls li.call-card"))
-                  .find((li) => li.querySelector(".call-card-name").textContent === arguments[0]);
-                return card ? card.dataset.call : null;
-                "##,
-                vec![serde_json::json!(who)],
-            )
-            .await?;
-        Ok(found.as_str().map(str::to_owned))
-    })
-    .await
-}
-
 /// `lang` of the page WebDriver is on.
 async fn page_lang(app: &App) -> Result<String> {
     let value = app
@@ -253,7 +235,7 @@ async fn speaks(name: &str, w: &Words) -> Result<()> {
     // A refusal of the phone core, on the card of the call it is about: Reject on a second
     // ringing call, which this phone would not reach.
     phone.sim().ring(Some(2), "+14165550199", "Bob Stone")?;
-    let bob = card_of(&app, "Bob Stone").await?;
+    let bob = app.call_card_of("Bob Stone").await?;
     let bob_card = format!("#calls li.call-card[data-call='{bob}']");
     app.wait_for(
         &format!("{bob_card}[data-phase='ringing'] [data-action='reject']"),

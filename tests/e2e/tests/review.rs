@@ -64,24 +64,6 @@ fn headline(desktop: &Desktop) -> Result<String> {
     Ok(desktop.tray_labels()?.first().cloned().unwrap_or_default())
 }
 
-/// The `data-call` of the main window's call card that names `who`.
-async fn card_of(app: &App, who: &str) -> Result<String> {
-    eventually(&format!("the call card of {who}"), SOON, || async {
-        let found = app
-            .eval(
-                r##"
-                const card = Array.from(document.querySelectorAll("#calls li.call-card"))
-                  .find((li) => li.querySelector(".call-card-name").textContent === arguments[0]);
-                return card ? card.dataset.call : null;
-                "##,
-                vec![json!(who)],
-            )
-            .await?;
-        Ok(found.as_str().map(str::to_owned))
-    })
-    .await
-}
-
 /// a. Two calls ring, on lines 1 and 2. The phone's reject acts on the call it shows first,
 ///    so Reject on line 2's card must never reach line 1's caller.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,8 +80,8 @@ async fn rev_a_reject_second_ringing_call() -> Result<()> {
     phone.sim().ring(Some(1), "+14165550123", "Ann Lee")?;
     phone.sim().ring(Some(2), "+14165550199", "Bob Stone")?;
     app.switch_to(Window::Main).await?;
-    let ann = card_of(&app, "Ann Lee").await?;
-    let bob = card_of(&app, "Bob Stone").await?;
+    let ann = app.call_card_of("Ann Lee").await?;
+    let bob = app.call_card_of("Bob Stone").await?;
     let bob_card = format!("#calls li.call-card[data-call='{bob}']");
     let ann_card = format!("#calls li.call-card[data-call='{ann}']");
     app.wait_for(
