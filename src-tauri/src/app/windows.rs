@@ -219,6 +219,16 @@ fn next_call(calls: &[ActiveCall], shown: Option<&str>) -> Next {
         .map_or(Next::Close, |(_, c)| Next::Show(c.call.as_str().to_owned()))
 }
 
+/// Brings `call` to the top of the call window, when one is open: the user resumed it, and
+/// the window's own buttons and keys (hold, mute, hang up) must act on the call they hear,
+/// not on the one just put on hold. (Not on the phone's own Resumed events: a Grandstream
+/// hang-up of a held call resumes it for a moment, and the window must not follow that.)
+pub fn follow_call(app: &AppHandle, call: &str) {
+    if let Some(window) = app.get_webview_window(CALL) {
+        navigate_to_call(app, &window, call);
+    }
+}
+
 /// Shows `call` in the call window that is already open: its page loads again (in the same
 /// web process, so sooner than a new window's), covered by the caller's card meanwhile. A
 /// window that already shows `call` is left as it is: its page is live, and a card put over

@@ -2,7 +2,7 @@
 
 use super::error::{CommandError, CommandResult};
 use crate::app::view::AppView;
-use crate::app::{dialing, phones, AppState};
+use crate::app::{dialing, phones, windows, AppState};
 use crate::i18n::{self, tr};
 use callpop_phone::error::Params;
 use callpop_phone::settings::PhoneId;
@@ -62,8 +62,14 @@ pub async fn act(
         }
     };
     tracing::debug!(call = %call.as_str(), ?action, "a window asks for a call action");
+    let resumed = action == Action::Resume;
     watched.session.act(Some(&call), action).await?;
     phones::publish(&app);
+    if resumed {
+        // The window may load another page before this answer reaches it; the web view then
+        // asks again, and the session does not carry the repeat out (Session::act).
+        windows::follow_call(&app, call.as_str());
+    }
     Ok(())
 }
 

@@ -2,8 +2,9 @@
 //! (the simulator): two, then three calls ring; the window lists every one of them (its own
 //! call on top, the others in rows with their line, state and buttons), and a click on one
 //! row's button changes that row's line on the phone and no other: Answer on a second call
-//! holds the first, Resume on a particular held call holds the call in progress, Hang up on
-//! a held call ends that call and the call in progress goes on.
+//! holds the first, Resume on a particular held call holds the call in progress and brings the
+//! resumed call to the top, Hang up on a held call ends that call and the call in progress
+//! goes on.
 //!
 //! Run with `tests/e2e/run.sh calls_`; outside the e2e session these pass at once.
 
@@ -273,7 +274,8 @@ async fn several_calls(name: &str, lines: u32, third: u32) -> Result<()> {
     all_rows_in_view(&app).await?;
     app.screenshot_window("three-calls-one-held").await?;
 
-    // Resume on Ann's row: Ann talks, Bob goes on hold, Carol's rings on.
+    // Resume on Ann's row: Ann talks, Bob goes on hold, Carol's rings on. Ann's call comes
+    // to the top, where the window's own buttons and keys act on the call the user hears.
     app.click(&format!("{} [data-action='resume']", row(a)))
         .await?;
     expect_lines(
@@ -282,9 +284,9 @@ async fn several_calls(name: &str, lines: u32, third: u32) -> Result<()> {
         "Resume on line a's row",
     )
     .await?;
-    let mut rows = vec![(a, "connected"), (c, "ringing")];
+    let mut rows = vec![(b, "held"), (c, "ringing")];
     rows.sort();
-    expect_window(&app, (b, "held"), &rows).await?;
+    expect_window(&app, (a, "connected"), &rows).await?;
 
     // Answer on Carol's row: Carol talks, Ann and Bob wait on hold.
     app.click(&format!("{} [data-action='answer']", row(c)))
