@@ -60,7 +60,12 @@ pub type Params = BTreeMap<&'static str, Param>;
 
 /// Seconds rounded to a tenth, as messages show them ("2.5 s").
 pub fn seconds_param(d: Duration) -> Param {
-    Param::Number((d.as_secs_f64() * 10.0).round() / 10.0)
+    Param::Number(tenths(d))
+}
+
+/// Seconds rounded to a tenth (`2.5`, `5`), as messages write them.
+pub(crate) fn tenths(d: Duration) -> f64 {
+    (d.as_secs_f64() * 10.0).round() / 10.0
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -288,7 +293,8 @@ fn tries_left_text(tries: Option<u32>) -> String {
     }
 }
 
-fn plural(n: u32, one: &str, many: &str) -> String {
+/// `1 account`, `3 accounts`.
+pub(crate) fn plural(n: u32, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {

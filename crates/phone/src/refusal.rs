@@ -13,7 +13,7 @@
 //! [`Refusal::Said`], which no catalog translates again.
 
 use crate::backend::{ActionKind, BackendKind};
-use crate::error::{Param, Params};
+use crate::error::{plural, seconds_param, tenths, Param, Params};
 use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -79,7 +79,7 @@ pub enum Refusal {
     NoAccountChoice { system: BackendKind },
 
     /// A number Asterisk's `Exten:` cannot take; `action` is `Dial` or `Transfer`.
-    #[error("\"{number}\" cannot be {} through Asterisk: use digits, + * and #, at most {}.", if *action == ActionKind::Transfer { "transferred to" } else { "dialled" }, characters(*max))]
+    #[error("\"{number}\" cannot be {} through Asterisk: use digits, + * and #, at most {}.", if *action == ActionKind::Transfer { "transferred to" } else { "dialled" }, plural(*max, "character", "characters"))]
     AsteriskBadNumber {
         number: String,
         action: ActionKind,
@@ -269,7 +269,7 @@ impl Refusal {
             }
             Self::YealinkNoAnswer { host, after } => {
                 p.insert("host", text(host));
-                p.insert("seconds", Param::Number(tenths(*after)));
+                p.insert("seconds", seconds_param(*after));
             }
             Self::AmiLoginInUse { username } => {
                 p.insert("username", text(username));
@@ -437,26 +437,12 @@ fn on_screen(action: ActionKind) -> (&'static str, &'static str) {
     }
 }
 
-/// `1 character`, `64 characters`.
-fn characters(n: u32) -> String {
-    if n == 1 {
-        "1 character".to_owned()
-    } else {
-        format!("{n} characters")
-    }
-}
-
 /// ` (reason)`, or nothing.
 fn in_parens(reason: &Option<String>) -> String {
     reason
         .as_deref()
         .map(|r| format!(" ({r})"))
         .unwrap_or_default()
-}
-
-/// Seconds rounded to a tenth, written as the catalog writes a number (`2.5`, `5`).
-fn tenths(d: Duration) -> f64 {
-    (d.as_secs_f64() * 10.0).round() / 10.0
 }
 
 #[cfg(test)]

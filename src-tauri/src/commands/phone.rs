@@ -169,5 +169,5 @@ pub fn cancel_dial(app: AppHandle) {
 /// without a shortcuts portal, keys taken by another program).
 #[tauri::command]
 pub fn dial_clipboard(app: AppHandle) {
-    crate::app::dialing::dial_selection(&app);
+    dialing::dial_selection(&app);
 }

@@ -4,9 +4,9 @@
 //! never meant twice: a double click, or a window that loads another page while its request
 //! runs (the desktop's web view then sends the request again by another path). Carried out
 //! twice it can do harm: a second "end call" on a Grandstream phone ends the next call it
-//! shows, a second line-key press for "answer" puts the call straight back on hold. So the
-//! second request waits for the first and gets its result. After [`REPEAT_WINDOW`] the same
-//! request is a new one (hanging up, dialling the same number again later).
+//! shows (tests/several_calls.rs). So the second request waits for the first and gets its
+//! result. After [`REPEAT_WINDOW`] the same request is a new one (hanging up, dialling the
+//! same number again later).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -43,8 +43,7 @@ impl<T: Clone> Once<T> {
     /// Runs `work` for `key`, unless the same key is under way or finished less than
     /// [`REPEAT_WINDOW`] ago: then its outcome is returned, and `work` is dropped unrun.
     pub async fn run(&self, key: String, work: impl Future<Output = T>) -> T {
-        let turn = self.turn(key);
-        match turn {
+        match self.turn(key) {
             Turn::First(done) => {
                 let outcome = work.await;
                 let _ = done.send(Some((outcome.clone(), Instant::now())));
